@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+
+class KapdeskError(Exception):
+    """An error the therapist can act on; its message is shown as it is, without a traceback."""
+
+
+class InvalidInput(KapdeskError, ValueError):
+    """A value was refused. ``field`` names it, so a form can point at it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.reason = message
+
+
+class NotAllowed(KapdeskError):
+    """An action the clinical rules do not allow right now; the message says why."""

@@ -1,0 +1,77 @@
+"""The two clinical gates of a medication session: dosing and discharge (design §3-4).
+
+A gate lists every reason it is closed, in plain words. A closed gate can be passed only with
+a written reason (e.g. "prescriber consulted by phone, cleared"), which is stored and exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.thresholds import Thresholds, Verdict
+
+
+@dataclass(frozen=True)
+class Gate:
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return not self.reasons
+
+
+def dosing_gate(thresholds: Thresholds | None, latest_pre_dose: Verdict | None) -> Gate:
+    if thresholds is None:
+        return Gate((
+            "no thresholds from the prescriber yet: enter the prescriber's pre-dose and "
+            "discharge thresholds before dosing",
+        ))
+    if latest_pre_dose is None:
+        return Gate(("no pre-dose vitals recorded yet",))
+    if latest_pre_dose.status != "within":
+        return Gate((f"latest pre-dose vitals: {latest_pre_dose.describe()}",))
+    return Gate()
+
+
+def discharge_gate(
+    *,
+    latest_discharge: Verdict | None,
+    last_dose_at: datetime | None,
+    min_minutes_after_dose: int,
+    ride_home_confirmed: bool,
+    now: datetime,
+) -> Gate:
+    reasons: list[str] = []
+    if latest_discharge is None:
+        reasons.append("no discharge vitals recorded yet")
+    elif latest_discharge.status != "within":
+        reasons.append(f"latest discharge vitals: {latest_discharge.describe()}")
+    if last_dose_at is not None:
+        ready_at = last_dose_at + timedelta(minutes=min_minutes_after_dose)
+        if now < ready_at:
+            left = ready_at - now
+            minutes = int(-(-left.total_seconds() // 60))
+            reasons.append(
+                f"only {int((now - last_dose_at).total_seconds() // 60)} min since the last "
+                f"dose; {min_minutes_after_dose} min required ({minutes} min to go)"
+            )
+    if not ride_home_confirmed:
+        reasons.append("ride home not confirmed")
+    return Gate(tuple(reasons))
+
+
+def override_reason(gate: Gate, reason: str | None) -> str | None:
+    """The reason to store with a gated action: None when the gate is open, else the written
+    reason, which must be present and meaningful."""
+    if gate.open:
+        return reason.strip() if reason and reason.strip() else None
+    text = (reason or "").strip()
+    if len(text) < 10:
+        raise InvalidInput(
+            "reason",
+            "the gate is closed (" + "; ".join(gate.reasons) + "): write why you are "
+            "overriding it, e.g. 'prescriber consulted by phone, cleared'",
+        )
+    return text

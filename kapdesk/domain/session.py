@@ -1,0 +1,108 @@
+"""One session as a plain aggregate: what was given, measured and noted, and what follows.
+
+Storage loads it (:func:`kapdesk.storage.sessions.load_session`); the gates, the timeline and
+the exports read it. Nothing here touches a database or a widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kapdesk.domain.gates import Gate, discharge_gate, dosing_gate
+from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol
+from kapdesk.domain.thresholds import Thresholds, Verdict, judge_reading
+from kapdesk.domain.timeline import Timeline, build_timeline
+from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.vitals import Reading
+
+
+@dataclass(frozen=True)
+class Dose:
+    id: int
+    given_at: datetime
+    mg: float
+    medicine: str
+    form: str
+    route: str
+    is_booster: bool
+    amount_reason: str | None = None
+    gate_override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class JudgedReading:
+    id: int
+    reading: Reading
+    verdict: Verdict | None  # None only when the session has no thresholds to judge by
+
+
+@dataclass
+class SessionRecord:
+    session: dict[str, Any]
+    client: dict[str, Any]
+    thresholds: Thresholds | None = None
+    order: dict[str, Any] | None = None
+    protocol: Protocol = DEFAULT_PROTOCOL
+    doses: list[Dose] = field(default_factory=list)
+    readings: list[JudgedReading] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    ratings: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    discharge: dict[str, Any] | None = None
+    music_plays: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.session["id"]
+
+    @property
+    def started_at(self) -> datetime | None:
+        value = self.session.get("started_at")
+        return parse_instant(value) if value else None
+
+    @property
+    def ride_confirmed(self) -> bool:
+        return bool(self.session.get("ride_confirmed_at"))
+
+    @property
+    def first_dose(self) -> Dose | None:
+        return self.doses[0] if self.doses else None
+
+    @property
+    def last_dose(self) -> Dose | None:
+        return self.doses[-1] if self.doses else None
+
+    def judge(self, reading: Reading) -> Verdict | None:
+        return judge_reading(reading, self.thresholds) if self.thresholds else None
+
+    def latest(self, checkpoint: str) -> JudgedReading | None:
+        matching = [r for r in self.readings if r.reading.checkpoint == checkpoint]
+        return max(matching, key=lambda r: (r.reading.taken_at, r.id), default=None)
+
+    def dosing_gate(self) -> Gate:
+        latest = self.latest("pre_dose")
+        return dosing_gate(self.thresholds, latest.verdict if latest else None)
+
+    def min_minutes_after_dose(self) -> int:
+        ordered = (self.order or {}).get("min_minutes_after_dose")
+        return ordered if ordered is not None else self.protocol.min_minutes_after_last_dose
+
+    def discharge_gate(self, now: datetime) -> Gate:
+        latest = self.latest("discharge")
+        return discharge_gate(
+            latest_discharge=latest.verdict if latest else None,
+            last_dose_at=self.last_dose.given_at if self.last_dose else None,
+            min_minutes_after_dose=self.min_minutes_after_dose(),
+            ride_home_confirmed=self.ride_confirmed,
+            now=now,
+        )
+
+    def timeline(self, now: datetime) -> Timeline | None:
+        if self.started_at is None:
+            return None
+        return build_timeline(
+            self.protocol, self.started_at, [d.given_at for d in self.doses], now,
+            booster_allowed=bool((self.order or {}).get("booster_allowed")),
+        )

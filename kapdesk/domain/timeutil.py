@@ -1,0 +1,80 @@
+"""Instants: stored as timezone-aware UTC, shown in local time.
+
+Live time comes from a :class:`Clock`. The system clock reads the wall clock once and then
+advances with ``time.monotonic()``, so a wall-clock jump (NTP, DST) cannot make the session
+clock skip, and nothing counts timer ticks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(instant: datetime) -> str:
+    """ISO 8601 in UTC with an explicit offset, to the second (sortable as text)."""
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime: an instant needs a time zone")
+    return instant.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 instant; it must carry a UTC offset."""
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{text!r} is not an ISO 8601 date and time") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return value.astimezone(UTC)
+
+
+def local(instant: datetime) -> datetime:
+    return instant.astimezone()
+
+
+def minutes_between(earlier: datetime, later: datetime) -> float:
+    return (later - earlier).total_seconds() / 60.0
+
+
+def format_duration(delta: timedelta) -> str:
+    """``1:05:09`` style; negative durations get a leading minus."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """Wall time read once, then advanced by the monotonic clock."""
+
+    def __init__(self) -> None:
+        self._wall = utc_now()
+        self._mono = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._wall + timedelta(seconds=time.monotonic() - self._mono)
+
+
+@dataclass
+class ManualClock:
+    """A clock the caller moves: for tests, the demo and replaying a session."""
+
+    current: datetime = field(default_factory=utc_now)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.current += timedelta(**kwargs)
+        return self.current

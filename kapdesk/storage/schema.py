@@ -1,0 +1,240 @@
+"""Numbered schema migrations, applied in order on open (see :mod:`kapdesk.storage.database`).
+
+Each migration runs in one transaction with its record in ``_sqlite_migrations``. Statements are
+executed one by one (never ``executescript``, which would commit half-way). Never edit a
+migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("kapdesk")
+
+PLAUSIBLE_CHECKS = """
+    CHECK (systolic IS NULL OR systolic BETWEEN 50 AND 300),
+    CHECK (diastolic IS NULL OR diastolic BETWEEN 20 AND 200),
+    CHECK (systolic IS NULL OR diastolic IS NULL OR systolic > diastolic),
+    CHECK (heart_rate IS NULL OR heart_rate BETWEEN 20 AND 250),
+    CHECK (resp_rate IS NULL OR resp_rate BETWEEN 4 AND 60),
+    CHECK (spo2 IS NULL OR spo2 BETWEEN 50 AND 100)
+"""
+
+INITIAL = [
+    """CREATE TABLE practice (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        therapist TEXT NOT NULL DEFAULT '',
+        is_demo INTEGER NOT NULL DEFAULT 0,
+        protocol TEXT NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE prescribers (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        credentials TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        practice TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE playlists (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE tracks (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        artist TEXT NOT NULL DEFAULT '',
+        duration_s REAL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE playlist_items (
+        playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        track_id INTEGER NOT NULL REFERENCES tracks(id),
+        PRIMARY KEY (playlist_id, position))""",
+    """CREATE TABLE clients (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL CHECK (length(trim(display_name)) > 0),
+        legal_name TEXT NOT NULL DEFAULT '',
+        date_of_birth TEXT,
+        pronouns TEXT NOT NULL DEFAULT '',
+        emergency_name TEXT NOT NULL DEFAULT '',
+        emergency_phone TEXT NOT NULL DEFAULT '',
+        ride_name TEXT NOT NULL DEFAULT '',
+        ride_phone TEXT NOT NULL DEFAULT '',
+        safety_plan TEXT NOT NULL DEFAULT '',
+        prescriber_id INTEGER REFERENCES prescribers(id),
+        preferred_playlist_id INTEGER REFERENCES playlists(id) ON DELETE SET NULL,
+        archived_at TEXT,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE orders (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        prescriber_id INTEGER REFERENCES prescribers(id),
+        version INTEGER NOT NULL,
+        medicine TEXT NOT NULL,
+        form TEXT NOT NULL,
+        route TEXT NOT NULL,
+        dose_mg REAL NOT NULL CHECK (dose_mg > 0),
+        booster_allowed INTEGER NOT NULL DEFAULT 0,
+        booster_mg REAL CHECK (booster_mg IS NULL OR booster_mg > 0),
+        min_minutes_after_dose INTEGER CHECK (min_minutes_after_dose IS NULL
+                                              OR min_minutes_after_dose >= 0),
+        ordered_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (client_id, version))""",
+    """CREATE TABLE threshold_versions (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        version INTEGER NOT NULL,
+        set_by TEXT NOT NULL,
+        set_on TEXT NOT NULL,
+        bounds TEXT NOT NULL CHECK (json_valid(bounds)),
+        created_at TEXT NOT NULL,
+        UNIQUE (client_id, version))""",
+    """CREATE TABLE courses (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        planned_sessions INTEGER NOT NULL DEFAULT 6 CHECK (planned_sessions BETWEEN 1 AND 30),
+        started_on TEXT NOT NULL,
+        ended_on TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        course_id INTEGER REFERENCES courses(id),
+        kind TEXT NOT NULL CHECK (kind IN ('preparation', 'medication', 'integration')),
+        number INTEGER,
+        scheduled_for TEXT,
+        started_at TEXT,
+        ended_at TEXT,
+        medication_session_id INTEGER REFERENCES sessions(id),
+        order_id INTEGER REFERENCES orders(id),
+        threshold_version_id INTEGER REFERENCES threshold_versions(id),
+        protocol TEXT CHECK (protocol IS NULL OR json_valid(protocol)),
+        intention TEXT NOT NULL DEFAULT '',
+        ride_home_name TEXT NOT NULL DEFAULT '',
+        ride_home_phone TEXT NOT NULL DEFAULT '',
+        ride_confirmed_at TEXT,
+        playlist_id INTEGER REFERENCES playlists(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        CHECK (kind = 'integration' OR medication_session_id IS NULL))""",
+    "CREATE INDEX sessions_client ON sessions(client_id, scheduled_for)",
+    """CREATE TABLE doses (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        given_at TEXT NOT NULL,
+        mg REAL NOT NULL CHECK (mg > 0),
+        medicine TEXT NOT NULL,
+        form TEXT NOT NULL,
+        route TEXT NOT NULL,
+        is_booster INTEGER NOT NULL DEFAULT 0,
+        amount_reason TEXT,
+        gate_override_reason TEXT,
+        created_at TEXT NOT NULL)""",
+    "CREATE INDEX doses_session ON doses(session_id, given_at)",
+    f"""CREATE TABLE vitals (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        taken_at TEXT NOT NULL,
+        checkpoint TEXT NOT NULL CHECK (checkpoint IN ('pre_dose', 'discharge', 'other')),
+        systolic INTEGER, diastolic INTEGER, heart_rate INTEGER, resp_rate INTEGER,
+        spo2 INTEGER,
+        created_at TEXT NOT NULL,
+        {PLAUSIBLE_CHECKS})""",
+    "CREATE INDEX vitals_session ON vitals(session_id, taken_at)",
+    """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL)""",
+    "CREATE INDEX events_session ON events(session_id, at)",
+    """CREATE TABLE ratings (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        at TEXT NOT NULL,
+        scale TEXT NOT NULL CHECK (scale IN ('sedation', 'dissociation')),
+        value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 3),
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('observation', 'client_words', 'intention',
+                                           'process', 'summary', 'integration')),
+        body TEXT NOT NULL,
+        shareable INTEGER NOT NULL DEFAULT 0 CHECK (kind != 'process' OR shareable = 0),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    "CREATE INDEX notes_session ON notes(session_id, at)",
+    # Full-text index kept in step by triggers, in the shape sqlite-utils' table.search() finds.
+    """CREATE VIRTUAL TABLE notes_fts USING FTS5 (body, tokenize='porter unicode61',
+        content=[notes])""",
+    """CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts (rowid, body) VALUES (new.rowid, new.body); END""",
+    """CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+        END""",
+    """CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+        INSERT INTO notes_fts (rowid, body) VALUES (new.rowid, new.body); END""",
+    """CREATE TABLE discharges (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL UNIQUE REFERENCES sessions(id),
+        at TEXT NOT NULL,
+        cleared INTEGER NOT NULL,
+        override_reason TEXT,
+        ride_home_confirmed INTEGER NOT NULL,
+        ride_home_name TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        CHECK (cleared = 1 OR length(trim(coalesce(override_reason, ''))) > 0))""",
+    """CREATE TABLE music_plays (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+        title TEXT NOT NULL,
+        artist TEXT NOT NULL DEFAULT '',
+        path TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        stopped_at TEXT)""",
+    "CREATE INDEX music_plays_session ON music_plays(session_id, started_at)",
+    """CREATE TABLE exports (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER REFERENCES clients(id),
+        session_id INTEGER REFERENCES sessions(id),
+        what TEXT NOT NULL,
+        format TEXT NOT NULL,
+        recipient TEXT NOT NULL DEFAULT '',
+        file_name TEXT NOT NULL,
+        created_at TEXT NOT NULL)""",
+]
+
+
+@MIGRATIONS(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    for statement in INITIAL:
+        db.execute(statement)
+
+
+def known_migrations() -> list[str]:
+    """Every migration this version of kapdesk knows, oldest first."""
+    return [m.name for m in MIGRATIONS.pending(Database(memory=True, execute_plugins=False))]

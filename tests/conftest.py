@@ -1,0 +1,68 @@
+"""Test set-up: offscreen Qt and silent audio before anything starts, a fresh database each."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from datetime import UTC, date, datetime  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kapdesk.domain.thresholds import Bound, Thresholds  # noqa: E402
+from kapdesk.storage import open_database  # noqa: E402
+from kapdesk.storage.practice import (  # noqa: E402
+    add_client,
+    add_order,
+    add_prescriber,
+    add_thresholds,
+    set_practice,
+)
+
+T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_data_dir(tmp_path, monkeypatch):
+    """No test may touch the user's real data directory."""
+    monkeypatch.setenv("KAPDESK_DB", str(tmp_path / "env-default.sqlite"))
+    monkeypatch.setenv("KAPDESK_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "practice.sqlite"
+
+
+@pytest.fixture
+def db(db_path):
+    database = open_database(db_path)
+    set_practice(database, name="Test Practice", therapist="A. Therapist")
+    yield database
+    database.close()
+
+
+def sample_thresholds() -> Thresholds:
+    return Thresholds(
+        pre_dose={"systolic": Bound(None, 140), "diastolic": Bound(None, 90),
+                  "heart_rate": Bound(50, 100)},
+        discharge={"systolic": Bound(None, 150), "diastolic": Bound(None, 95),
+                   "heart_rate": Bound(None, 110), "spo2": Bound(94, None)},
+        set_by="Dr. Test Prescriber, MD",
+        set_on=date(2026, 11, 1),
+    )
+
+
+@pytest.fixture
+def client_id(db):
+    """A client with a prescriber, an order allowing a booster, and thresholds."""
+    prescriber = add_prescriber(db, name="Dr. Test Prescriber", credentials="MD",
+                                phone="555-0100")
+    cid = add_client(db, display_name="Robin T.", prescriber_id=prescriber,
+                     ride_name="Sam T.", ride_phone="555-0111")
+    add_order(db, cid, dose_mg=100, ordered_on="2026-11-01", prescriber_id=prescriber,
+              booster_allowed=True, booster_mg=50, min_minutes_after_dose=120)
+    add_thresholds(db, cid, sample_thresholds())
+    return cid
