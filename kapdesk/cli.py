@@ -1,0 +1,274 @@
+"""The command line (design §8). A stable contract: scripts and tests rely on it.
+
+Errors are one line on stderr and exit status 1; usage errors exit 2. Qt is imported only
+when the window opens, so the commands stay quick and work without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from kapdesk import __version__
+from kapdesk.domain.errors import KapdeskError
+
+PROG = "kapdesk"
+
+
+class CommandError(KapdeskError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+        self.exit(2, f"{PROG}: usage error: {message} (see '{PROG} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_flag = _Parser(add_help=False)
+    db_flag.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                         help="database file (default: $KAPDESK_DB, else the data directory)")
+    parser = _Parser(prog=PROG, parents=[db_flag],
+                     description="Offline companion for ketamine-assisted psychotherapy.")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the fictional demo practice (created if needed)")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("demo", parents=[db_flag], help="create a fictional demo practice")
+    p = sub.add_parser("sessions", parents=[db_flag], help="list sessions")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("export", parents=[db_flag],
+                       help="prescriber summary of one session (no process notes)")
+    p.add_argument("session_id", type=int, metavar="SESSION_ID")
+    p.add_argument("--format", required=True, choices=("pdf", "json", "csv"))
+    p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    p.add_argument("--for", dest="recipient", default="", metavar="WHOM",
+                   help="who receives it (kept in the export log)")
+    p = sub.add_parser("export-record", parents=[db_flag],
+                       help="a client's whole record (JSON), to move it to another laptop")
+    p.add_argument("client_id", type=int, metavar="CLIENT_ID")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p = sub.add_parser("import", parents=[db_flag], help="import a client record")
+    p.add_argument("file", metavar="FILE")
+    sub.add_parser("check", parents=[db_flag], help="integrity and schema check")
+    p = sub.add_parser("backup", parents=[db_flag], help="consistent backup of the database")
+    p.add_argument("-o", "--output", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors
+        return int(exit_.code or 0)
+    try:
+        if args.command is None:
+            return _open_window(args)
+        return COMMANDS[args.command](args)
+    except (KapdeskError, OSError, sqlite3.Error) as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from kapdesk.paths import practice_db_path
+
+    return practice_db_path(getattr(args, "db", None))
+
+
+def _open_existing(args: argparse.Namespace, *, migrate: bool = True):
+    from kapdesk.storage import open_database
+
+    path = _db_path(args)
+    if not path.exists():
+        raise CommandError(f"no database at {path} (create one with '{PROG} demo --db {path}' "
+                           "or open the app)")
+    return open_database(path, migrate=migrate)
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    from kapdesk.paths import demo_db_path
+
+    if args.demo:
+        path = demo_db_path(getattr(args, "db", None))
+        if not path.exists():
+            _make_demo(path)
+    else:
+        path = _db_path(args)
+    from kapdesk.ui.app import run
+
+    return run(path)
+
+
+def _make_demo(path: Path) -> None:
+    """Write the demo practice to ``path``; only an earlier demo or an empty file is replaced."""
+    from kapdesk.demo import build_demo
+    from kapdesk.storage import open_database
+    from kapdesk.storage.practice import get_practice
+
+    if path.exists() and path.stat().st_size > 0:
+        db = open_database(path)
+        practice, clients = get_practice(db), db["clients"].count
+        db.close()
+        if (practice and not practice["is_demo"]) or (not practice and clients):
+            raise CommandError(f"{path} holds a real practice; the demo needs its own file")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = open_database(path)
+    try:
+        build_demo(db)
+    finally:
+        db.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kapdesk.paths import demo_db_path
+
+    path = demo_db_path(getattr(args, "db", None))
+    _make_demo(path)
+    print(f"demo practice written to {path} (fictional clients only)")
+    print(f"open it with: {PROG} --demo" + (f" --db {path}" if getattr(args, "db", None) else ""))
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from kapdesk.domain.timeutil import local, parse_instant
+    from kapdesk.storage.sessions import list_sessions
+
+    rows = [{"id": r["id"], "client_id": r["client_id"], "client": r["client_name"],
+             "kind": r["kind"], "number": r["number"], "date": r["date"],
+             "status": _status(r)} for r in list_sessions(_open_existing(args))]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{'ID':>4}  {'CLIENT':<18} {'KIND':<12} {'#':>2}  {'DATE':<16}  STATUS")
+    for r in rows:
+        when = local(parse_instant(r["date"])).strftime("%Y-%m-%d %H:%M") if r["date"] else "-"
+        print(f"{r['id']:>4}  {r['client'][:18]:<18} {r['kind']:<12} {r['number'] or '':>2}  "
+              f"{when:<16}  {r['status']}")
+    return 0
+
+
+def _status(row: dict) -> str:
+    if row["ended_at"]:
+        return "done"
+    return "running" if row["started_at"] else "planned"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "pdf":
+        raise CommandError("PDF export is not available in this version yet; "
+                           "use --format json or --format csv")
+    from kapdesk.export.csv_summary import summary_csv
+    from kapdesk.export.summary import session_summary
+    from kapdesk.storage.exports import record_export
+
+    db = _open_existing(args)
+    summary = session_summary(db, args.session_id)
+    text = (json.dumps(summary, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
+            else summary_csv(summary))
+    target = _write(args.output, text)
+    record_export(db, what="session summary", fmt=args.format, file_name=target,
+                  recipient=args.recipient, client_id=summary["client"]["id"],
+                  session_id=args.session_id)
+    return 0
+
+
+def cmd_export_record(args: argparse.Namespace) -> int:
+    from kapdesk.export.record import client_record
+    from kapdesk.storage.exports import record_export
+
+    db = _open_existing(args)
+    record = client_record(db, args.client_id)
+    target = _write(args.output, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    record_export(db, what="client record", fmt="json", file_name=target,
+                  client_id=args.client_id)
+    print(f"wrote the record of {record['client']['display_name']} to {target}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kapdesk.export.record_import import import_record
+    from kapdesk.storage import open_database
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{args.file}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{args.file}: not a UTF-8 text file") from None
+    result = import_record(open_database(_db_path(args)), data)
+    print(f"imported {result.display_name} (client {result.client_id}): {result.added} new "
+          f"rows, {result.already_present} already here")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kapdesk.storage import check_database, schema_version
+
+    db = _open_existing(args, migrate=False)
+    report = check_database(db)
+    if not report.healthy:
+        raise CommandError(f"{_db_path(args)} is not healthy: {'; '.join(report.problems)}")
+    print(f"{_db_path(args)}: healthy (schema {schema_version(db)})")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kapdesk.domain.timeutil import utc_now
+    from kapdesk.paths import backup_dir
+    from kapdesk.storage import backup_database
+
+    db = _open_existing(args)
+    target = Path(args.output) if args.output else (
+        backup_dir() / f"kapdesk-{utc_now().strftime('%Y%m%d-%H%M%S')}.sqlite")
+    backup_database(db, target)
+    print(f"backup written to {target}")
+    return 0
+
+
+def _write(output: str | None, text: str) -> str:
+    """Write all or nothing: a temporary file renamed into place; ``None`` means stdout."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return "<stdout>"
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
+                               prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return str(target)
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "sessions": cmd_sessions,
+    "export": cmd_export,
+    "export-record": cmd_export_record,
+    "import": cmd_import,
+    "check": cmd_check,
+    "backup": cmd_backup,
+}

@@ -1,0 +1,297 @@
+"""Import a client record: read and check the whole file first, then write it in one
+transaction. On any error nothing is written and the message names the place."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.protocol import protocol_from_json
+from kapdesk.domain.thresholds import thresholds_from_json
+from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.vitals import MEASURES, make_reading
+from kapdesk.domain.vocabulary import (
+    EVENT_KINDS,
+    NOTE_KINDS,
+    PRIVATE_NOTE_KINDS,
+    RATING_LEVELS,
+    RATING_SCALES,
+    SESSION_KINDS,
+)
+from kapdesk.export import checks as c
+from kapdesk.export.record import RECORD_FORMAT
+from kapdesk.storage.rows import stamp
+
+CHILD_TABLES = ("doses", "vitals", "events", "ratings", "notes", "music_plays")
+
+
+@dataclass
+class Plan:
+    """The file's rows, checked and in database form, keyed by table, in write order."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+
+@dataclass
+class ImportResult:
+    client_id: int
+    display_name: str
+    added: int
+    already_present: int
+
+
+def read_record(data: Any) -> Plan:
+    """Check every field of a record file; raise InvalidInput naming the first bad place."""
+    root = c.obj(data, "record")
+    if root.get("format") != RECORD_FORMAT:
+        raise InvalidInput("format", f"expected {RECORD_FORMAT!r}, found {root.get('format')!r}")
+    plan, seen = Plan(), set()
+    prescribers = set()
+    for path, p in c.items(root, "prescribers", ""):
+        prescribers.add(c.uid(p, path, seen))
+        plan.add("prescribers", {"uid": p["uid"], "name": c.text(p, "name", path, required=True),
+                                 **{k: c.text(p, k, path)
+                                    for k in ("credentials", "phone", "email", "practice")}})
+    cl = c.obj(root.get("client"), "client")
+    emergency = c.obj(cl.get("emergency_contact") or {}, "client.emergency_contact")
+    ride = c.obj(cl.get("ride_home") or {}, "client.ride_home")
+    plan.add("clients", {
+        "uid": c.uid(cl, "client", seen),
+        "display_name": c.text(cl, "display_name", "client", required=True),
+        "legal_name": c.text(cl, "legal_name", "client"),
+        "date_of_birth": c.day(cl, "date_of_birth", "client"),
+        "pronouns": c.text(cl, "pronouns", "client"),
+        "emergency_name": c.text(emergency, "name", "client.emergency_contact"),
+        "emergency_phone": c.text(emergency, "phone", "client.emergency_contact"),
+        "ride_name": c.text(ride, "name", "client.ride_home"),
+        "ride_phone": c.text(ride, "phone", "client.ride_home"),
+        "safety_plan": c.text(cl, "safety_plan", "client"),
+        "archived_at": c.instant(cl, "archived_at", "client"),
+        "prescriber_uid": c.ref(cl, "prescriber_uid", "client", prescribers, what="prescriber"),
+    })
+    orders = set()
+    for path, o in c.items(root, "orders", ""):
+        orders.add(c.uid(o, path, seen))
+        booster = c.flag(o, "booster_allowed", path)
+        plan.add("orders", {
+            "uid": o["uid"], "version": c.whole(o, "version", path, 1, 10_000),
+            "prescriber_uid": c.ref(o, "prescriber_uid", path, prescribers, what="prescriber"),
+            **{k: c.text(o, k, path, required=True) for k in ("medicine", "form", "route")},
+            "dose_mg": c.amount(o, "dose_mg", path), "booster_allowed": int(booster),
+            "booster_mg": c.amount(o, "booster_mg", path, required=booster),
+            "min_minutes_after_dose": c.whole(o, "min_minutes_after_dose", path, 0, 1440,
+                                              required=False),
+            "ordered_on": c.day(o, "ordered_on", path, required=True),
+        })
+    thresholds = {}
+    for path, t in c.items(root, "thresholds", ""):
+        key = c.uid(t, path, seen)
+        parsed = thresholds_from_json(t, where=path)
+        thresholds[key] = parsed
+        data = parsed.to_json()
+        plan.add("threshold_versions", {
+            "uid": key, "version": c.whole(t, "version", path, 1, 10_000),
+            "set_by": parsed.set_by, "set_on": data["set_on"],
+            "bounds": json.dumps({"pre_dose": data["pre_dose"], "discharge": data["discharge"]}),
+        })
+    courses = set()
+    for path, co in c.items(root, "courses", ""):
+        courses.add(c.uid(co, path, seen))
+        plan.add("courses", {
+            "uid": co["uid"], "planned_sessions": c.whole(co, "planned_sessions", path, 1, 30),
+            "started_on": c.day(co, "started_on", path, required=True),
+            "ended_on": c.day(co, "ended_on", path), "note": c.text(co, "note", path),
+        })
+    session_list = c.items(root, "sessions", "")
+    session_uids = {s.get("uid") for _, s in session_list}
+    for path, s in session_list:
+        _read_session(plan, path, s, seen, courses, orders, thresholds, session_uids)
+    return plan
+
+
+def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: set[str],
+                  orders: set[str], thresholds: dict, session_uids: set) -> None:
+    key = c.uid(s, path, seen)
+    kind = c.choice(s, "kind", path, SESSION_KINDS)
+    linked = c.ref(s, "medication_session_uid", path, session_uids - {key}, what="session")
+    if linked and kind != "integration":
+        raise InvalidInput(f"{path}.medication_session_uid", "only integration sessions link")
+    ride = c.obj(s.get("ride_home") or {}, f"{path}.ride_home")
+    protocol = s.get("protocol")
+    if protocol is not None:
+        try:
+            protocol_from_json(protocol)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}.protocol", exc.reason) from None
+    plan.add("sessions", {
+        "uid": key, "kind": kind, "number": c.whole(s, "number", path, 1, 100, required=False),
+        "course_uid": c.ref(s, "course_uid", path, courses, what="course"),
+        "medication_session_uid": linked,
+        "scheduled_for": c.instant(s, "scheduled_for", path),
+        "started_at": c.instant(s, "started_at", path),
+        "ended_at": c.instant(s, "ended_at", path),
+        "order_uid": c.ref(s, "order_uid", path, orders, what="order"),
+        "thresholds_uid": c.ref(s, "thresholds_uid", path, set(thresholds), what="thresholds"),
+        "protocol": json.dumps(protocol) if protocol is not None else None,
+        "intention": c.text(s, "intention", path),
+        "ride_home_name": c.text(ride, "name", f"{path}.ride_home"),
+        "ride_home_phone": c.text(ride, "phone", f"{path}.ride_home"),
+        "ride_confirmed_at": c.instant(ride, "confirmed_at", f"{path}.ride_home"),
+    })
+    for p, d in c.items(s, "doses", path):
+        plan.add("doses", {
+            "session_uid": key, "uid": c.uid(d, p, seen),
+            "given_at": c.instant(d, "given_at", p, required=True),
+            "mg": c.amount(d, "mg", p),
+            **{k: c.text(d, k, p, required=True) for k in ("medicine", "form", "route")},
+            "is_booster": int(c.flag(d, "booster", p)),
+            "amount_reason": c.optional_text(d, "amount_reason", p),
+            "gate_override_reason": c.optional_text(d, "gate_override_reason", p),
+        })
+    for p, v in c.items(s, "vitals", path):
+        taken_at = c.instant(v, "taken_at", p, required=True)
+        checkpoint = c.choice(v, "checkpoint", p, ("pre_dose", "discharge", "other"))
+        for measure in MEASURES:
+            if v.get(measure) is not None and not isinstance(v.get(measure), int):
+                raise InvalidInput(f"{p}.{measure}", f"must be a whole number, "
+                                                     f"not {v.get(measure)!r}")
+        try:
+            reading = make_reading(v, taken_at=parse_instant(taken_at), checkpoint=checkpoint)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{p}.{exc.field}" if exc.field else p, exc.reason) from None
+        plan.add("vitals", {"session_uid": key, "uid": c.uid(v, p, seen), "taken_at": taken_at,
+                            "checkpoint": checkpoint, **reading.values()})
+    for p, e in c.items(s, "events", path):
+        plan.add("events", {"session_uid": key, "uid": c.uid(e, p, seen),
+                            "at": c.instant(e, "at", p, required=True),
+                            "kind": c.choice(e, "kind", p, EVENT_KINDS),
+                            "detail": c.text(e, "detail", p)})
+    for p, r in c.items(s, "ratings", path):
+        plan.add("ratings", {"session_uid": key, "uid": c.uid(r, p, seen),
+                             "at": c.instant(r, "at", p, required=True),
+                             "scale": c.choice(r, "scale", p, RATING_SCALES),
+                             "value": c.whole(r, "value", p, 0, len(RATING_LEVELS) - 1)})
+    for p, n in c.items(s, "notes", path):
+        kind_ = c.choice(n, "kind", p, NOTE_KINDS)
+        shareable = c.flag(n, "shareable", p)
+        if shareable and kind_ in PRIVATE_NOTE_KINDS:
+            raise InvalidInput(f"{p}.shareable", "process notes cannot be shareable")
+        at = c.instant(n, "at", p, required=True)
+        plan.add("notes", {"session_uid": key, "uid": c.uid(n, p, seen), "at": at,
+                           "kind": kind_, "body": c.text(n, "body", p, required=True),
+                           "shareable": int(shareable),
+                           "created_at": c.instant(n, "created_at", p) or at,
+                           "updated_at": c.instant(n, "updated_at", p) or at})
+    for p, m in c.items(s, "music_plays", path):
+        plan.add("music_plays", {"session_uid": key, "uid": c.uid(m, p, seen),
+                                 "title": c.text(m, "title", p, required=True),
+                                 "artist": c.text(m, "artist", p), "path": c.text(m, "path", p),
+                                 "started_at": c.instant(m, "started_at", p, required=True),
+                                 "stopped_at": c.instant(m, "stopped_at", p)})
+    if s.get("discharge") is not None:
+        p = f"{path}.discharge"
+        d = c.obj(s["discharge"], p)
+        cleared = c.flag(d, "cleared", p)
+        reason = c.optional_text(d, "override_reason", p)
+        if not cleared and not (reason or "").strip():
+            raise InvalidInput(f"{p}.override_reason", "an overridden discharge needs its reason")
+        plan.add("discharges", {"session_uid": key, "uid": c.uid(d, p, seen),
+                                "at": c.instant(d, "at", p, required=True),
+                                "cleared": int(cleared), "override_reason": reason,
+                                "ride_home_confirmed": int(c.flag(d, "ride_home_confirmed", p)),
+                                "ride_home_name": c.text(d, "ride_home_name", p)})
+
+
+def import_record(db: Database, data: Any) -> ImportResult:
+    plan = read_record(data)
+    client = plan.rows["clients"][0]
+    existing = _existing(db, plan)
+    _check_conflicts(db, plan, existing)
+    added = 0
+    with db.atomic():
+        ids: dict[str, int] = dict(existing)
+        now = stamp()
+
+        def put(table: str, row: dict[str, Any], **links: str | None) -> None:
+            nonlocal added
+            if row["uid"] in existing:
+                return
+            values = {k: v for k, v in row.items() if not k.endswith("_uid")}
+            for column, target in links.items():
+                values[column] = ids[target] if target else None
+            if table not in ("notes", "music_plays"):
+                values["created_at"] = now
+            ids[row["uid"]] = db.execute(
+                f"INSERT INTO {table} ({', '.join(values)}) VALUES "
+                f"({', '.join(':' + k for k in values)})", values).lastrowid
+            added += 1
+
+        for row in plan.rows.get("prescribers", []):
+            put("prescribers", row)
+        put("clients", client, prescriber_id=client["prescriber_uid"])
+        owner = {"client_id": client["uid"]}
+        for row in plan.rows.get("orders", []):
+            put("orders", row, prescriber_id=row["prescriber_uid"], **owner)
+        for row in plan.rows.get("threshold_versions", []):
+            put("threshold_versions", row, **owner)
+        for row in plan.rows.get("courses", []):
+            put("courses", row, **owner)
+        sessions = plan.rows.get("sessions", [])
+        for row in sessions:
+            put("sessions", row, course_id=row["course_uid"], order_id=row["order_uid"],
+                threshold_version_id=row["thresholds_uid"], medication_session_id=None,
+                **owner)
+        for row in sessions:
+            if row["medication_session_uid"] and row["uid"] not in existing:
+                db.execute("UPDATE sessions SET medication_session_id = ? WHERE id = ?",
+                           (ids[row["medication_session_uid"]], ids[row["uid"]]))
+        for table in (*CHILD_TABLES, "discharges"):
+            for row in plan.rows.get(table, []):
+                put(table, row, session_id=row["session_uid"])
+    total = sum(len(rows) for rows in plan.rows.values())
+    return ImportResult(ids[client["uid"]], client["display_name"], added, total - added)
+
+
+def _existing(db: Database, plan: Plan) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for table, rows in plan.rows.items():
+        uids = [r["uid"] for r in rows]
+        for i in range(0, len(uids), 500):
+            chunk = uids[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in db.query(f"SELECT id, uid FROM {table} WHERE uid IN ({marks})", chunk):
+                found[row["uid"]] = row["id"]
+    return found
+
+
+def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None:
+    """Rows already here must belong to the same client; new versions must not collide."""
+    client = plan.rows["clients"][0]
+    client_id = existing.get(client["uid"])
+    for table in ("orders", "threshold_versions", "courses", "sessions"):
+        for i, row in enumerate(plan.rows.get(table, [])):
+            if row["uid"] in existing:
+                owner = next(db.query(f"SELECT client_id FROM {table} WHERE id = ?",
+                                      (existing[row["uid"]],)))["client_id"]
+                if owner != client_id:
+                    raise InvalidInput(f"{_name(table)}[{i}].uid",
+                                       "already belongs to another client on this laptop")
+            elif table in ("orders", "threshold_versions") and client_id is not None:
+                clash = next(db.query(f"SELECT uid FROM {table} WHERE client_id = ? AND "
+                                      "version = ?", (client_id, row["version"])), None)
+                if clash:
+                    raise InvalidInput(f"{_name(table)}[{i}].version",
+                                       f"version {row['version']} already exists here with "
+                                       "different content")
+
+
+def _name(table: str) -> str:
+    return "thresholds" if table == "threshold_versions" else table
