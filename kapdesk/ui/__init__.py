@@ -1,0 +1,1 @@
+"""The Qt layer: views lay out widgets, thin controllers call domain and storage."""

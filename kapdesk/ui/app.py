@@ -1,0 +1,62 @@
+"""Starting the window: one QApplication, the theme, the database, a calm crash handler."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kapdesk.paths import data_dir
+from kapdesk.resources import asset_path
+from kapdesk.storage import open_database
+from kapdesk.storage.practice import get_practice, set_practice
+from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.theme import apply_theme
+
+log = logging.getLogger("kapdesk")
+
+
+def _log_to_file() -> Path:
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(folder / "kapdesk.log", maxBytes=1_000_000, backupCount=3,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return folder / "kapdesk.log"
+
+
+def _install_excepthook(log_file: Path) -> None:
+    """An unexpected error is logged and shown with copyable details; the app keeps running,
+    and everything already saved stays saved."""
+
+    def hook(kind, value, tb) -> None:
+        details = "".join(traceback.format_exception(kind, value, tb))
+        log.error("unexpected error\n%s", details)
+        box = QMessageBox(QMessageBox.Warning, "kapdesk",
+                          "Something went wrong inside kapdesk. Everything saved before this "
+                          f"is safe.\n\nDetails were written to {log_file}.")
+        box.setDetailedText(details)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def run(db_path: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("kapdesk")
+    app.setWindowIcon(QIcon(str(asset_path("kapdesk.svg"))))
+    apply_theme(app)
+    _install_excepthook(_log_to_file())
+    db = open_database(db_path)
+    if get_practice(db) is None:
+        set_practice(db, name="Your practice")
+    window = MainWindow(db, db_path=str(db_path))
+    window.show()
+    return app.exec()

@@ -1,0 +1,103 @@
+"""Small table models over plain rows (dicts from storage), one per table view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from kapdesk.domain.timeutil import local, parse_instant
+from kapdesk.domain.vocabulary import SESSION_KINDS
+from kapdesk.ui.theme import COLORS
+
+Column = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of rows; subclasses name their columns."""
+
+    columns: Sequence[Column] = ()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> dict[str, Any]:
+        return self._rows[index]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.columns[section][0]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.DisplayRole:
+            return self.columns[index.column()][1](row)
+        if role == Qt.ForegroundRole:
+            return self.foreground(row, index.column())
+        if role == Qt.UserRole:
+            return row
+        return None
+
+    def foreground(self, row: dict[str, Any], column: int) -> QColor | None:
+        return None
+
+
+def when(value: str | None) -> str:
+    return local(parse_instant(value)).strftime("%a %d %b %Y, %H:%M") if value else "-"
+
+
+class ClientsModel(RowsModel):
+    THRESHOLDS = 1
+    columns = (
+        ("Client", lambda r: r["display_name"]),
+        ("Thresholds", lambda r: "on file" if r["has_thresholds"] else "thresholds needed"),
+        ("Med. sessions", lambda r: str(r["medication_sessions"])),
+    )
+
+    def foreground(self, row, column):
+        if column == self.THRESHOLDS:
+            return QColor(COLORS["muted"] if row["has_thresholds"] else COLORS["incomplete"])
+        return None
+
+
+def session_status(row: dict[str, Any]) -> str:
+    if row["ended_at"]:
+        if row["kind"] == "medication" and row.get("discharge_cleared") == 0:
+            return "done (discharge overridden)"
+        return "done"
+    return "in progress" if row["started_at"] else "planned"
+
+
+class SessionsModel(RowsModel):
+    STATUS = 3
+    columns = (
+        ("Date", lambda r: when(r["date"])),
+        ("Session", lambda r: SESSION_KINDS[r["kind"]]
+         + (f" {r['number']}" if r["number"] and r["kind"] != "preparation" else "")),
+        ("ID", lambda r: str(r["id"])),
+        ("Status", session_status),
+    )
+
+    def foreground(self, row, column):
+        if column == self.STATUS and not row["ended_at"]:
+            return QColor(COLORS["accent"])
+        if column == self.STATUS and row.get("discharge_cleared") == 0:
+            return QColor(COLORS["incomplete"])
+        return QColor(COLORS["muted"]) if column == 2 else None

@@ -1,0 +1,81 @@
+"""The calm dark look of every kapdesk window: low contrast glare, large type, no bright reds."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+COLORS = {
+    "bg": "#14181d",
+    "panel": "#1b2027",
+    "raised": "#232a33",
+    "line": "#2e3641",
+    "text": "#d9dee5",
+    "muted": "#8d97a4",
+    "accent": "#7fa8c9",
+    "within": "#8fbf9f",
+    "incomplete": "#d6b36a",
+    "breach": "#d98c7a",
+}
+
+STATUS_COLORS = {"within": COLORS["within"], "incomplete": COLORS["incomplete"],
+                 "breach": COLORS["breach"]}
+
+STYLESHEET = """
+QWidget {{ background: {bg}; color: {text}; }}
+QLabel {{ background: transparent; }}
+QMainWindow::separator {{ background: {line}; width: 1px; }}
+QFrame#panel, QTableView, QListView {{ background: {panel}; border: 1px solid {line};
+    border-radius: 8px; }}
+QTableView {{ gridline-color: transparent; selection-background-color: #26384a;
+    selection-color: {text}; alternate-background-color: #1e242c; }}
+QTableView::item {{ padding: 6px 8px; border: none; }}
+QHeaderView::section {{ background: {panel}; color: {muted}; border: none;
+    border-bottom: 1px solid {line}; padding: 6px 8px; font-size: 13px; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QComboBox, QDateEdit {{ background: {raised};
+    border: 1px solid {line}; border-radius: 6px; padding: 6px 8px;
+    selection-background-color: {accent}; selection-color: {bg}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border-color: {accent}; }}
+QPushButton {{ background: {raised}; border: 1px solid {line}; border-radius: 6px;
+    padding: 7px 14px; }}
+QPushButton:hover {{ border-color: {accent}; }}
+QPushButton:focus {{ border-color: {accent}; }}
+QPushButton:default {{ border-color: {accent}; }}
+QLabel#muted {{ color: {muted}; }}
+QLabel#title {{ font-size: 22px; font-weight: 600; }}
+QLabel#clock {{ font-size: 34px; font-weight: 300; color: {text}; }}
+QLabel#badge {{ color: {bg}; background: {incomplete}; border-radius: 4px;
+    padding: 2px 8px; font-size: 12px; font-weight: 600; }}
+QLabel#warning {{ color: {incomplete}; }}
+QStatusBar {{ color: {muted}; }}
+QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
+QScrollBar::handle:vertical {{ background: {line}; border-radius: 4px; min-height: 30px; }}
+QScrollBar:horizontal {{ background: transparent; height: 10px; margin: 2px; }}
+QScrollBar::handle:horizontal {{ background: {line}; border-radius: 4px; min-width: 30px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
+QSplitter::handle {{ background: transparent; width: 12px; }}
+QToolTip {{ background: {raised}; color: {text}; border: 1px solid {line}; }}
+""".format(**COLORS)
+
+
+BASE_FONT_PX = 15
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    # The base size is set on the application font, not in the stylesheet, so every
+    # widget's size hints are computed with the font it paints with.
+    font = app.font()
+    font.setPixelSize(BASE_FONT_PX)
+    app.setFont(font)
+    palette = QPalette()
+    for role, key in ((QPalette.Window, "bg"), (QPalette.Base, "panel"),
+                      (QPalette.AlternateBase, "raised"), (QPalette.Text, "text"),
+                      (QPalette.WindowText, "text"), (QPalette.Button, "raised"),
+                      (QPalette.ButtonText, "text"), (QPalette.Highlight, "accent"),
+                      (QPalette.HighlightedText, "bg"), (QPalette.ToolTipBase, "raised"),
+                      (QPalette.ToolTipText, "text"), (QPalette.PlaceholderText, "muted")):
+        palette.setColor(role, QColor(COLORS[key]))
+    app.setPalette(palette)
+    app.setStyleSheet(STYLESHEET)
