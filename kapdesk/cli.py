@@ -113,9 +113,18 @@ def _open_window(args: argparse.Namespace) -> int:
             _make_demo(path)
     else:
         path = _db_path(args)
+    _require_display()
     from kapdesk.ui.app import run
 
     return run(path)
+
+
+def _require_display() -> None:
+    """On Linux without a desktop session, Qt would abort; say so plainly instead."""
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        raise CommandError("no desktop display found (DISPLAY or WAYLAND_DISPLAY is not set); "
+                           "open kapdesk from a desktop session")
 
 
 def _make_demo(path: Path) -> None:

@@ -89,7 +89,7 @@ def build_demo(db: Database, today: date | None = None) -> None:
 
         _course(db, avery, okafor, today - timedelta(days=84), AVERY_PLANS, today,
                 booster_mg=50)
-        _course(db, jonah, lund, today - timedelta(days=24), JONAH_PLANS, today)
+        _course(db, jonah, lund, today - timedelta(days=35), JONAH_PLANS, today)
 
 
 def _client(db: Database, display: str, legal: str, pronouns: str, prescriber: int, *,

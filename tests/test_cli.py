@@ -151,3 +151,11 @@ def test_installed_entry_point_runs_without_a_traceback(tmp_path):
                              str(tmp_path / "none.sqlite")], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.startswith("kapdesk: error: no database at")
+
+
+def test_opening_the_window_without_a_display_says_so(capsys, tmp_path, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    code, _, err = run(capsys, "--db", tmp_path / "p.sqlite")
+    assert code == 1 and "no desktop display found" in err

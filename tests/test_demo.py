@@ -60,3 +60,14 @@ def test_demo_is_deterministic(tmp_path, demo):
     assert list(again.query(query)) == list(demo.query(query))
     assert list(again.query("SELECT body FROM notes ORDER BY id")) == list(
         demo.query("SELECT body FROM notes ORDER BY id"))
+
+
+def test_nothing_in_the_demo_has_happened_after_today(demo):
+    from kapdesk.domain.timeutil import local, parse_instant
+
+    for row in demo.query("SELECT started_at, ended_at, scheduled_for FROM sessions"):
+        for key in ("started_at", "ended_at"):
+            if row[key]:
+                assert local(parse_instant(row[key])).date() <= TODAY, row
+        if not row["started_at"]:
+            assert local(parse_instant(row["scheduled_for"])).date() > TODAY
