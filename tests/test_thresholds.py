@@ -8,7 +8,7 @@ import pytest
 
 from conftest import T0, sample_thresholds
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.thresholds import Bound, judge, judge_reading, thresholds_from_json
+from kapdesk.domain.thresholds import Bound, Thresholds, judge, judge_reading, thresholds_from_json
 from kapdesk.domain.vitals import Reading
 
 BOUNDS = {"heart_rate": Bound(50, 100)}
@@ -107,3 +107,33 @@ def test_measure_with_both_bounds_null_may_be_given():
     data["pre_dose"]["resp_rate"] = {"min": None, "max": None}
     assert "resp_rate" not in thresholds_from_json(data).pre_dose
     assert thresholds_from_json(data).set_on == date(2026, 11, 1)
+
+
+EDGE_BOUNDS = {"systolic": (90, 140), "diastolic": (50, 90), "heart_rate": (50, 100),
+               "resp_rate": (10, 20), "spo2": (94, 100)}
+
+
+@pytest.mark.parametrize("checkpoint", ["pre_dose", "discharge"])
+@pytest.mark.parametrize("measure", list(EDGE_BOUNDS))
+@pytest.mark.parametrize("side", ["min", "max"])
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_every_bound_of_every_measure_at_both_checkpoints(checkpoint, measure, side, offset):
+    low, high = EDGE_BOUNDS[measure]
+    limit = low if side == "min" else high
+    bounds = {m: Bound(*b) for m, b in EDGE_BOUNDS.items()}
+    other = "discharge" if checkpoint == "pre_dose" else "pre_dose"
+    thresholds = Thresholds(**{checkpoint: bounds, other: {"heart_rate": Bound(1, 2)}},
+                            set_by="Dr. Test", set_on=date(2026, 1, 1))
+    values = {"systolic": 120, "diastolic": 70, "heart_rate": 70, "resp_rate": 14, "spo2": 97}
+    values[measure] = limit + offset
+    if values["systolic"] <= values["diastolic"]:  # keep the reading plausible
+        values["systolic" if measure == "diastolic" else "diastolic"] = (
+            values["diastolic"] + 10 if measure == "diastolic" else values["systolic"] - 10)
+    verdict = judge_reading(Reading(T0, checkpoint, **values), thresholds)
+    outside = (offset < 0) if side == "min" else (offset > 0)
+    if outside:
+        assert verdict.status == "breach"
+        assert [(b.measure, b.bound, b.limit) for b in verdict.breaches] == [(measure, side,
+                                                                              limit)]
+    else:
+        assert verdict.status == "within", verdict
