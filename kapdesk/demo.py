@@ -14,7 +14,10 @@ from sqlite_utils import Database
 
 from kapdesk.domain.thresholds import Bound, Thresholds
 from kapdesk.domain.timeutil import to_iso
+from kapdesk.storage import clients as cl
+from kapdesk.storage import courses as co
 from kapdesk.storage import practice as pr
+from kapdesk.storage import prescriptions as rx
 from kapdesk.storage import sessions as ss
 
 PRE = {"systolic": Bound(None, 140), "diastolic": Bound(None, 90), "heart_rate": Bound(50, 100)}
@@ -75,10 +78,11 @@ def build_demo(db: Database, today: date | None = None) -> None:
         pr.set_practice(db, name="Harbourlight Therapy (demo)", therapist="Alex Moreno, LMFT",
                         is_demo=True)
         okafor = pr.add_prescriber(db, name="Dr. Mara Okafor", credentials="MD, psychiatry",
-                                   phone="555-0142 (on call 555-0199)",
+                                   phone="555-0142", on_call_phone="555-0199",
                                    email="m.okafor@example.org", practice="Northside Psychiatry")
         lund = pr.add_prescriber(db, name="Ren Lund", credentials="PMHNP-BC",
-                                 phone="555-0177", email="r.lund@example.org",
+                                 phone="555-0177", on_call_phone="555-0178",
+                                 email="r.lund@example.org",
                                  practice="Riverbend Health")
         avery = _client(db, "Avery L.", "Avery Lindqvist", "they/them", okafor,
                         ride=("Jesse Lindqvist", "555-0123"), dob="1986-03-14")
@@ -94,7 +98,7 @@ def build_demo(db: Database, today: date | None = None) -> None:
 
 def _client(db: Database, display: str, legal: str, pronouns: str, prescriber: int, *,
             ride: tuple[str, str], dob: str) -> int:
-    return pr.add_client(
+    return cl.add_client(
         db, display_name=display, legal_name=legal, pronouns=pronouns, date_of_birth=dob,
         prescriber_id=prescriber, ride_name=ride[0], ride_phone=ride[1],
         emergency_name=ride[0], emergency_phone=ride[1],
@@ -105,12 +109,19 @@ def _client(db: Database, display: str, legal: str, pronouns: str, prescriber: i
 
 def _course(db: Database, client: int, prescriber: int, start: date, plans: tuple[Plan, ...],
             today: date, booster_mg: float | None = None) -> None:
-    pr.add_thresholds(db, client, Thresholds(PRE, POST, set_by=_name(db, prescriber),
+    rx.add_thresholds(db, client, Thresholds(PRE, POST, set_by=_name(db, prescriber),
                                              set_on=start - timedelta(days=7)))
-    pr.add_order(db, client, dose_mg=100 if booster_mg else 150, prescriber_id=prescriber,
+    rx.add_order(db, client, dose_mg=100 if booster_mg else 150, prescriber_id=prescriber,
                  ordered_on=start - timedelta(days=7), booster_allowed=bool(booster_mg),
                  booster_mg=booster_mg, min_minutes_after_dose=120)
-    course = pr.add_course(db, client, started_on=start - timedelta(days=7), planned_sessions=6)
+    intake = start - timedelta(days=10)
+    co.add_screening(db, client, items={}, screened_on=intake, cleared_on=intake + timedelta(days=2),
+                     note="No contraindications found; cleared by the prescriber after intake.",
+                     cleared_by_prescriber_id=prescriber)
+    course = co.add_course(db, client, started_on=start - timedelta(days=7), planned_sessions=6)
+    scores = OUTCOME_SCORES[len(plans)]
+    for instrument, values in scores.items():
+        co.add_outcome(db, client, instrument, values[0], taken_on=intake)
     prep = ss.schedule_session(db, client, "preparation", course_id=course,
                                scheduled_for=_at(start - timedelta(days=7), 10))
     ss.start_session(db, prep, started_at=_at(start - timedelta(days=7), 10))
@@ -130,10 +141,14 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
         ss.add_note(db, integration, "process", "Countertransference: felt protective; "
                     "keep pacing slower next time.", at=_at(day + timedelta(days=1), 16, 45))
         ss.end_session(db, integration, at=_at(day + timedelta(days=1), 16, 50))
+        if number % 2 == 0:  # scores every second integration session
+            for instrument, values in scores.items():
+                co.add_outcome(db, client, instrument, values[number // 2],
+                               taken_on=day + timedelta(days=1), session_id=integration)
     upcoming = start + timedelta(days=14 * len(plans))
     if len(plans) < 6:
-        ss.schedule_session(db, client, "medication", course_id=course, number=len(plans) + 1,
-                            scheduled_for=_at(max(upcoming, today + timedelta(days=2)), 10))
+        co.schedule_medication_with_integration(
+            db, course, _at(max(upcoming, today + timedelta(days=2)), 10))
 
 
 def _medication_session(db: Database, client: int, course: int, number: int, day: date,
@@ -143,7 +158,7 @@ def _medication_session(db: Database, client: int, course: int, number: int, day
 
     sid = ss.schedule_session(db, client, "medication", course_id=course, number=number,
                               scheduled_for=t(0))
-    ride = pr.get_client(db, client)
+    ride = cl.get_client(db, client)
     ss.start_session(db, sid, started_at=t(0), intention=INTENTIONS[(number - 1) % 3],
                      ride_home_name=ride["ride_name"], ride_home_phone=ride["ride_phone"])
     ss.add_note(db, sid, "intention", INTENTIONS[(number - 1) % 3], at=t(5), shareable=True)
@@ -186,6 +201,12 @@ def _medication_session(db: Database, client: int, course: int, number: int, day
     ss.record_discharge(db, sid, at=t(end))
     return sid
 
+
+# Fictional questionnaire totals: intake, then after every second medication session.
+OUTCOME_SCORES = {
+    6: {"PHQ-9": (19, 15, 10, 7), "GAD-7": (14, 12, 8, 6), "PCL-5": (46, 40, 31, 24)},
+    3: {"PHQ-9": (17, 14), "GAD-7": (12, 10)},
+}
 
 INTENTIONS = (
     "To meet the grief without drowning in it.",

@@ -12,7 +12,8 @@ import pytest
 
 from kapdesk.cli import main
 from kapdesk.storage import open_database
-from kapdesk.storage.practice import add_client, set_practice
+from kapdesk.storage.clients import add_client
+from kapdesk.storage.practice import set_practice
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
-from kapdesk.storage.practice import is_demo, list_clients
+from kapdesk.storage.clients import list_clients
+from kapdesk.storage.practice import is_demo
 from kapdesk.storage.sessions import list_sessions, load_session
 
 TODAY = date(2026, 11, 21)

@@ -36,6 +36,8 @@ def test_export_import_export_gives_the_same_record(tmp_path, exported, capsys):
     record = comparable(again)
     assert len([s for s in record["sessions"] if s["kind"] == "medication"]) == 6
     assert {n["kind"] for s in record["sessions"] for n in s["notes"]} >= {"process", "summary"}
+    assert record["screenings"][0]["cleared_on"] and record["courses"][0]["screening_uid"]
+    assert {o["instrument"] for o in record["outcome_measures"]} == {"PHQ-9", "GAD-7", "PCL-5"}
 
 
 def test_importing_twice_does_not_duplicate(tmp_path, exported, capsys):
@@ -72,6 +74,8 @@ def corrupt(path, change):
         (lambda d: d["thresholds"][0]["pre_dose"].update(systolic={"min": 150, "max": 140}),
          "thresholds[0].pre_dose.systolic: min 150 is above max 140"),
         (lambda d: d.update(format="something-else/1"), "format: expected"),
+        (lambda d: d["outcome_measures"][0].update(instrument="PHQ-9", score=99),
+         "outcome_measures[0].score: PHQ-9 total 99 is outside 0-27"),
         (lambda d: d["sessions"][5].update(uid=d["sessions"][4]["uid"]), "appears twice"),
     ],
 )

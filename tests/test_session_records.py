@@ -12,7 +12,8 @@ import pytest
 from conftest import T0
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.storage import open_database
-from kapdesk.storage.practice import add_client, add_thresholds, current_thresholds
+from kapdesk.storage.clients import add_client
+from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
 from kapdesk.storage.sessions import (
     add_note,
     confirm_ride_home,

@@ -9,12 +9,8 @@ from sqlite_utils import Database
 
 from conftest import sample_thresholds
 from kapdesk.storage import StorageError, check_database, open_database, schema_version
-from kapdesk.storage.practice import (
-    add_client,
-    add_thresholds,
-    current_thresholds,
-    list_clients,
-)
+from kapdesk.storage.clients import add_client, list_clients
+from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
 from kapdesk.storage.schema import MIGRATIONS, known_migrations
 
 

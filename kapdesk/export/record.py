@@ -13,7 +13,8 @@ from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import to_iso, utc_now
 from kapdesk.export.vocabulary import rating_json, reading_json
-from kapdesk.storage.practice import get_client, thresholds_of
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.prescriptions import thresholds_of
 from kapdesk.storage.sessions import load_session
 
 RECORD_FORMAT = "kapdesk.client-record/1"
@@ -24,7 +25,10 @@ def client_record(db: Database, client_id: int) -> dict[str, Any]:
     uids = _uid_maps(db, client_id)
     orders = list(db.query("SELECT * FROM orders WHERE client_id = ? ORDER BY version",
                            (client_id,)))
-    prescriber_ids = {client["prescriber_id"]} | {o["prescriber_id"] for o in orders}
+    prescriber_ids = ({client["prescriber_id"]} | {o["prescriber_id"] for o in orders}
+                      | {r["cleared_by_prescriber_id"] for r in db.query(
+                          "SELECT cleared_by_prescriber_id FROM screenings WHERE client_id = ?",
+                          (client_id,))})
     prescribers = [r for r in db.query("SELECT * FROM prescribers ORDER BY uid")
                    if r["id"] in prescriber_ids]
     sessions = list(db.query("SELECT id FROM sessions WHERE client_id = ? ORDER BY "
@@ -44,7 +48,8 @@ def client_record(db: Database, client_id: int) -> dict[str, Any]:
             "prescriber_uid": uids["prescribers"].get(client["prescriber_id"]),
         },
         "prescribers": [
-            {k: p[k] for k in ("uid", "name", "credentials", "phone", "email", "practice")}
+            {k: p[k] for k in ("uid", "name", "credentials", "phone", "on_call_phone", "email",
+                               "practice")}
             for p in prescribers
         ],
         "orders": [
@@ -61,10 +66,24 @@ def client_record(db: Database, client_id: int) -> dict[str, Any]:
             for t in db.query("SELECT * FROM threshold_versions WHERE client_id = ? "
                               "ORDER BY version", (client_id,))
         ],
+        "screenings": [
+            {"uid": s["uid"], "screened_on": s["screened_on"], "items": json.loads(s["items"]),
+             "note": s["note"], "cleared_on": s["cleared_on"],
+             "cleared_by_prescriber_uid": uids["prescribers"].get(s["cleared_by_prescriber_id"])}
+            for s in db.query("SELECT * FROM screenings WHERE client_id = ? ORDER BY "
+                              "screened_on, uid", (client_id,))
+        ],
         "courses": [
-            {k: c[k] for k in ("uid", "planned_sessions", "started_on", "ended_on", "note")}
+            {**{k: c[k] for k in ("uid", "planned_sessions", "started_on", "ended_on", "note")},
+             "screening_uid": uids["screenings"].get(c["screening_id"])}
             for c in db.query("SELECT * FROM courses WHERE client_id = ? ORDER BY started_on, "
                               "uid", (client_id,))
+        ],
+        "outcome_measures": [
+            {"uid": o["uid"], "instrument": o["instrument"], "score": o["score"],
+             "taken_on": o["taken_on"], "session_uid": uids["sessions"].get(o["session_id"])}
+            for o in db.query("SELECT * FROM outcome_measures WHERE client_id = ? ORDER BY "
+                              "taken_on, uid", (client_id,))
         ],
         "sessions": [_session(db, row["id"], uids) for row in sessions],
     }
@@ -72,7 +91,7 @@ def client_record(db: Database, client_id: int) -> dict[str, Any]:
 
 def _uid_maps(db: Database, client_id: int) -> dict[str, dict[int, str]]:
     maps = {"prescribers": {r["id"]: r["uid"] for r in db.query("SELECT id, uid FROM prescribers")}}
-    for table in ("orders", "threshold_versions", "courses", "sessions"):
+    for table in ("orders", "threshold_versions", "screenings", "courses", "sessions"):
         maps[table] = {r["id"]: r["uid"] for r in db.query(
             f"SELECT id, uid FROM {table} WHERE client_id = ?", (client_id,))}
     return maps

@@ -11,7 +11,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.protocol import protocol_from_json
+from kapdesk.domain.screening import clean_screening
 from kapdesk.domain.thresholds import thresholds_from_json
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.domain.vitals import MEASURES, make_reading
@@ -59,7 +61,8 @@ def read_record(data: Any) -> Plan:
         prescribers.add(c.uid(p, path, seen))
         plan.add("prescribers", {"uid": p["uid"], "name": c.text(p, "name", path, required=True),
                                  **{k: c.text(p, k, path)
-                                    for k in ("credentials", "phone", "email", "practice")}})
+                                    for k in ("credentials", "phone", "on_call_phone", "email",
+                                              "practice")}})
     cl = c.obj(root.get("client"), "client")
     emergency = c.obj(cl.get("emergency_contact") or {}, "client.emergency_contact")
     ride = c.obj(cl.get("ride_home") or {}, "client.ride_home")
@@ -102,10 +105,27 @@ def read_record(data: Any) -> Plan:
             "set_by": parsed.set_by, "set_on": data["set_on"],
             "bounds": json.dumps({"pre_dose": data["pre_dose"], "discharge": data["discharge"]}),
         })
+    screenings = set()
+    for path, s in c.items(root, "screenings", ""):
+        screenings.add(c.uid(s, path, seen))
+        items = c.obj(s.get("items") or {}, f"{path}.items")
+        try:
+            cleaned = clean_screening(items, screened_on=s.get("screened_on"),
+                                      cleared_on=s.get("cleared_on"), note=c.text(s, "note", path))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}.{exc.field}", exc.reason) from None
+        plan.add("screenings", {
+            "uid": s["uid"], "screened_on": cleaned["screened_on"],
+            "items": json.dumps(cleaned["items"]), "note": cleaned["note"],
+            "cleared_on": cleaned["cleared_on"],
+            "cleared_by_prescriber_uid": c.ref(s, "cleared_by_prescriber_uid", path, prescribers,
+                                               what="prescriber"),
+        })
     courses = set()
     for path, co in c.items(root, "courses", ""):
         courses.add(c.uid(co, path, seen))
         plan.add("courses", {
+            "screening_uid": c.ref(co, "screening_uid", path, screenings, what="screening"),
             "uid": co["uid"], "planned_sessions": c.whole(co, "planned_sessions", path, 1, 30),
             "started_on": c.day(co, "started_on", path, required=True),
             "ended_on": c.day(co, "ended_on", path), "note": c.text(co, "note", path),
@@ -114,6 +134,16 @@ def read_record(data: Any) -> Plan:
     session_uids = {s.get("uid") for _, s in session_list}
     for path, s in session_list:
         _read_session(plan, path, s, seen, courses, orders, thresholds, session_uids)
+    for path, o in c.items(root, "outcome_measures", ""):
+        key = c.uid(o, path, seen)
+        try:
+            score = check_score(c.text(o, "instrument", path), o.get("score"))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}.{exc.field}", exc.reason) from None
+        plan.add("outcome_measures", {
+            "uid": key, "instrument": o["instrument"], "score": score,
+            "taken_on": c.day(o, "taken_on", path, required=True),
+            "session_uid": c.ref(o, "session_uid", path, session_uids, what="session")})
     return plan
 
 
@@ -242,8 +272,11 @@ def import_record(db: Database, data: Any) -> ImportResult:
             put("orders", row, prescriber_id=row["prescriber_uid"], **owner)
         for row in plan.rows.get("threshold_versions", []):
             put("threshold_versions", row, **owner)
+        for row in plan.rows.get("screenings", []):
+            put("screenings", row, cleared_by_prescriber_id=row["cleared_by_prescriber_uid"],
+                **owner)
         for row in plan.rows.get("courses", []):
-            put("courses", row, **owner)
+            put("courses", row, screening_id=row["screening_uid"], **owner)
         sessions = plan.rows.get("sessions", [])
         for row in sessions:
             put("sessions", row, course_id=row["course_uid"], order_id=row["order_uid"],
@@ -256,6 +289,8 @@ def import_record(db: Database, data: Any) -> ImportResult:
         for table in (*CHILD_TABLES, "discharges"):
             for row in plan.rows.get(table, []):
                 put(table, row, session_id=row["session_uid"])
+        for row in plan.rows.get("outcome_measures", []):
+            put("outcome_measures", row, session_id=row["session_uid"], **owner)
     total = sum(len(rows) for rows in plan.rows.values())
     return ImportResult(ids[client["uid"]], client["display_name"], added, total - added)
 
@@ -276,7 +311,8 @@ def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None
     """Rows already here must belong to the same client; new versions must not collide."""
     client = plan.rows["clients"][0]
     client_id = existing.get(client["uid"])
-    for table in ("orders", "threshold_versions", "courses", "sessions"):
+    for table in ("orders", "threshold_versions", "screenings", "courses", "sessions",
+                  "outcome_measures"):
         for i, row in enumerate(plan.rows.get(table, [])):
             if row["uid"] in existing:
                 owner = next(db.query(f"SELECT client_id FROM {table} WHERE id = ?",

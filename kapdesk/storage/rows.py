@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.errors import InvalidInput, KapdeskError
 from kapdesk.domain.timeutil import to_iso, utc_now
 
 
@@ -44,3 +45,10 @@ def insert(db: Database, table: str, values: dict[str, Any], *, uid: bool = True
     columns = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
     return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values).lastrowid
+
+
+def iso_date(field: str, value: date | str) -> str:
+    try:
+        return (value if isinstance(value, date) else date.fromisoformat(str(value))).isoformat()
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None

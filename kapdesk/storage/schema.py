@@ -238,3 +238,37 @@ def m0001_initial(db: Database) -> None:
 def known_migrations() -> list[str]:
     """Every migration this version of kapdesk knows, oldest first."""
     return [m.name for m in MIGRATIONS.pending(Database(memory=True, execute_plugins=False))]
+
+
+SCREENING_AND_OUTCOMES = [
+    "ALTER TABLE prescribers ADD COLUMN on_call_phone TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE screenings (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        screened_on TEXT NOT NULL,
+        items TEXT NOT NULL CHECK (json_valid(items)),
+        note TEXT NOT NULL DEFAULT '',
+        cleared_on TEXT,
+        cleared_by_prescriber_id INTEGER REFERENCES prescribers(id),
+        created_at TEXT NOT NULL)""",
+    "ALTER TABLE courses ADD COLUMN screening_id INTEGER REFERENCES screenings(id)",
+    """CREATE TABLE outcome_measures (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        session_id INTEGER REFERENCES sessions(id),
+        instrument TEXT NOT NULL CHECK (instrument IN ('PHQ-9', 'GAD-7', 'PCL-5')),
+        score INTEGER NOT NULL,
+        taken_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        CHECK (score >= 0 AND score <= CASE instrument WHEN 'PHQ-9' THEN 27
+                                                       WHEN 'GAD-7' THEN 21 ELSE 80 END))""",
+    "CREATE INDEX outcome_measures_client ON outcome_measures(client_id, taken_on)",
+]
+
+
+@MIGRATIONS(name="0002_screening_outcomes")
+def m0002_screening_outcomes(db: Database) -> None:
+    for statement in SCREENING_AND_OUTCOMES:
+        db.execute(statement)

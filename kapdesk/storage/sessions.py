@@ -27,13 +27,9 @@ from kapdesk.domain.vocabulary import (
     require_kind,
     require_text,
 )
-from kapdesk.storage.practice import (
-    current_order,
-    current_thresholds,
-    get_client,
-    practice_protocol,
-    thresholds_by_id,
-)
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.practice import practice_protocol
+from kapdesk.storage.prescriptions import current_order, current_thresholds, thresholds_by_id
 from kapdesk.storage.rows import insert, maybe, one, stamp
 
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import Clock, SystemClock, local
-from kapdesk.storage.practice import current_order, get_practice, list_clients
+from kapdesk.storage.clients import list_clients
+from kapdesk.storage.practice import get_practice
+from kapdesk.storage.prescriptions import current_order
 from kapdesk.storage.rows import maybe
 from kapdesk.storage.sessions import list_sessions
 from kapdesk.ui.models import ClientsModel, SessionsModel

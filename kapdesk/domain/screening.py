@@ -1,0 +1,60 @@
+"""Screening before a course (design §2): the contraindications the prescriber rules on.
+
+kapdesk records what was screened and when the prescriber cleared the client; it does not
+decide eligibility itself. A course can start only after a screening with a clearance date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from kapdesk.domain.errors import InvalidInput, NotAllowed
+
+CONTRAINDICATIONS: dict[str, str] = {
+    "psychotic_disorder": "Psychotic disorder (current or history)",
+    "substance_use": "Uncontrolled substance use",
+    "hypertension": "Uncontrolled hypertension",
+    "mania": "Acute mania",
+    "cardiac_disease": "Cardiac disease",
+}
+
+
+def clean_screening(items: Mapping[str, Any], *, screened_on: Any, cleared_on: Any,
+                    note: str = "") -> dict[str, Any]:
+    unknown = set(items) - set(CONTRAINDICATIONS)
+    if unknown:
+        raise InvalidInput("items", f"unknown item {sorted(unknown)[0]!r}")
+    answers = {key: bool(items.get(key, False)) for key in CONTRAINDICATIONS}
+    screened = _day("screened_on", screened_on, required=True)
+    cleared = _day("cleared_on", cleared_on, required=False)
+    if cleared and cleared < screened:
+        raise InvalidInput("cleared_on", "the prescriber's clearance cannot precede the screening")
+    if cleared and any(answers.values()) and not note.strip():
+        raise InvalidInput("note", "a contraindication is marked: note what the prescriber "
+                                   "decided about it")
+    return {"items": answers, "screened_on": screened.isoformat(),
+            "cleared_on": cleared.isoformat() if cleared else None, "note": note.strip()}
+
+
+def require_cleared(screening: Mapping[str, Any] | None) -> None:
+    if screening is None:
+        raise NotAllowed("a course needs a screening first: record the contraindications "
+                         "checklist and the prescriber's clearance")
+    if not screening.get("cleared_on"):
+        raise NotAllowed("the latest screening has no prescriber's clearance date yet")
+
+
+def _day(field: str, value: Any, *, required: bool) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise InvalidInput(field, "a date is required")
+        return None
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if day > date.today():
+        raise InvalidInput(field, "cannot be in the future")
+    return day

@@ -1,0 +1,146 @@
+"""Practice records in storage: clients, prescribers, screening, courses, outcomes, versions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from conftest import sample_thresholds
+from kapdesk.domain.errors import InvalidInput, NotAllowed
+from kapdesk.domain.thresholds import Bound
+from kapdesk.storage.clients import (
+    add_client,
+    archive_client,
+    get_client,
+    list_clients,
+    restore_client,
+    update_client,
+)
+from kapdesk.storage.courses import (
+    add_course,
+    add_outcome,
+    add_screening,
+    course_sequence,
+    outcomes,
+    schedule_in_course,
+    schedule_medication_with_integration,
+)
+from kapdesk.storage.practice import add_prescriber, update_prescriber
+from kapdesk.storage.prescriptions import (
+    add_order,
+    add_thresholds,
+    current_order,
+    order_history,
+    threshold_history,
+)
+
+TODAY = date.today()
+
+
+def test_client_fields_are_checked_and_trimmed(db):
+    cid = add_client(db, display_name="  Kai W. ", emergency_phone="+1 (555) 010-2000 ext 12",
+                     date_of_birth="1990-02-03")
+    assert get_client(db, cid)["display_name"] == "Kai W."
+    with pytest.raises(InvalidInput) as err:
+        update_client(db, cid, ride_phone="call Sam")
+    assert err.value.field == "ride_phone"
+    with pytest.raises(InvalidInput, match="between 1900-01-01"):
+        update_client(db, cid, date_of_birth=(TODAY + timedelta(days=1)).isoformat())
+    with pytest.raises(InvalidInput, match="Display name is required"):
+        add_client(db, display_name="  ")
+
+
+def test_a_refused_edit_changes_nothing(db):
+    cid = add_client(db, display_name="Kai W.", pronouns="they/them")
+    with pytest.raises(InvalidInput):
+        update_client(db, cid, pronouns="ze/zir", emergency_phone="not a phone")
+    assert get_client(db, cid)["pronouns"] == "they/them"
+
+
+def test_archived_clients_leave_lists_but_keep_their_history(db, client_id):
+    archive_client(db, client_id)
+    assert list_clients(db) == []
+    assert [c["id"] for c in list_clients(db, include_archived=True)] == [client_id]
+    assert current_order(db, client_id)["dose_mg"] == 100
+    restore_client(db, client_id)
+    assert [c["id"] for c in list_clients(db)] == [client_id]
+
+
+def test_prescriber_contact_details_are_checked(db):
+    pid = add_prescriber(db, name="Dr. P", phone="555-0100", on_call_phone="555-0199")
+    with pytest.raises(InvalidInput) as err:
+        update_prescriber(db, pid, name="Dr. P", email="nope")
+    assert err.value.field == "email"
+
+
+def test_orders_and_thresholds_are_versioned(db, client_id):
+    add_order(db, client_id, dose_mg=120, ordered_on=TODAY)
+    assert [o["version"] for o in order_history(db, client_id)] == [2, 1]
+    assert current_order(db, client_id)["dose_mg"] == 120
+    stricter = replace(sample_thresholds(), pre_dose={"systolic": Bound(None, 130)})
+    add_thresholds(db, client_id, stricter)
+    history = threshold_history(db, client_id)
+    assert [row["version"] for row, _ in history] == [2, 1]
+    assert history[0][1].pre_dose["systolic"].max == 130
+    assert history[1][1] == sample_thresholds()
+
+
+def test_a_course_needs_a_screening_cleared_by_the_prescriber(db, client_id):
+    with pytest.raises(NotAllowed, match="needs a screening first"):
+        add_course(db, client_id, started_on=TODAY)
+    add_screening(db, client_id, items={"hypertension": False}, screened_on=TODAY)
+    with pytest.raises(NotAllowed, match="no prescriber's clearance"):
+        add_course(db, client_id, started_on=TODAY)
+    with pytest.raises(InvalidInput, match="note what the prescriber decided"):
+        add_screening(db, client_id, items={"hypertension": True}, screened_on=TODAY,
+                      cleared_on=TODAY)
+    add_screening(db, client_id, items={"hypertension": True}, screened_on=TODAY,
+                  cleared_on=TODAY, note="Controlled on medication; prescriber cleared.")
+    course = add_course(db, client_id, started_on=TODAY)
+    assert course
+    with pytest.raises(NotAllowed, match="already has a course"):
+        add_course(db, client_id, started_on=TODAY)
+
+
+@pytest.fixture
+def course_id(db, client_id):
+    add_screening(db, client_id, items={}, screened_on=TODAY, cleared_on=TODAY)
+    return add_course(db, client_id, started_on=TODAY, planned_sessions=2)
+
+
+def test_scheduling_numbers_sessions_and_links_integration(db, client_id, course_id):
+    when = datetime(2030, 1, 7, 15, tzinfo=UTC)
+    prep = schedule_in_course(db, course_id, "preparation", when - timedelta(days=7))
+    first, first_int = schedule_medication_with_integration(db, course_id, when)
+    second = schedule_in_course(db, course_id, "medication", when + timedelta(days=7))
+    second_int = schedule_in_course(db, course_id, "integration",
+                                    when + timedelta(days=8, hours=1))
+    with pytest.raises(NotAllowed, match="plans 2 medication sessions"):
+        schedule_in_course(db, course_id, "medication", when + timedelta(days=14))
+    with pytest.raises(InvalidInput, match="24-48 hours"):
+        schedule_medication_with_integration(db, course_id, when,
+                                             integration_after=timedelta(hours=2))
+    seq = {s["id"]: s for s in course_sequence(db, client_id)}
+    assert (seq[first]["number"], seq[second]["number"]) == (1, 2)
+    assert seq[first_int]["medication_session_id"] == first
+    assert seq[second_int]["medication_session_id"] == second
+    assert seq[prep]["status"] == "next"
+    assert {seq[i]["status"] for i in (first, first_int, second, second_int)} == {"planned"}
+
+
+def test_integration_needs_a_medication_session(db, course_id):
+    with pytest.raises(NotAllowed, match="follows a medication session"):
+        schedule_in_course(db, course_id, "integration", datetime(2030, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("instrument", "high"), [("PHQ-9", 27), ("GAD-7", 21), ("PCL-5", 80)])
+def test_outcome_scores_are_checked_against_each_range(db, client_id, instrument, high):
+    add_outcome(db, client_id, instrument, 0, taken_on=TODAY)
+    add_outcome(db, client_id, instrument, str(high), taken_on=TODAY)
+    with pytest.raises(InvalidInput, match=f"{instrument} total {high + 1} is outside 0-{high}"):
+        add_outcome(db, client_id, instrument, high + 1, taken_on=TODAY)
+    with pytest.raises(InvalidInput, match="whole number"):
+        add_outcome(db, client_id, instrument, "ten", taken_on=TODAY)
+    assert [o["score"] for o in outcomes(db, client_id)] == [0, high]
