@@ -115,7 +115,8 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
                  ordered_on=start - timedelta(days=7), booster_allowed=bool(booster_mg),
                  booster_mg=booster_mg, min_minutes_after_dose=120)
     intake = start - timedelta(days=10)
-    co.add_screening(db, client, items={}, screened_on=intake, cleared_on=intake + timedelta(days=2),
+    co.add_screening(db, client, items={}, screened_on=intake,
+                     cleared_on=intake + timedelta(days=2),
                      note="No contraindications found; cleared by the prescriber after intake.",
                      cleared_by_prescriber_id=prescriber)
     course = co.add_course(db, client, started_on=start - timedelta(days=7), planned_sessions=6)
