@@ -62,3 +62,13 @@ def client_id(db):
               booster_allowed=True, booster_mg=50, min_minutes_after_dose=120)
     add_thresholds(db, cid, sample_thresholds())
     return cid
+
+
+@pytest.fixture(scope="session")
+def themed_app(qapp):
+    """The application with kapdesk's theme, applied once: re-applying a stylesheet
+    re-polishes every widget still alive, which makes later tests slow."""
+    from kapdesk.ui.theme import apply_theme
+
+    apply_theme(qapp)
+    return qapp

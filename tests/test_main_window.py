@@ -8,67 +8,95 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import T0
+from gui import column
 from kapdesk.demo import build_demo
 from kapdesk.domain.timeutil import ManualClock
 from kapdesk.storage import open_database
+from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.main_window import MainWindow
-from kapdesk.ui.theme import apply_theme
 
 
 @pytest.fixture
-def window(qtbot, qapp, tmp_path):
-    apply_theme(qapp)
+def window(qtbot, themed_app, tmp_path):
     db = open_database(tmp_path / "demo.sqlite")
-    build_demo(db, today=date(2026, 11, 21))
+    build_demo(db, today=date.today())
     win = MainWindow(db, db_path=str(tmp_path / "demo.sqlite"), clock=ManualClock(T0))
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitExposed(win)
     return win
 
 
-def visible_column(view, column):
-    model = view.model()
-    return [model.index(r, column).data() for r in range(model.rowCount())]
-
-
 def test_clients_are_listed_and_missing_thresholds_are_marked(window):
-    assert visible_column(window.client_view, 0) == ["Avery L.", "Jonah R.", "Zoë M."]
-    assert visible_column(window.client_view, 1) == ["on file", "on file", "thresholds needed"]
-    assert "DEMO" in window.findChild(type(window.card.name), "badge").text()
-
-
-def test_choosing_a_client_shows_their_card_and_sessions(window, qtbot):
-    window.client_view.selectRow(0)
-    assert window.card.name.text() == "Avery L."
-    assert "Ride home: Jesse Lindqvist" in window.card.details.text()
-    assert "booster 50 mg allowed" in window.card.order.text()
-    kinds = visible_column(window.session_view, 1)
-    assert kinds.count("Preparation") == 1
-    assert [k for k in kinds if k.startswith("Medication")] == [f"Medication {n}"
-                                                                for n in range(1, 7)]
-    assert len([k for k in kinds if k.startswith("Integration")]) == 6
+    assert column(window.client_view, 0) == ["Avery L.", "Jonah R.", "Zoë M."]
+    assert column(window.client_view, 1) == ["on file", "on file", "thresholds needed"]
     window.client_view.selectRow(2)
-    assert window.card.name.text() == "Zoë M."
-    assert window.card.thresholds.text().startswith("Thresholds needed")
-    assert window.empty.isVisibleTo(window) and window.empty.text() == "No sessions yet."
+    card = window.page.card
+    assert card.thresholds.text().startswith("Thresholds needed")
+    assert card.order.text().startswith("Order needed")
+    assert card.screening.text().startswith("Screening needed")
+
+
+def test_choosing_a_client_shows_the_course_as_a_sequence(window):
+    window.client_view.selectRow(1)
+    card = window.page.card
+    assert card.name.text() == "Jonah R."
+    assert "Ride home: Marisol Reyes" in card.details.text()
+    assert "150 mg racemic ketamine" in card.order.text()
+    assert "cleared by the prescriber" in card.screening.text()
+    sessions = column(window.page.session_view, 1)
+    statuses = column(window.page.session_view, 2)
+    follows = column(window.page.session_view, 3)
+    assert sessions[-2:] == ["Medication 4", "Integration 4"]
+    assert statuses[-2:] == ["next", "planned"]
+    assert statuses[:-2] == ["done"] * (len(statuses) - 2)
+    assert follows[sessions.index("Integration 2")] == "medication 2"
+    assert "3 of 6 medication sessions done" in window.page.course_line.text()
+
+
+def test_outcomes_and_history_tabs_hold_the_clients_records(window):
+    window.client_view.selectRow(0)
+    assert column(window.page.outcome_view, 1).count("PHQ-9") == 4
+    assert column(window.page.outcome_view, 2)[:3] == ["19", "14", "46"]
+    history = window.page.history.text()
+    assert "v1" in history and "SBP ≤ 140" in history and "no exports yet" in history
 
 
 def test_typing_in_the_search_filters_clients(window, qtbot):
     qtbot.keyClicks(window.search, "jon")
-    assert visible_column(window.client_view, 0) == ["Jonah R."]
-    qtbot.keyClick(window.search, Qt.Key_Return)
-    assert window.client_view.hasFocus() or not window.isActiveWindow()
+    assert column(window.client_view, 0) == ["Jonah R."]
+
+
+def test_f2_opens_the_emergency_card_from_anywhere(window, qtbot):
+    window.client_view.selectRow(0)
+    window.search.setFocus()
+    qtbot.keyClick(window.search, Qt.Key_F2)
+    card = window.dialog
+    assert isinstance(card, EmergencyCard) and card.isVisible()
+    assert card.numbers["Prescriber on call"].text() == "555-0199"
+    assert card.numbers["Ride home"].text() == "555-0123"
+    assert "Grounding" in card.plan.text()
+
+
+def test_archiving_hides_a_client_but_keeps_them(window, qtbot):
+    window.client_view.selectRow(2)
+    window.actions["archive"].trigger()
+    assert column(window.client_view, 0) == ["Avery L.", "Jonah R."]
+    window.show_archived.setChecked(True)
+    assert "Zoë M." in column(window.client_view, 0)
+    assert window.db.execute("SELECT count(*) FROM clients WHERE archived_at IS NOT NULL"
+                             ).fetchone()[0] == 1
 
 
 def test_clock_shows_local_time_from_the_clock_not_ticks(window):
     window.clock.advance(minutes=95)
     window.refresh_clock()
-    expected = (T0 + timedelta(minutes=95)).astimezone().strftime("%H:%M")
-    assert window.clock_label.text() == expected
+    assert window.clock_label.text() == (T0 + timedelta(minutes=95)).astimezone().strftime(
+        "%H:%M")
 
 
-def test_an_empty_practice_explains_how_to_see_the_demo(qtbot, tmp_path):
+def test_an_empty_practice_explains_what_to_do(qtbot, tmp_path):
     win = MainWindow(open_database(tmp_path / "empty.sqlite"))
     qtbot.addWidget(win)
-    assert "kapdesk --demo" in win.empty.text()
+    assert "New client (Ctrl+N)" in win.empty.text() and "kapdesk --demo" in win.empty.text()
     assert win.clients.rowCount() == 0

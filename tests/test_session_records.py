@@ -73,7 +73,8 @@ def test_dose_waits_for_within_pre_dose_vitals_unless_a_reason_is_written(db, se
     record_vitals(db, session_id, GOOD_PRE, taken_at=at(22), checkpoint="pre_dose")
     record_dose(db, session_id, given_at=at(24))
     dose = load_session(db, session_id).first_dose
-    assert (dose.mg, dose.form, dose.gate_override_reason) == (100, "sublingual lozenge", None)
+    assert (dose.mg, dose.form, dose.gate_override_reason) == (
+        100, "sublingual lozenge/troche", None)
 
 
 def test_prescriber_consulted_override_is_stored_with_the_dose(db, session_id):

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.vitals import LABELS, MEASURES, PLAUSIBLE, UNITS, Reading
+from kapdesk.domain.vitals import LABELS, MEASURES, PLAUSIBLE, SHORT, UNITS, Reading
 
 THRESHOLD_CHECKPOINTS: tuple[str, ...] = ("pre_dose", "discharge")
 
@@ -58,6 +58,12 @@ class Thresholds:
             "set_by": self.set_by,
             "set_on": self.set_on.isoformat(),
         }
+
+
+def describe_bounds(bounds: Mapping[str, Bound]) -> str:
+    """``SBP ≤ 140 · DBP ≤ 90 · HR 50-100``: one checkpoint's bounds in a line."""
+    return " · ".join(f"{SHORT[m]} {bounds[m].describe()}" for m in MEASURES
+                      if m in bounds and bounds[m].is_set) or "no bounds"
 
 
 def _bounds_to_json(bounds: Mapping[str, Bound]) -> dict[str, dict[str, int | None]]:
@@ -175,3 +181,27 @@ def judge(reading: Reading, bounds: Mapping[str, Bound]) -> Verdict:
 
 def judge_reading(reading: Reading, thresholds: Thresholds) -> Verdict:
     return judge(reading, thresholds.for_checkpoint(reading.checkpoint))
+
+
+def thresholds_from_entries(entries: Mapping[str, Any], *, set_by: str,
+                            set_on: Any) -> Thresholds:
+    """Thresholds from a form whose fields are named ``pre_dose.systolic.max`` and so on;
+    errors name that field. Empty entries mean no bound."""
+    data: dict[str, Any] = {"set_by": set_by, "set_on": set_on}
+    for checkpoint in THRESHOLD_CHECKPOINTS:
+        data[checkpoint] = {}
+        for measure in MEASURES:
+            low = entries.get(f"{checkpoint}.{measure}.min")
+            high = entries.get(f"{checkpoint}.{measure}.max")
+            make_bound(measure, low or None, high or None, where=f"{checkpoint}.{measure}")
+            data[checkpoint][measure] = {"min": _whole(low), "max": _whole(high)}
+    try:
+        return thresholds_from_json(data, where="")
+    except InvalidInput as exc:
+        raise InvalidInput(exc.field.lstrip("."), exc.reason) from None
+
+
+def _whole(raw: Any) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return int(raw) if isinstance(raw, int) else int(str(raw).strip())

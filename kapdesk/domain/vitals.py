@@ -23,6 +23,10 @@ LABELS: dict[str, str] = {
     "spo2": "SpO2",
 }
 
+SHORT: dict[str, str] = {
+    "systolic": "SBP", "diastolic": "DBP", "heart_rate": "HR", "resp_rate": "RR", "spo2": "SpO2",
+}
+
 UNITS: dict[str, str] = {
     "systolic": "mmHg",
     "diastolic": "mmHg",

@@ -6,42 +6,28 @@ A change is a new version; sessions keep the version they used, so history never
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.orders import clean_order
 from kapdesk.domain.thresholds import Thresholds, thresholds_from_json
-from kapdesk.domain.vocabulary import require_text
 from kapdesk.storage.clients import get_client
-from kapdesk.storage.rows import insert, iso_date, maybe, one, stamp
+from kapdesk.storage.rows import insert, maybe, one, stamp
 
 
-def add_order(db: Database, client_id: int, *, dose_mg: float, ordered_on: date | str,
-              prescriber_id: int | None = None, medicine: str = "racemic ketamine",
-              form: str = "sublingual lozenge", route: str = "sublingual",
-              booster_allowed: bool = False, booster_mg: float | None = None,
-              min_minutes_after_dose: int | None = None, uid: str | None = None) -> int:
+def add_order(db: Database, client_id: int, *, uid: str | None = None, **values: Any) -> int:
     """A new version of the prescriber's order; earlier versions stay as they were."""
-    if not isinstance(dose_mg, int | float) or dose_mg <= 0 or dose_mg > 1000:
-        raise InvalidInput("dose_mg", f"dose must be between 0 and 1000 mg, not {dose_mg!r}")
-    if booster_allowed and (not booster_mg or booster_mg <= 0):
-        raise InvalidInput("booster_mg", "a booster is allowed, so its dose in mg is required")
+    values.setdefault("medicine", "racemic ketamine")
+    values.setdefault("form", "sublingual lozenge/troche")
+    values.setdefault("route", "sublingual")
+    cleaned = clean_order(values)
     get_client(db, client_id)
-    if min_minutes_after_dose is not None and not 0 <= min_minutes_after_dose <= 1440:
-        raise InvalidInput("min_minutes_after_dose", "must be 0-1440 minutes")
     with db.atomic():
         version = _next_version(db, "orders", client_id)
         return insert(db, "orders", {
-            "uid": uid, "client_id": client_id, "prescriber_id": prescriber_id,
-            "version": version, "medicine": require_text("medicine", medicine, "Medicine"),
-            "form": require_text("form", form, "Form"), "route": require_text("route", route,
-                                                                             "Route"),
-            "dose_mg": dose_mg, "booster_allowed": int(booster_allowed),
-            "booster_mg": booster_mg if booster_allowed else None,
-            "min_minutes_after_dose": min_minutes_after_dose,
-            "ordered_on": iso_date("ordered_on", ordered_on), "created_at": stamp(),
+            "uid": uid, "client_id": client_id, "version": version, **cleaned,
+            "booster_allowed": int(cleaned["booster_allowed"]), "created_at": stamp(),
         })
 
 

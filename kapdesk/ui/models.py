@@ -85,19 +85,39 @@ def session_status(row: dict[str, Any]) -> str:
     return "in progress" if row["started_at"] else "planned"
 
 
+def session_name(row: dict[str, Any]) -> str:
+    number = f" {row['number']}" if row["number"] and row["kind"] != "preparation" else ""
+    return SESSION_KINDS[row["kind"]] + number
+
+
 class SessionsModel(RowsModel):
-    STATUS = 3
+    """A client's sessions in course order, with done / next / planned."""
+
+    STATUS = 2
     columns = (
         ("Date", lambda r: when(r["date"])),
-        ("Session", lambda r: SESSION_KINDS[r["kind"]]
-         + (f" {r['number']}" if r["number"] and r["kind"] != "preparation" else "")),
+        ("Session", session_name),
+        ("Status", lambda r: r.get("status") or session_status(r)),
+        ("Follows", lambda r: f"medication {r['follows']}" if r.get("follows") else ""),
         ("ID", lambda r: str(r["id"])),
-        ("Status", session_status),
     )
 
     def foreground(self, row, column):
-        if column == self.STATUS and not row["ended_at"]:
-            return QColor(COLORS["accent"])
-        if column == self.STATUS and row.get("discharge_cleared") == 0:
-            return QColor(COLORS["incomplete"])
-        return QColor(COLORS["muted"]) if column == 2 else None
+        if column == self.STATUS:
+            status = row.get("status") or session_status(row)
+            if status in ("next", "in progress"):
+                return QColor(COLORS["accent"])
+            if row.get("discharge_cleared") == 0:
+                return QColor(COLORS["incomplete"])
+            return QColor(COLORS["muted"]) if status == "planned" else None
+        return QColor(COLORS["muted"]) if column in (3, 4) else None
+
+
+class OutcomesModel(RowsModel):
+    columns = (
+        ("Date", lambda r: r["taken_on"]),
+        ("Questionnaire", lambda r: r["instrument"]),
+        ("Total", lambda r: str(r["score"])),
+        ("Session", lambda r: (f"{SESSION_KINDS[r['session_kind']]} {r['session_number'] or ''}"
+                               .strip() if r["session_kind"] else "intake / between sessions")),
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from kapdesk.resources import asset_path
+
 COLORS = {
     "bg": "#14181d",
     "panel": "#1b2027",
@@ -36,6 +38,11 @@ QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QComboBox, QDateEdit {{ backgrou
     border: 1px solid {line}; border-radius: 6px; padding: 6px 8px;
     selection-background-color: {accent}; selection-color: {bg}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border-color: {accent}; }}
+QComboBox, QDateTimeEdit, QSpinBox {{ padding: 3px 8px; min-height: 26px; }}
+QComboBox::drop-down {{ border: none; width: 26px; }}
+QComboBox::down-arrow {{ image: url({chevron}); width: 12px; height: 12px; }}
+QComboBox QAbstractItemView {{ background: {panel}; border: 1px solid {line};
+    selection-background-color: #26384a; }}
 QPushButton {{ background: {raised}; border: 1px solid {line}; border-radius: 6px;
     padding: 7px 14px; }}
 QPushButton:hover {{ border-color: {accent}; }}
@@ -47,6 +54,26 @@ QLabel#clock {{ font-size: 34px; font-weight: 300; color: {text}; }}
 QLabel#badge {{ color: {bg}; background: {incomplete}; border-radius: 4px;
     padding: 2px 8px; font-size: 12px; font-weight: 600; }}
 QLabel#warning {{ color: {incomplete}; }}
+QLabel#formError {{ color: {incomplete}; background: #2a2619; border: 1px solid #4a4126;
+    border-radius: 6px; padding: 8px 10px; }}
+*[invalid="true"] {{ border: 1px solid {incomplete}; }}
+QLabel#bigNumber {{ font-size: 24px; font-weight: 600; color: {text}; }}
+QLabel#section {{ color: {muted}; font-size: 13px; font-weight: 600; padding-top: 6px; }}
+QTabWidget::pane {{ border: none; }}
+QTabBar::tab {{ background: transparent; color: {muted}; padding: 8px 16px;
+    border-bottom: 2px solid transparent; }}
+QTabBar::tab:selected {{ color: {text}; border-bottom: 2px solid {accent}; }}
+QCheckBox::indicator {{ width: 16px; height: 16px; border: 1px solid {muted};
+    border-radius: 4px; background: {raised}; }}
+QCheckBox::indicator:checked {{ background: {accent}; border-color: {accent}; }}
+QCheckBox::indicator:focus {{ border-color: {accent}; }}
+QPushButton:disabled, QLineEdit:disabled, QComboBox:disabled, QCheckBox:disabled {{
+    color: #59626e; border-color: #252c35; }}
+QMenuBar {{ background: {bg}; color: {muted}; }}
+QMenuBar::item:selected {{ background: {raised}; color: {text}; }}
+QMenu {{ background: {panel}; border: 1px solid {line}; }}
+QMenu::item {{ padding: 6px 22px; }}
+QMenu::item:selected {{ background: {raised}; }}
 QStatusBar {{ color: {muted}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {line}; border-radius: 4px; min-height: 30px; }}
@@ -56,7 +83,7 @@ QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
 QSplitter::handle {{ background: transparent; width: 12px; }}
 QToolTip {{ background: {raised}; color: {text}; border: 1px solid {line}; }}
-""".format(**COLORS)
+"""
 
 
 BASE_FONT_PX = 15
@@ -78,4 +105,5 @@ def apply_theme(app: QApplication) -> None:
                       (QPalette.ToolTipText, "text"), (QPalette.PlaceholderText, "muted")):
         palette.setColor(role, QColor(COLORS[key]))
     app.setPalette(palette)
-    app.setStyleSheet(STYLESHEET)
+    chevron = asset_path("chevron-down.svg").as_posix()
+    app.setStyleSheet(STYLESHEET.format(**COLORS, chevron=chevron))

@@ -1,0 +1,61 @@
+"""The prescriber's order: what may be given, and how long after it the client must stay."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from kapdesk.domain.errors import InvalidInput
+
+FORMS = ("sublingual lozenge/troche", "rapid-dissolve tablet", "intramuscular injection")
+ROUTES = ("sublingual", "buccal", "oral", "intramuscular")
+
+
+def _mg(field: str, raw: Any, label: str) -> float:
+    if isinstance(raw, str):
+        raw = raw.strip().replace(",", ".")
+        try:
+            raw = float(raw) if raw else None
+        except ValueError:
+            raise InvalidInput(field, f"{label} must be a number of mg, not {raw!r}") from None
+    if raw is None:
+        raise InvalidInput(field, f"{label} is required")
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 1000:
+        raise InvalidInput(field, f"{label} must be between 0 and 1000 mg, not {raw!r}")
+    return float(raw)
+
+
+def clean_order(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked order fields; raise InvalidInput naming the first bad one."""
+    cleaned: dict[str, Any] = {}
+    for key, label in (("medicine", "Medicine"), ("form", "Form"), ("route", "Route")):
+        text = str(values.get(key) or "").strip()
+        if not text:
+            raise InvalidInput(key, f"{label} is required")
+        cleaned[key] = text
+    cleaned["dose_mg"] = _mg("dose_mg", values.get("dose_mg"), "Dose")
+    booster = bool(values.get("booster_allowed"))
+    cleaned["booster_allowed"] = booster
+    cleaned["booster_mg"] = (_mg("booster_mg", values.get("booster_mg"), "Booster dose")
+                             if booster else None)
+    minutes = values.get("min_minutes_after_dose")
+    if isinstance(minutes, str):
+        minutes = minutes.strip()
+        if minutes and not minutes.isdecimal():
+            raise InvalidInput("min_minutes_after_dose", "must be whole minutes (0-1440)")
+        minutes = int(minutes) if minutes else None
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                or not 0 <= minutes <= 1440):
+        raise InvalidInput("min_minutes_after_dose", "must be whole minutes (0-1440)")
+    cleaned["min_minutes_after_dose"] = minutes
+    raw_day = values.get("ordered_on")
+    try:
+        day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+    except ValueError:
+        raise InvalidInput("ordered_on", f"{raw_day!r} is not a date (YYYY-MM-DD)") from None
+    if day > date.today():
+        raise InvalidInput("ordered_on", "cannot be in the future")
+    cleaned["ordered_on"] = day.isoformat()
+    cleaned["prescriber_id"] = values.get("prescriber_id") or None
+    return cleaned

@@ -1,0 +1,217 @@
+"""The right side of the practice window: one client's card, course, outcomes and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from kapdesk.domain.screening import CONTRAINDICATIONS
+from kapdesk.domain.thresholds import describe_bounds
+from kapdesk.storage.courses import course_sequence, latest_course, latest_screening, outcomes
+from kapdesk.storage.exports import exports_for_client
+from kapdesk.storage.prescriptions import current_order, order_history, threshold_history
+from kapdesk.ui.models import OutcomesModel, SessionsModel
+from kapdesk.ui.prescription_forms import order_summary
+from kapdesk.ui.widgets import label, table
+
+
+def _restyle(widget: QLabel, name: str) -> None:
+    widget.setObjectName(name)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class ClientCard(QFrame):
+    """Who the client is and what the prescriber decided, with what is still missing."""
+
+    action = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("panel")
+        # Grow to the wrapped text's height instead of clipping a warning's second line.
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        top = QHBoxLayout()
+        self.name = label(name="title")
+        self.archived = label("archived", "badge")
+        top.addWidget(self.name)
+        top.addWidget(self.archived, 0, Qt.AlignVCenter)
+        top.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text in (("edit", "Edit details"), ("order", "Order…"),
+                          ("thresholds", "Thresholds…"), ("screening", "Screening…"),
+                          ("emergency", "Emergency card  F2")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, k=key: self.action.emit(k))
+            self.buttons[key] = button
+            top.addWidget(button)
+        layout.addLayout(top)
+        self.details = label(name="muted", wrap=True)
+        self.thresholds = label(wrap=True)
+        self.order = label(name="muted", wrap=True)
+        self.screening = label(wrap=True)
+        for widget in (self.details, self.thresholds, self.order, self.screening):
+            layout.addWidget(widget)
+
+    def show_client(self, db: Database, client: dict[str, Any] | None) -> None:
+        for button in self.buttons.values():
+            button.setVisible(client is not None)
+        self.archived.setVisible(bool(client and client["archived_at"]))
+        if client is None:
+            self.name.setText("No client selected")
+            for widget in (self.details, self.thresholds, self.order, self.screening):
+                widget.clear()
+            return
+        self.name.setText(client["display_name"])
+        ride = client["ride_name"] + (f" · {client['ride_phone']}" if client["ride_phone"] else "")
+        parts = [client["pronouns"], f"Prescriber: {client['prescriber_name'] or 'none yet'}",
+                 f"Ride home: {ride or 'not recorded'}"]
+        self.details.setText("   ·   ".join(p for p in parts if p))
+        versions = threshold_history(db, client["id"])
+        if versions:
+            row, _ = versions[0]
+            _restyle(self.thresholds, "muted")
+            self.thresholds.setText(f"Thresholds v{row['version']} set by {row['set_by']} "
+                                    f"on {row['set_on']}")
+        else:
+            _restyle(self.thresholds, "warning")
+            self.thresholds.setText("Thresholds needed: enter the prescriber's pre-dose and "
+                                    "discharge thresholds before any medication session.")
+        order = current_order(db, client["id"])
+        _restyle(self.order, "muted" if order else "warning")
+        self.order.setText(order_summary(order) if order else
+                           "Order needed: enter the prescriber's order (medicine, dose, booster, "
+                           "minimum stay) before any medication session.")
+        screening = latest_screening(db, client["id"])
+        if screening and screening["cleared_on"]:
+            present = [CONTRAINDICATIONS[k] for k, v in screening["items"].items() if v]
+            _restyle(self.screening, "muted")
+            self.screening.setText(
+                f"Screening {screening['screened_on']}, cleared by the prescriber on "
+                f"{screening['cleared_on']}" + (f" (noted: {', '.join(present)})"
+                                                 if present else ""))
+        else:
+            _restyle(self.screening, "warning")
+            self.screening.setText("Screening needed: record the contraindications checklist "
+                                   "and the prescriber's clearance before a course."
+                                   if not screening else
+                                   f"Screening {screening['screened_on']} awaits the "
+                                   "prescriber's clearance date.")
+
+
+class ClientPage(QWidget):
+    action = Signal(str)
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.client: dict[str, Any] | None = None
+        self.card = ClientCard()
+        self.card.action.connect(self.action)
+
+        self.sessions = SessionsModel(self)
+        self.session_view = table(self.sessions)
+        self.course_line = label(name="muted", wrap=True)
+        self.start_course = QPushButton("Start course…")
+        self.schedule = QPushButton("Schedule session…")
+        self.start_course.clicked.connect(lambda: self.action.emit("course"))
+        self.schedule.clicked.connect(lambda: self.action.emit("schedule"))
+        course_tab = QWidget()
+        course_layout = QVBoxLayout(course_tab)
+        course_layout.setContentsMargins(0, 8, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.course_line, 1)
+        bar.addWidget(self.start_course)
+        bar.addWidget(self.schedule)
+        course_layout.addLayout(bar)
+        course_layout.addWidget(self.session_view, 1)
+
+        self.outcomes = OutcomesModel(self)
+        self.outcome_view = table(self.outcomes)
+        record = QPushButton("Record score…")
+        record.clicked.connect(lambda: self.action.emit("outcome"))
+        outcome_tab = QWidget()
+        outcome_layout = QVBoxLayout(outcome_tab)
+        outcome_layout.setContentsMargins(0, 8, 0, 0)
+        outcome_bar = QHBoxLayout()
+        outcome_bar.addWidget(label("PHQ-9 (0-27), GAD-7 (0-21), PCL-5 (0-80) totals",
+                                    name="muted"), 1)
+        outcome_bar.addWidget(record)
+        outcome_layout.addLayout(outcome_bar)
+        outcome_layout.addWidget(self.outcome_view, 1)
+
+        self.history = label(wrap=True)
+        self.history.setAlignment(Qt.AlignTop)
+        self.history.setTextFormat(Qt.RichText)
+        history_tab = QWidget()
+        history_layout = QVBoxLayout(history_tab)
+        history_layout.setContentsMargins(4, 10, 4, 0)
+        history_layout.addWidget(self.history, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(course_tab, "Course && sessions")
+        self.tabs.addTab(outcome_tab, "Outcome measures")
+        self.tabs.addTab(history_tab, "Orders, thresholds && exports")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.card)
+        layout.addWidget(self.tabs, 1)
+        self.show_client(None)
+
+    def show_client(self, client: dict[str, Any] | None) -> None:
+        self.client = client
+        self.card.show_client(self.db, client)
+        self.tabs.setVisible(client is not None)
+        if client is None:
+            return
+        sequence = course_sequence(self.db, client["id"])
+        numbers = {s["id"]: s["number"] for s in sequence}
+        self.sessions.set_rows([{**s, "follows": numbers.get(s["medication_session_id"])}
+                                for s in sequence])
+        course = latest_course(self.db, client["id"])
+        if course:
+            done = sum(1 for s in sequence if s["kind"] == "medication" and s["course_id"] ==
+                       course["id"] and s["status"] == "done")
+            state = f"ended {course['ended_on']}" if course["ended_on"] else "in progress"
+            self.course_line.setText(f"Course from {course['started_on']} ({state}): {done} of "
+                                     f"{course['planned_sessions']} medication sessions done.")
+        else:
+            self.course_line.setText("No course yet. A course starts after the prescriber "
+                                     "has cleared the screening.")
+        open_course = bool(course and not course["ended_on"])
+        self.start_course.setVisible(not open_course)
+        self.schedule.setEnabled(open_course)
+        self.outcomes.set_rows(outcomes(self.db, client["id"]))
+        self.history.setText(self._history_html(client["id"]))
+
+    def _history_html(self, client_id: int) -> str:
+        lines = ["<b>Prescriber's orders</b>"]
+        lines += [f"v{o['version']} · {o['ordered_on']} · {o['dose_mg']:g} mg {o['medicine']}, "
+                  f"{o['form']}" + (f" · booster {o['booster_mg']:g} mg" if o["booster_allowed"]
+                                    else "") for o in order_history(self.db, client_id)] \
+            or ["none yet"]
+        lines.append("<br><b>Thresholds</b>")
+        lines += [f"v{row['version']} · set by {row['set_by']} on {row['set_on']}<br>"
+                  f"&nbsp;&nbsp;pre-dose: {describe_bounds(t.pre_dose)}<br>"
+                  f"&nbsp;&nbsp;discharge: {describe_bounds(t.discharge)}"
+                  for row, t in threshold_history(self.db, client_id)] or ["none yet"]
+        lines.append("<br><b>What left this laptop</b>")
+        lines += [f"{e['created_at'][:16].replace('T', ' ')} UTC · {e['what']} ({e['format']})"
+                  f" → {e['file_name']}" + (f" for {e['recipient']}" if e["recipient"] else "")
+                  for e in exports_for_client(self.db, client_id)] or ["no exports yet"]
+        return "<br>".join(lines)

@@ -1,0 +1,150 @@
+"""Editors for a course: screening, starting it, scheduling sessions, outcome scores."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QPlainTextEdit, QSpinBox, QWidget
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.outcomes import INSTRUMENTS, check_score
+from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
+from kapdesk.domain.vocabulary import SESSION_KINDS
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.courses import (
+    add_course,
+    add_outcome,
+    add_screening,
+    latest_screening,
+    open_course,
+    schedule_in_course,
+    schedule_medication_with_integration,
+)
+from kapdesk.storage.sessions import list_sessions
+from kapdesk.ui.client_forms import prescriber_options
+from kapdesk.ui.forms import FormDialog, combo, line
+
+
+class ScreeningDialog(FormDialog):
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
+        self.db, self.client_id = db, client_id
+        client = get_client(db, client_id)
+        last = latest_screening(db, client_id)
+        super().__init__(
+            f"Screening for {client['display_name']}", self._save, parent,
+            intro="Tick any contraindication that is present. The prescriber decides; kapdesk "
+                  "records the screening and the date the prescriber cleared the client. A "
+                  "course can start only after that clearance.")
+        for key, label in CONTRAINDICATIONS.items():
+            box = QCheckBox("present")
+            box.setChecked(bool(last and last["items"].get(key)))
+            self.add(f"item.{key}", label, box)
+        self.add("screened_on", "Screened on", line(date.today().isoformat(), "YYYY-MM-DD"))
+        self.add("cleared_on", "Prescriber cleared on",
+                 line((last or {}).get("cleared_on") or "", "YYYY-MM-DD, once cleared"))
+        self.add("cleared_by", "Cleared by", combo(prescriber_options(db),
+                                                   client["prescriber_id"]))
+        note = QPlainTextEdit((last or {}).get("note", ""))
+        note.setTabChangesFocus(True)
+        note.setFixedHeight(80)
+        note.setPlaceholderText("What was discussed; what the prescriber decided")
+        self.add("note", "Note", note)
+
+    @staticmethod
+    def _items(values: dict[str, Any]) -> dict[str, bool]:
+        return {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("item.")}
+
+    def check(self, values: dict[str, Any]) -> None:
+        clean_screening(self._items(values), screened_on=values["screened_on"],
+                        cleared_on=values["cleared_on"], note=values["note"])
+
+    def _save(self, values: dict[str, Any]) -> int:
+        return add_screening(self.db, self.client_id, items=self._items(values),
+                             screened_on=values["screened_on"],
+                             cleared_on=values["cleared_on"] or None, note=values["note"],
+                             cleared_by_prescriber_id=values["cleared_by"])
+
+
+class CourseDialog(FormDialog):
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
+        self.db, self.client_id = db, client_id
+        client = get_client(db, client_id)
+        super().__init__(f"Start a course for {client['display_name']}", self._save, parent,
+                         intro="A course is usually 6-8 medication sessions, each followed by "
+                               "an integration session 24-48 hours later.",
+                         save_label="Start course")
+        self.add("started_on", "Starts on", line(date.today().isoformat(), "YYYY-MM-DD"))
+        planned = QSpinBox()
+        planned.setRange(1, 30)
+        planned.setValue(6)
+        self.add("planned_sessions", "Medication sessions planned", planned)
+        self.add("note", "Note", line("", "optional"))
+
+    def _save(self, values: dict[str, Any]) -> int:
+        return add_course(self.db, self.client_id, **values)
+
+
+SCHEDULE_KINDS = [
+    ("Medication session + its integration session", "medication+integration"),
+    ("Medication session only", "medication"),
+    ("Integration session", "integration"),
+    ("Preparation session", "preparation"),
+]
+
+
+class ScheduleDialog(FormDialog):
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
+        self.db, self.client_id = db, client_id
+        self.course = open_course(db, client_id)
+        client = get_client(db, client_id)
+        super().__init__(f"Schedule a session for {client['display_name']}", self._save,
+                         parent, save_label="Schedule")
+        self.add("kind", "Session", combo(SCHEDULE_KINDS))
+        when = QDateTimeEdit(QDateTime(datetime.combine(date.today() + timedelta(days=1),
+                                                        time(10, 0))))
+        when.setDisplayFormat("ddd dd MMM yyyy, HH:mm")
+        when.setCalendarPopup(True)
+        self.add("when", "Starts", when)
+        hours = QSpinBox()
+        hours.setRange(24, 48)
+        hours.setValue(24)
+        hours.setSuffix(" h later")
+        self.add("integration_after", "Integration", hours)
+        self.fields["kind"].currentIndexChanged.connect(
+            lambda: hours.setEnabled(self.fields["kind"].currentData() == "medication+integration"))
+
+    def _save(self, values: dict[str, Any]) -> int:
+        if self.course is None:
+            raise InvalidInput("kind", "start a course first")
+        if values["kind"] == "medication+integration":
+            return schedule_medication_with_integration(
+                self.db, self.course["id"], values["when"],
+                integration_after=timedelta(hours=values["integration_after"]))[0]
+        return schedule_in_course(self.db, self.course["id"], values["kind"], values["when"])
+
+
+class OutcomeDialog(FormDialog):
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
+        self.db, self.client_id = db, client_id
+        client = get_client(db, client_id)
+        super().__init__(f"Outcome score for {client['display_name']}", self._save, parent,
+                         intro="The questionnaire's total score.")
+        self.add("instrument", "Questionnaire",
+                 combo([(f"{name} (0-{high})", name) for name, (_, high) in INSTRUMENTS.items()]))
+        self.add("score", "Total", line("", "whole number"))
+        self.add("taken_on", "Taken on", line(date.today().isoformat(), "YYYY-MM-DD"))
+        sessions = [(f"{SESSION_KINDS[s['kind']]} {s['number'] or ''}".strip()
+                     + f" · {s['date'][:10]}", s["id"])
+                    for s in list_sessions(db, client_id) if s["started_at"]]
+        self.add("session_id", "Belongs to", combo([("No session (e.g. intake)", None)]
+                                                   + sessions[::-1]))
+
+    def check(self, values: dict[str, Any]) -> None:
+        check_score(values["instrument"], values["score"])
+
+    def _save(self, values: dict[str, Any]) -> int:
+        return add_outcome(self.db, self.client_id, values["instrument"], values["score"],
+                           taken_on=values["taken_on"], session_id=values["session_id"])

@@ -1,0 +1,209 @@
+"""The form dialog every record editor shares.
+
+Checks run as the therapist types, but speak only about fields already touched (or every
+field once Save was pressed). Save hands the values to a storage call, which checks them
+again and writes all or nothing; a refusal stays on screen, inline, naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.domain.errors import InvalidInput, KapdeskError
+from kapdesk.ui.errors import message
+
+Submit = Callable[[dict[str, Any]], Any]
+
+
+def read(widget: QWidget) -> Any:
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText().strip()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    if isinstance(widget, QDateTimeEdit):  # shown in local time, returned time-zone aware
+        return widget.dateTime().toPython().astimezone()
+    if isinstance(widget, QComboBox):
+        return widget.currentText().strip() if widget.isEditable() else widget.currentData()
+    raise TypeError(f"no reader for {type(widget).__name__}")
+
+
+def line(text: str = "", placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def combo(options: list[tuple[str, Any]], current: Any = None, *,
+          editable: bool = False) -> QComboBox:
+    box = QComboBox()
+    box.setEditable(editable)
+    for label, data in options:
+        box.addItem(label, data)
+    if current is not None:
+        index = box.findData(current)
+        if index < 0 and editable:
+            box.setEditText(str(current))
+        else:
+            box.setCurrentIndex(max(index, 0))
+    return box
+
+
+class FormDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, title: str, submit: Submit, parent: QWidget | None = None, *,
+                 intro: str = "", save_label: str = "Save") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(660)
+        self._submit = submit
+        self.fields: dict[str, QWidget] = {}
+        self.labels: dict[str, str] = {}
+        self._touched: set[str] = set()
+        self._tried = False
+        self.result_value: Any = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(22, 18, 22, 18)
+        outer.setSpacing(12)
+        heading = QLabel(title)
+        heading.setObjectName("title")
+        outer.addWidget(heading)
+        if intro:
+            note = QLabel(intro)
+            note.setObjectName("muted")
+            note.setWordWrap(True)
+            outer.addWidget(note)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(10)
+        outer.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        outer.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.Save)
+        self.save_button.setText(save_label)
+        # Enter saves from any field, even after Tab has passed over the buttons: no button
+        # takes the default role by being focused.
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+
+    def add(self, key: str, label: str, widget: QWidget, *, hint: str = "") -> QWidget:
+        self.fields[key] = widget
+        self.labels[key] = label
+        widget.setObjectName(f"field_{key}")
+        if hint:
+            widget.setToolTip(hint)
+        self.form.addRow(label, widget)
+        self._watch(key, widget)
+        return widget
+
+    def add_block(self, widget: QWidget) -> None:
+        """A full-width row holding several fields (each registered with :meth:`register`)."""
+        self.form.addRow(widget)
+
+    def register(self, key: str, label: str, widget: QWidget) -> QWidget:
+        self.fields[key] = widget
+        self.labels[key] = label
+        widget.setObjectName(f"field_{key}")
+        self._watch(key, widget)
+        return widget
+
+    def _watch(self, key: str, widget: QWidget) -> None:
+        def changed(*_: Any) -> None:
+            self._touched.add(key)
+            self.revalidate()
+
+        for signal in ("textChanged", "toggled", "currentIndexChanged", "valueChanged"):
+            if hasattr(widget, signal):
+                getattr(widget, signal).connect(changed)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        """Open with the cursor in the first field: the form is typed into, not clicked."""
+        super().showEvent(event)
+        if self.fields and not self.focusWidget():
+            next(iter(self.fields.values())).setFocus()
+
+    def values(self) -> dict[str, Any]:
+        return {key: read(widget) for key, widget in self.fields.items()}
+
+    def check(self, values: dict[str, Any]) -> None:
+        """Pure checks for live feedback; raise InvalidInput. Storage checks again on save."""
+
+    def revalidate(self) -> bool:
+        try:
+            self.check(self.values())
+        except InvalidInput as exc:
+            if self._tried or self._field_of(exc.field) in self._touched:
+                self.show_error(exc)
+            else:
+                self.clear_error()
+            return False
+        self.clear_error()
+        return True
+
+    def _field_of(self, field: str) -> str:
+        """The registered field an error names (``pre_dose.systolic.max`` or ``systolic``)."""
+        if field in self.fields:
+            return field
+        return next((k for k in self.fields if field.startswith(k) or k.startswith(field)), field)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.error.setText(message(exc, self.labels))
+        self.error.show()
+        for key, widget in self.fields.items():
+            widget.setProperty("invalid", isinstance(exc, InvalidInput)
+                               and key == self._field_of(exc.field))
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def clear_error(self) -> None:
+        self.error.hide()
+        self.error.clear()
+        for widget in self.fields.values():
+            if widget.property("invalid"):
+                widget.setProperty("invalid", False)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+
+    def accept(self) -> None:
+        self._tried = True
+        values = self.values()
+        try:
+            self.check(values)
+            self.result_value = self._submit(values)
+        except KapdeskError as exc:
+            self.show_error(exc)
+            return
+        self.saved.emit(self.result_value)
+        super().accept()

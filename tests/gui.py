@@ -1,0 +1,34 @@
+"""Helpers for driving the practice window in tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+
+
+def column(view, col: int) -> list[str]:
+    model = view.model()
+    return [model.index(r, col).data() for r in range(model.rowCount())]
+
+
+def type_into(qtbot, dialog, key: str, text: str) -> None:
+    """Replace a field's text the way a person would: select all, type."""
+    widget = dialog.fields[key]
+    widget.setFocus()
+    if isinstance(widget, QLineEdit):
+        widget.selectAll()
+        qtbot.keyClick(widget, Qt.Key_Backspace)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.selectAll()
+        qtbot.keyClick(widget, Qt.Key_Backspace)
+    if text:
+        qtbot.keyClicks(widget, text)
+
+
+def choose(dialog, key: str, data) -> None:
+    box: QComboBox = dialog.fields[key]
+    box.setCurrentIndex(box.findData(data))
+
+
+def save(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
