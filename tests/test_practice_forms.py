@@ -256,3 +256,17 @@ def test_every_window_uses_the_dark_theme(window, qtbot, qapp):
     assert qapp.palette().window().color().name() == "#14181d"
     window.new_client.click()
     assert window.dialog.palette().window().color().lightness() < 40
+
+
+def test_the_practice_can_be_named(window, qtbot):
+    window.edit_practice()
+    dialog = window.dialog
+    type_into(qtbot, dialog, "name", "")
+    save(qtbot, dialog)
+    assert dialog.error.text() == "Practice name is required"
+    type_into(qtbot, dialog, "name", "Cedar Room Therapy")
+    type_into(qtbot, dialog, "therapist", "Alex Moreno, LMFT")
+    save(qtbot, dialog)
+    assert window.practice_name.text() == "Cedar Room Therapy"
+    row = window.db["practice"].get(1)
+    assert (row["name"], row["therapist"]) == ("Cedar Room Therapy", "Alex Moreno, LMFT")

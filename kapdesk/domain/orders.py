@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.timeutil import parse_day
 
 FORMS = ("sublingual lozenge/troche", "rapid-dissolve tablet", "intramuscular injection")
 ROUTES = ("sublingual", "buccal", "oral", "intramuscular")
@@ -49,13 +49,7 @@ def clean_order(values: Mapping[str, Any]) -> dict[str, Any]:
                                 or not 0 <= minutes <= 1440):
         raise InvalidInput("min_minutes_after_dose", "must be whole minutes (0-1440)")
     cleaned["min_minutes_after_dose"] = minutes
-    raw_day = values.get("ordered_on")
-    try:
-        day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
-    except ValueError:
-        raise InvalidInput("ordered_on", f"{raw_day!r} is not a date (YYYY-MM-DD)") from None
-    if day > date.today():
-        raise InvalidInput("ordered_on", "cannot be in the future")
-    cleaned["ordered_on"] = day.isoformat()
+    cleaned["ordered_on"] = parse_day("ordered_on", values.get("ordered_on"), required=True,
+                                      not_future=True).isoformat()
     cleaned["prescriber_id"] = values.get("prescriber_id") or None
     return cleaned

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.timeutil import parse_day
 
 PHONE = re.compile(r"^\+?[0-9 ()\-.]{3,25}((ext|x)\.? ?[0-9]{1,6})?$", re.I)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,16 +35,12 @@ def check_phone(field: str, value: str) -> str:
     return value
 
 
-def check_date_of_birth(value: Any, today: date | None = None) -> str | None:
-    if value in (None, ""):
+def check_date_of_birth(value: Any) -> str | None:
+    born = parse_day("date_of_birth", value)
+    if born is None:
         return None
-    try:
-        born = value if isinstance(value, date) else date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput("date_of_birth", f"{value!r} is not a date (YYYY-MM-DD)") from None
-    today = today or date.today()
-    if not date(1900, 1, 1) <= born <= today:
-        raise InvalidInput("date_of_birth", f"must be between 1900-01-01 and {today}")
+    if not date(1900, 1, 1) <= born <= date.today():
+        raise InvalidInput("date_of_birth", f"must be between 1900-01-01 and {date.today()}")
     return born.isoformat()
 
 

@@ -7,10 +7,10 @@ decide eligibility itself. A course can start only after a screening with a clea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
+from kapdesk.domain.timeutil import parse_day
 
 CONTRAINDICATIONS: dict[str, str] = {
     "psychotic_disorder": "Psychotic disorder (current or history)",
@@ -27,8 +27,8 @@ def clean_screening(items: Mapping[str, Any], *, screened_on: Any, cleared_on: A
     if unknown:
         raise InvalidInput("items", f"unknown item {sorted(unknown)[0]!r}")
     answers = {key: bool(items.get(key, False)) for key in CONTRAINDICATIONS}
-    screened = _day("screened_on", screened_on, required=True)
-    cleared = _day("cleared_on", cleared_on, required=False)
+    screened = parse_day("screened_on", screened_on, required=True, not_future=True)
+    cleared = parse_day("cleared_on", cleared_on, not_future=True)
     if cleared and cleared < screened:
         raise InvalidInput("cleared_on", "the prescriber's clearance cannot precede the screening")
     if cleared and any(answers.values()) and not note.strip():
@@ -45,16 +45,3 @@ def require_cleared(screening: Mapping[str, Any] | None) -> None:
     if not screening.get("cleared_on"):
         raise NotAllowed("the latest screening has no prescriber's clearance date yet")
 
-
-def _day(field: str, value: Any, *, required: bool) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(field, "a date is required")
-        return None
-    try:
-        day = value if isinstance(value, date) else date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
-    if day > date.today():
-        raise InvalidInput(field, "cannot be in the future")
-    return day

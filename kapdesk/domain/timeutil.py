@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+
+from kapdesk.domain.errors import InvalidInput
 
 
 def utc_now() -> datetime:
@@ -33,6 +35,22 @@ def parse_instant(text: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset")
     return value.astimezone(UTC)
+
+
+def parse_day(field: str, value: object, *, required: bool = False,
+              not_future: bool = False) -> date | None:
+    """A calendar date typed or stored as ``YYYY-MM-DD``; errors name the field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(field, "a date is required (YYYY-MM-DD)")
+        return None
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if not_future and day > date.today():
+        raise InvalidInput(field, "cannot be in the future")
+    return day
 
 
 def local(instant: datetime) -> datetime:

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.timeutil import parse_instant, to_iso
+from kapdesk.domain.timeutil import parse_day, parse_instant, to_iso
 
 
 def obj(value: Any, path: str) -> Mapping[str, Any]:
@@ -53,15 +52,8 @@ def instant(o: Mapping, key: str, path: str, *, required: bool = False) -> str |
 
 
 def day(o: Mapping, key: str, path: str, *, required: bool = False) -> str | None:
-    value = o.get(key)
-    if value is None:
-        if required:
-            raise InvalidInput(f"{path}.{key}", "is required")
-        return None
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InvalidInput(f"{path}.{key}", f"{value!r} is not a date YYYY-MM-DD") from None
+    value = parse_day(f"{path}.{key}", o.get(key), required=required)
+    return value.isoformat() if value else None
 
 
 def whole(o: Mapping, key: str, path: str, low: int, high: int, *,

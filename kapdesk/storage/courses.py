@@ -12,6 +12,7 @@ from kapdesk.domain.course import sequence_status
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.screening import clean_screening, require_cleared
+from kapdesk.domain.timeutil import parse_day
 from kapdesk.storage.clients import get_client
 from kapdesk.storage.rows import insert, iso_date, maybe, one, stamp
 from kapdesk.storage.sessions import get_session, list_sessions, schedule_session
@@ -128,9 +129,7 @@ def add_outcome(db: Database, client_id: int, instrument: str, score: Any, *,
                 uid: str | None = None) -> int:
     get_client(db, client_id)
     checked = check_score(instrument, score)
-    day = iso_date("taken_on", taken_on)
-    if date.fromisoformat(day) > date.today():
-        raise InvalidInput("taken_on", "cannot be in the future")
+    day = parse_day("taken_on", taken_on, required=True, not_future=True).isoformat()
     if session_id is not None and get_session(db, session_id)["client_id"] != client_id:
         raise InvalidInput("session_id", "belongs to another client")
     return insert(db, "outcome_measures", {

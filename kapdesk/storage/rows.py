@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import InvalidInput, KapdeskError
-from kapdesk.domain.timeutil import to_iso, utc_now
+from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.timeutil import parse_day, to_iso, utc_now
 
 
 class NotFound(KapdeskError):
@@ -48,7 +48,4 @@ def insert(db: Database, table: str, values: dict[str, Any], *, uid: bool = True
 
 
 def iso_date(field: str, value: date | str) -> str:
-    try:
-        return (value if isinstance(value, date) else date.fromisoformat(str(value))).isoformat()
-    except ValueError:
-        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return parse_day(field, value, required=True).isoformat()

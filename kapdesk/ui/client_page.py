@@ -159,7 +159,7 @@ class ClientPage(QWidget):
         self.history.setTextFormat(Qt.RichText)
         history_tab = QWidget()
         history_layout = QVBoxLayout(history_tab)
-        history_layout.setContentsMargins(4, 10, 4, 0)
+        history_layout.setContentsMargins(14, 12, 14, 0)
         history_layout.addWidget(self.history, 1)
 
         self.tabs = QTabWidget()

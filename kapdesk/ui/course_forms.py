@@ -23,6 +23,7 @@ from kapdesk.storage.courses import (
     schedule_in_course,
     schedule_medication_with_integration,
 )
+from kapdesk.storage.prescriptions import current_order, current_thresholds
 from kapdesk.storage.sessions import list_sessions
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
@@ -100,8 +101,13 @@ class ScheduleDialog(FormDialog):
         self.db, self.client_id = db, client_id
         self.course = open_course(db, client_id)
         client = get_client(db, client_id)
+        missing = [what for what, have in (
+            ("the prescriber's thresholds", current_thresholds(db, client_id)),
+            ("the prescriber's order", current_order(db, client_id))) if not have]
         super().__init__(f"Schedule a session for {client['display_name']}", self._save,
-                         parent, save_label="Schedule")
+                         parent, save_label="Schedule",
+                         intro=("Needed before a medication session can start: "
+                                + " and ".join(missing) + ".") if missing else "")
         self.add("kind", "Session", combo(SCHEDULE_KINDS))
         when = QDateTimeEdit(QDateTime(datetime.combine(date.today() + timedelta(days=1),
                                                         time(10, 0))))

@@ -31,6 +31,7 @@ from kapdesk.ui.course_forms import CourseDialog, OutcomeDialog, ScheduleDialog,
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel
+from kapdesk.ui.practice_form import PracticeDialog
 from kapdesk.ui.prescribers import PrescribersDialog
 from kapdesk.ui.prescription_forms import OrderDialog, ThresholdsDialog
 from kapdesk.ui.widgets import label, table
@@ -53,7 +54,8 @@ class MainWindow(QMainWindow):
         self.resize(1240, 780)
 
         header = QHBoxLayout()
-        header.addWidget(label(practice["name"], "title"), 0, Qt.AlignVCenter)
+        self.practice_name = label(practice["name"], "title")
+        header.addWidget(self.practice_name, 0, Qt.AlignVCenter)
         header.addSpacing(10)
         if practice["is_demo"]:
             header.addWidget(label("DEMO · fictional data", "badge"), 0, Qt.AlignVCenter)
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
             return action
 
         practice = self.menuBar().addMenu("&Practice")
+        act(practice, "Practice details…", self.edit_practice)
         act(practice, "Prescribers…", lambda: self.open_dialog(PrescribersDialog(self.db, self)))
         act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
         practice.addSeparator()
@@ -151,6 +154,16 @@ class MainWindow(QMainWindow):
                 ("emergency", "Emergency card", "F2"), ("archive", "Archive / restore", None)):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),
                                     shortcut)
+
+    def edit_practice(self) -> None:
+        dialog = PracticeDialog(self.db, self)
+        dialog.saved.connect(lambda _: self._show_practice_name())
+        self.open_dialog(dialog)
+
+    def _show_practice_name(self) -> None:
+        name = (get_practice(self.db) or {}).get("name", "kapdesk")
+        self.practice_name.setText(name)
+        self.setWindowTitle(f"kapdesk — {name}")
 
     def refresh_clock(self) -> None:
         now = local(self.clock.now())

@@ -40,7 +40,12 @@ QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QComboBox, QDateEdit {{ backgrou
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border-color: {accent}; }}
 QComboBox, QDateTimeEdit, QSpinBox {{ padding: 3px 8px; min-height: 26px; }}
 QComboBox::drop-down {{ border: none; width: 26px; }}
-QComboBox::down-arrow {{ image: url({chevron}); width: 12px; height: 12px; }}
+QComboBox::down-arrow, QDateTimeEdit::down-arrow {{ image: url({chevron}); width: 12px;
+    height: 12px; }}
+QDateTimeEdit::drop-down {{ border: none; width: 26px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ border: none; width: 22px; background: transparent; }}
+QSpinBox::up-arrow {{ image: url({chevron_up}); width: 10px; height: 10px; }}
+QSpinBox::down-arrow {{ image: url({chevron}); width: 10px; height: 10px; }}
 QComboBox QAbstractItemView {{ background: {panel}; border: 1px solid {line};
     selection-background-color: #26384a; }}
 QPushButton {{ background: {raised}; border: 1px solid {line}; border-radius: 6px;
@@ -106,4 +111,5 @@ def apply_theme(app: QApplication) -> None:
         palette.setColor(role, QColor(COLORS[key]))
     app.setPalette(palette)
     chevron = asset_path("chevron-down.svg").as_posix()
-    app.setStyleSheet(STYLESHEET.format(**COLORS, chevron=chevron))
+    chevron_up = asset_path("chevron-up.svg").as_posix()
+    app.setStyleSheet(STYLESHEET.format(**COLORS, chevron=chevron, chevron_up=chevron_up))

@@ -1,0 +1,30 @@
+"""The practice's own details: its name and the therapist's, as summaries will print them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.storage.practice import get_practice, set_practice
+from kapdesk.ui.forms import FormDialog, line
+
+
+class PracticeDialog(FormDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        self.db = db
+        practice = get_practice(db) or {}
+        super().__init__("Practice details", self._save, parent,
+                         intro="Printed on the summaries you send to prescribers.")
+        self.add("name", "Practice name", line(practice.get("name", "")))
+        self.add("therapist", "Therapist", line(practice.get("therapist", ""),
+                                                "e.g. Alex Moreno, LMFT"))
+
+    def check(self, values: dict[str, Any]) -> None:
+        if not values["name"]:
+            raise InvalidInput("name", "Practice name is required")
+
+    def _save(self, values: dict[str, Any]) -> None:
+        set_practice(self.db, name=values["name"], therapist=values["therapist"])
