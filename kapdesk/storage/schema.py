@@ -272,3 +272,15 @@ SCREENING_AND_OUTCOMES = [
 def m0002_screening_outcomes(db: Database) -> None:
     for statement in SCREENING_AND_OUTCOMES:
         db.execute(statement)
+
+
+@MIGRATIONS(name="0003_note_drafts")
+def m0003_note_drafts(db: Database) -> None:
+    """A note being typed is kept as it is typed, one draft per session, so a crash or a
+    flat battery never loses half a sentence."""
+    db.execute("""CREATE TABLE note_drafts (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""")

@@ -1,0 +1,99 @@
+"""What the session window shows at a given instant, derived only from the stored record.
+
+Nothing here is remembered between calls: a restart recomputes the same clock face, phase,
+next step and recheck reminder from the same stored instants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kapdesk.domain.session import SessionRecord
+from kapdesk.domain.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    label: str  # what to do, e.g. "spit or swallow"
+    at: datetime
+
+    def countdown(self, now: datetime) -> str:
+        minutes = int(-(-(self.at - now).total_seconds() // 60))
+        if minutes <= 0:
+            return f"{self.label} now"
+        return f"{self.label} in {minutes} min"
+
+
+@dataclass(frozen=True)
+class ClockFace:
+    elapsed: timedelta
+    since_last_dose: timedelta | None
+    phase: str
+    upcoming: tuple[Upcoming, ...]
+
+    @property
+    def next(self) -> Upcoming | None:
+        return self.upcoming[0] if self.upcoming else None
+
+
+def recheck_due(record: SessionRecord) -> Upcoming | None:
+    """A breached or incomplete latest reading at a checkpoint that still has to clear asks
+    for a recheck ``recheck_minutes`` after it was taken."""
+    for checkpoint, still_open in (("pre_dose", not record.doses),
+                                   ("discharge", record.discharge is None)):
+        latest = record.latest(checkpoint)
+        if still_open and latest and latest.verdict and latest.verdict.status != "within":
+            label = "recheck pre-dose vitals" if checkpoint == "pre_dose" else \
+                "recheck discharge vitals"
+            return Upcoming(label, latest.reading.taken_at
+                            + timedelta(minutes=record.protocol.recheck_minutes))
+    return None
+
+
+def clock_face(record: SessionRecord, now: datetime) -> ClockFace:
+    timeline = record.timeline(now)
+    if timeline is None:
+        raise ValueError("the session has not started")
+    phase = timeline.current_phase(now)
+    upcoming = list(_prompts(timeline, record, now))
+    recheck = recheck_due(record)
+    if recheck:
+        upcoming.append(recheck)
+    upcoming.sort(key=lambda u: u.at)
+    return ClockFace(elapsed=timeline.elapsed(now), since_last_dose=timeline.since_last_dose(now),
+                     phase=phase.step.label if phase else "", upcoming=tuple(upcoming))
+
+
+def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
+    """Steps still to come, minus those already done (dose given, vitals taken)."""
+    has_discharge_vitals = record.latest("discharge") is not None
+    for ts in timeline.steps:
+        step = ts.step
+        if not step.hint or ts.start <= now - timedelta(minutes=1):
+            continue
+        if step.key == "opening" and record.doses:
+            continue
+        if step.key == "pre_vitals" and record.latest("pre_dose"):
+            continue
+        if step.key == "post_vitals" and has_discharge_vitals:
+            continue
+        if step.key == "booster" and any(d.is_booster for d in record.doses):
+            continue
+        yield Upcoming(step.hint, ts.start)
+    if not record.doses and record.latest("pre_dose"):
+        yield Upcoming("dose planned", max(timeline.started_at + timedelta(
+            minutes=record.protocol.planned_dose_minutes), now))
+
+
+def suggested_checkpoint(record: SessionRecord, now: datetime) -> str:
+    """Before the dose: pre-dose. From the discharge-vitals step on: discharge. Between:
+    a mid-session reading."""
+    if not record.doses:
+        return "pre_dose"
+    timeline = record.timeline(now)
+    post = next((ts for ts in timeline.steps if ts.step.key == "post_vitals"), None) \
+        if timeline else None
+    if post and now >= post.start - timedelta(minutes=15):
+        return "discharge"
+    return "other"

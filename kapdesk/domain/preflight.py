@@ -1,0 +1,34 @@
+"""The short check before a medication session starts (issue: live session window)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool
+    fix: str = ""  # what to do when it is not ok
+
+
+def preflight(*, has_thresholds: bool, has_order: bool, screening_cleared: bool,
+              course_open: bool, ride_confirmed: bool, intention: str,
+              playlists_exist: bool, playlist_chosen: bool) -> list[Check]:
+    checks = [
+        Check("Prescriber's thresholds on file", has_thresholds,
+              "enter them from the client's card (Thresholds…)"),
+        Check("Prescriber's order on file", has_order, "enter it from the client's card (Order…)"),
+        Check("Screening cleared by the prescriber", screening_cleared,
+              "record it from the client's card (Screening…)"),
+        Check("Course in progress", course_open, "start a course first"),
+        Check("Ride home confirmed", ride_confirmed, "confirm who drives the client home"),
+        Check("Intention written", bool(intention.strip()), "write the client's intention"),
+    ]
+    if playlists_exist:
+        checks.append(Check("Playlist chosen", playlist_chosen, "choose the session's music"))
+    return checks
+
+
+def missing(checks: list[Check]) -> list[str]:
+    return [f"{c.label.lower()}: {c.fix}" for c in checks if not c.ok]

@@ -1,0 +1,65 @@
+"""Starting and finding the live medication session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import NotAllowed
+from kapdesk.domain.preflight import Check, missing, preflight
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.courses import latest_screening, open_course, schedule_in_course
+from kapdesk.storage.prescriptions import current_order, current_thresholds
+from kapdesk.storage.sessions import (
+    confirm_ride_home,
+    list_sessions,
+    running_session,
+    start_session,
+)
+
+
+def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | None:
+    return next((s for s in list_sessions(db, client_id)
+                 if s["kind"] == "medication" and not s["started_at"]), None)
+
+
+def preflight_for(db: Database, client_id: int, *, intention: str = "",
+                  ride_confirmed: bool = False, playlist_id: int | None = None) -> list[Check]:
+    screening = latest_screening(db, client_id)
+    return preflight(
+        has_thresholds=current_thresholds(db, client_id) is not None,
+        has_order=current_order(db, client_id) is not None,
+        screening_cleared=bool(screening and screening["cleared_on"]),
+        course_open=open_course(db, client_id) is not None,
+        ride_confirmed=ride_confirmed, intention=intention,
+        playlists_exist=bool(db["playlists"].count), playlist_chosen=playlist_id is not None,
+    )
+
+
+def begin_medication_session(db: Database, client_id: int, *, at: datetime, intention: str,
+                             ride_home_name: str, ride_home_phone: str = "",
+                             ride_confirmed: bool, playlist_id: int | None = None) -> int:
+    """Run the pre-flight, then start the course's next medication session (scheduling one
+    now if none is planned) and confirm the ride home, all in one transaction."""
+    get_client(db, client_id)
+    problems = missing(preflight_for(db, client_id, intention=intention,
+                                     ride_confirmed=ride_confirmed and bool(ride_home_name.strip()),
+                                     playlist_id=playlist_id))
+    if problems:
+        raise NotAllowed("not ready to start: " + "; ".join(problems))
+    running = running_session(db)
+    if running is not None:
+        raise NotAllowed(f"session {running} is still running; discharge it first")
+    with db.atomic():
+        planned = next_medication_session(db, client_id)
+        session_id = planned["id"] if planned else schedule_in_course(
+            db, open_course(db, client_id)["id"], "medication", at)
+        start_session(db, session_id, started_at=at, intention=intention,
+                      ride_home_name=ride_home_name, ride_home_phone=ride_home_phone)
+        confirm_ride_home(db, session_id, at=at, name=ride_home_name, phone=ride_home_phone)
+        if playlist_id is not None:
+            db.execute("UPDATE sessions SET playlist_id = ? WHERE id = ?",
+                       (playlist_id, session_id))
+    return session_id
