@@ -72,6 +72,8 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
         step = ts.step
         if not step.hint or ts.start <= now - timedelta(minutes=1):
             continue
+        if not ts.confirmed:  # hangs off a dose not given yet: only "dose planned" counts
+            continue
         if step.key == "opening" and record.doses:
             continue
         if step.key == "pre_vitals" and record.latest("pre_dose"):
@@ -81,7 +83,7 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
         if step.key == "booster" and any(d.is_booster for d in record.doses):
             continue
         yield Upcoming(step.hint, ts.start)
-    if not record.doses and record.latest("pre_dose"):
+    if not record.doses:
         yield Upcoming("dose planned", max(timeline.started_at + timedelta(
             minutes=record.protocol.planned_dose_minutes), now))
 

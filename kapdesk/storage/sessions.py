@@ -260,6 +260,13 @@ def record_discharge(db: Database, session_id: int, *, at: datetime,
     return discharge_id
 
 
+def reschedule_session(db: Database, session_id: int, when: datetime) -> None:
+    """Move a session that has not started yet."""
+    if get_session(db, session_id)["started_at"]:
+        raise NotAllowed("a session that has started keeps its time")
+    db.execute("UPDATE sessions SET scheduled_for = ? WHERE id = ?", (to_iso(when), session_id))
+
+
 def end_session(db: Database, session_id: int, *, at: datetime) -> None:
     """End a session that has no discharge (preparation and integration sessions)."""
     session = get_session(db, session_id)

@@ -15,6 +15,7 @@ from kapdesk.paths import data_dir
 from kapdesk.resources import asset_path
 from kapdesk.storage import open_database
 from kapdesk.storage.practice import get_practice, set_practice
+from kapdesk.storage.sessions import running_session
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.theme import apply_theme
 
@@ -58,5 +59,9 @@ def run(db_path: Path) -> int:
     if get_practice(db) is None:
         set_practice(db, name="Your practice")
     window = MainWindow(db, db_path=str(db_path))
-    window.show()
+    running = running_session(db)
+    if running is not None:  # after a crash, a kill or a flat battery: straight back in
+        window.open_session(running)
+    else:
+        window.show()
     return app.exec()

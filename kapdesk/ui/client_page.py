@@ -129,6 +129,9 @@ class ClientPage(QWidget):
         self.start_course = QPushButton("Start course…")
         self.schedule = QPushButton("Schedule session…")
         self.start_course.clicked.connect(lambda: self.action.emit("course"))
+        self.start_session = QPushButton("Start medication session…  Ctrl+R")
+        self.start_session.setObjectName("primary")
+        self.start_session.clicked.connect(lambda: self.action.emit("start"))
         self.schedule.clicked.connect(lambda: self.action.emit("schedule"))
         course_tab = QWidget()
         course_layout = QVBoxLayout(course_tab)
@@ -137,6 +140,7 @@ class ClientPage(QWidget):
         bar.addWidget(self.course_line, 1)
         bar.addWidget(self.start_course)
         bar.addWidget(self.schedule)
+        bar.addWidget(self.start_session)
         course_layout.addLayout(bar)
         course_layout.addWidget(self.session_view, 1)
 
@@ -196,6 +200,7 @@ class ClientPage(QWidget):
         open_course = bool(course and not course["ended_on"])
         self.start_course.setVisible(not open_course)
         self.schedule.setEnabled(open_course)
+        self.start_session.setVisible(open_course)
         self.outcomes.set_rows(outcomes(self.db, client["id"]))
         self.history.setText(self._history_html(client["id"]))
 

@@ -34,6 +34,8 @@ from kapdesk.ui.models import ClientsModel
 from kapdesk.ui.practice_form import PracticeDialog
 from kapdesk.ui.prescribers import PrescribersDialog
 from kapdesk.ui.prescription_forms import OrderDialog, ThresholdsDialog
+from kapdesk.ui.session.preflight import PreflightDialog
+from kapdesk.ui.session.window import SessionWindow
 from kapdesk.ui.widgets import label, table
 
 CLIENT_DIALOGS: dict[str, Callable[..., QDialog]] = {
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.clock = clock or SystemClock()
         self.dialog: QDialog | None = None
+        self.session_window: SessionWindow | None = None
         practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
         self.setWindowTitle(f"kapdesk — {practice['name']}")
         self.resize(1240, 780)
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
                 ("thresholds", "Thresholds…", None), ("screening", "Screening…", None),
                 ("course", "Start course…", None), ("schedule", "Schedule session…", None),
                 ("outcome", "Record outcome score…", None),
+                ("start", "Start medication session…", "Ctrl+R"),
                 ("emergency", "Emergency card", "F2"), ("archive", "Archive / restore", None)):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),
                                     shortcut)
@@ -202,6 +206,11 @@ class MainWindow(QMainWindow):
         if client is None:
             self.statusBar().showMessage("Choose a client first.", 5000)
             return
+        if key == "start":
+            self.open_dialog(PreflightDialog(self.db, client["id"], self.clock.now, self),
+                             keep_client=client["id"])
+            self.dialog.saved.connect(self.open_session)
+            return
         if key == "archive":
             (restore_client if client["archived_at"] else archive_client)(self.db, client["id"])
             self.reload()
@@ -212,6 +221,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message(exc), 8000)
             return
         self.open_dialog(dialog, keep_client=client["id"])
+
+    def open_session(self, session_id: int) -> None:
+        """The live window takes over the screen; the practice window returns after."""
+        self.session_window = SessionWindow(self.db, session_id, self.clock)
+        self.session_window.closed.connect(self._session_closed)
+        self.session_window.show()
+        self.hide()
+
+    def _session_closed(self) -> None:
+        self.reload()
+        self.show()
 
     def open_dialog(self, dialog: QDialog, keep_client: int | None = None) -> None:
         """Window-modal and non-blocking; what it saves shows at once."""

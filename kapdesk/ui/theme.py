@@ -25,7 +25,7 @@ STATUS_COLORS = {"within": COLORS["within"], "incomplete": COLORS["incomplete"],
 
 STYLESHEET = """
 QWidget {{ background: {bg}; color: {text}; }}
-QLabel {{ background: transparent; }}
+QLabel, QCheckBox {{ background: transparent; }}
 QMainWindow::separator {{ background: {line}; width: 1px; }}
 QFrame#panel, QTableView, QListView {{ background: {panel}; border: 1px solid {line};
     border-radius: 8px; }}
@@ -63,6 +63,21 @@ QLabel#formError {{ color: {incomplete}; background: #2a2619; border: 1px solid 
     border-radius: 6px; padding: 8px 10px; }}
 *[invalid="true"] {{ border: 1px solid {incomplete}; }}
 QLabel#bigNumber {{ font-size: 24px; font-weight: 600; color: {text}; }}
+QLabel#bigClock {{ font-size: 64px; font-weight: 300; color: {text}; }}
+QLabel#plainClock {{ font-size: 120px; font-weight: 200; color: {muted}; }}
+QLabel#sinceDose {{ font-size: 22px; color: {accent}; }}
+QLabel#phase {{ font-size: 28px; color: {text}; }}
+QLabel#nextStep {{ font-size: 24px; color: {incomplete}; }}
+QLabel#panelTitle {{ font-size: 18px; font-weight: 600; }}
+QLabel#verdict {{ font-size: 17px; font-weight: 600; }}
+QLabel#cheatsheet {{ color: {muted}; font-size: 13px; }}
+QLabel#statusLine {{ color: {within}; font-size: 14px; }}
+QPushButton#kindButton:checked {{ background: #26384a; border-color: {accent}; }}
+QPushButton#primary {{ border-color: {accent}; }}
+QListWidget#sessionLog {{ background: {panel}; border: 1px solid {line}; border-radius: 8px; }}
+QListWidget#sessionLog::item {{ padding: 5px 8px; }}
+QStackedWidget#panelStack {{ background: {panel}; border: 1px solid {line};
+    border-radius: 8px; }}
 QLabel#section {{ color: {muted}; font-size: 13px; font-weight: 600; padding-top: 6px; }}
 QTabWidget::pane {{ border: none; }}
 QTabBar::tab {{ background: transparent; color: {muted}; padding: 8px 16px;
@@ -72,7 +87,8 @@ QCheckBox::indicator {{ width: 16px; height: 16px; border: 1px solid {muted};
     border-radius: 4px; background: {raised}; }}
 QCheckBox::indicator:checked {{ background: {accent}; border-color: {accent}; }}
 QCheckBox::indicator:focus {{ border-color: {accent}; }}
-QPushButton:disabled, QLineEdit:disabled, QComboBox:disabled, QCheckBox:disabled {{
+QPushButton:disabled, QLineEdit:disabled, QComboBox:disabled, QCheckBox:disabled,
+QSpinBox:disabled {{
     color: #59626e; border-color: #252c35; }}
 QMenuBar {{ background: {bg}; color: {muted}; }}
 QMenuBar::item:selected {{ background: {raised}; color: {text}; }}

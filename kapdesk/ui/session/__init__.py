@@ -1,0 +1,1 @@
+"""The live medication session window and its parts."""

@@ -1,0 +1,89 @@
+"""Discharge: the gate's reasons in plain words, an override only with a written reason,
+and the integration session 24-48 hours later."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
+from sqlite_utils import Database
+
+from kapdesk.domain.session import SessionRecord
+from kapdesk.domain.timeutil import parse_instant
+from kapdesk.storage.courses import schedule_in_course
+from kapdesk.storage.rows import maybe
+from kapdesk.storage.sessions import record_discharge, reschedule_session
+from kapdesk.ui.models import when
+from kapdesk.ui.session.panel import Panel
+
+
+class DischargePanel(Panel):
+    def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
+        super().__init__("Discharge", "Discharge")
+        self.db, self.now = db, now
+        self.record: SessionRecord | None = None
+        self.labels = {"reason": "Override reason"}
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to leave")
+        self.form.addRow("Override reason", self.reason)
+        self.schedule = QCheckBox("schedule the integration session")
+        self.hours = QSpinBox()
+        self.hours.setRange(24, 48)
+        self.hours.setValue(24)
+        self.hours.setSuffix(" h after today's session")
+        self.form.addRow("Integration", self.schedule)
+        self.form.addRow("", self.hours)
+
+    def integration(self) -> dict | None:
+        return maybe(self.db, "SELECT * FROM sessions WHERE medication_session_id = ?",
+                     (self.record.id,))
+
+    def open_for(self, record: SessionRecord) -> None:
+        self.record = record
+        gate = record.discharge_gate(self.now())
+        ride = record.session["ride_home_name"] or "not recorded"
+        if gate.open:
+            text = f"Ready to leave: every condition holds. Ride home: {ride}."
+            self.reason.setEnabled(False)
+        else:
+            text = ("Not cleared yet:\n• " + "\n• ".join(gate.reasons)
+                    + "\nDischarge now only with a written reason.")
+            self.reason.setEnabled(True)
+        self.info.setText(text)
+        self.info.setObjectName("muted" if gate.open else "warning")
+        self.info.style().unpolish(self.info)
+        self.info.style().polish(self.info)
+        self.reason.clear()
+        planned = self.integration()
+        stale = planned is not None and not planned["started_at"] and not (
+            timedelta(hours=20) <= parse_instant(planned["scheduled_for"])
+            - self.record.started_at <= timedelta(hours=52))
+        self.schedule.setChecked(planned is None or stale)
+        self.schedule.setEnabled(planned is None or stale)
+        self.hours.setEnabled(planned is None or stale)
+        if planned is None:
+            self.schedule.setText("schedule the integration session")
+        elif stale:
+            self.schedule.setText("move the integration session, now "
+                                  f"{when(planned['scheduled_for'])}, to")
+        else:
+            self.schedule.setText("integration already scheduled: "
+                                  + when(planned["scheduled_for"]))
+        self.clear_error()
+        (self.reason if self.reason.isEnabled() else self.action_button).setFocus()
+
+    def save(self) -> str:
+        at = self.now()
+        reason = self.reason.text() if self.reason.isEnabled() else None
+        with self.db.atomic():
+            record_discharge(self.db, self.record.id, at=at, reason=reason)
+            if self.schedule.isChecked() and self.schedule.isEnabled():
+                target = self.record.started_at + timedelta(hours=self.hours.value())
+                planned = self.integration()
+                if planned:
+                    reschedule_session(self.db, planned["id"], target)
+                else:
+                    schedule_in_course(self.db, self.record.session["course_id"], "integration",
+                                       target, medication_session_id=self.record.id)
+        return "Discharged" + (" (override recorded)" if reason else "")

@@ -1,0 +1,78 @@
+"""Dose and booster: time and amount from the prescriber's order; a different amount, or a
+dose while the dosing gate is closed, needs a written reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtWidgets import QLineEdit, QSpinBox
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.session import SessionRecord
+from kapdesk.storage.sessions import record_dose
+from kapdesk.ui.session.panel import Panel
+
+
+class DosePanel(Panel):
+    def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
+        super().__init__("Dose", "Record dose")
+        self.db, self.now = db, now
+        self.record: SessionRecord | None = None
+        self.booster = False
+        self.labels = {"mg": "Amount", "amount_reason": "Reason for a different amount",
+                       "reason": "Prescriber consulted"}
+        self.mg = QLineEdit()
+        self.mg.setFixedWidth(120)
+        self.form.addRow("Amount (mg)", self.mg)
+        self.minutes_ago = QSpinBox()
+        self.minutes_ago.setRange(0, 60)
+        self.minutes_ago.setSuffix(" min ago")
+        self.minutes_ago.setSpecialValueText("now")
+        self.form.addRow("Given", self.minutes_ago)
+        self.amount_reason = QLineEdit()
+        self.amount_reason.setPlaceholderText("only if the amount differs from the order")
+        self.form.addRow("Different amount", self.amount_reason)
+        self.gate_reason = QLineEdit()
+        self.gate_reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to dose")
+        self.form.addRow("Gate override", self.gate_reason)
+
+    def open_for(self, record: SessionRecord, *, booster: bool) -> None:
+        self.record, self.booster = record, booster
+        order = record.order or {}
+        ordered = order.get("booster_mg") if booster else order.get("dose_mg")
+        self.title.setText("Booster" if booster else "Dose")
+        self.action_button.setText(("Record booster" if booster else "Record dose") + "  Enter")
+        self.mg.setText(f"{ordered:g}" if ordered else "")
+        self.minutes_ago.setValue(0)
+        self.amount_reason.clear()
+        self.gate_reason.clear()
+        lines = [f"Order v{order.get('version')}: {order.get('dose_mg', 0):g} mg "
+                 f"{order.get('medicine', '')}, {order.get('form', '')}"
+                 + (f"; booster {order['booster_mg']:g} mg allowed" if order.get("booster_allowed")
+                    else "; no booster ordered")]
+        gate = record.dosing_gate()
+        closed = not booster and not gate.open
+        if closed:
+            lines.append("Dosing gate closed: " + "; ".join(gate.reasons)
+                         + ". To dose anyway, write that the prescriber was consulted.")
+        self.gate_reason.setEnabled(closed)
+        self.info.setText("\n".join(lines))
+        self.info.setObjectName("warning" if closed else "muted")
+        self.info.style().unpolish(self.info)
+        self.info.style().polish(self.info)
+        self.clear_error()
+        (self.gate_reason if closed else self.mg).setFocus()
+
+    def save(self) -> str:
+        text = self.mg.text().strip().replace(",", ".")
+        try:
+            mg = float(text)
+        except ValueError:
+            raise InvalidInput("mg", f"Amount must be a number of mg, not {text!r}") from None
+        given = self.now() - timedelta(minutes=self.minutes_ago.value())
+        record_dose(self.db, self.record.id, given_at=given, mg=mg, is_booster=self.booster,
+                    amount_reason=self.amount_reason.text(),
+                    gate_reason=self.gate_reason.text() if self.gate_reason.isEnabled() else None)
+        return f"{'Booster' if self.booster else 'Dose'} {mg:g} mg recorded"

@@ -1,0 +1,157 @@
+"""Notes: a box always one key away. Ctrl+1-4 choose the kind, Enter saves the note,
+Shift+Enter starts a new line; what is typed is kept as a draft as it is typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.vocabulary import NOTE_KINDS, PRIVATE_NOTE_KINDS
+from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
+from kapdesk.ui.errors import message
+
+LIVE_KINDS = ("observation", "client_words", "process", "summary")
+DRAFT_DELAY_MS = 400
+
+
+class NoteBox(QPlainTextEdit):
+    commit = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not (
+                event.modifiers() & Qt.ShiftModifier):
+            self.commit.emit()
+            return
+        if event.key() == Qt.Key_Escape:
+            self.clearFocus()
+            return
+        super().keyPressEvent(event)
+
+
+class NotesPanel(QWidget):
+    saved = Signal(str)
+
+    def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.db, self.now = db, now
+        self.session_id: int | None = None
+        self._draft_started: datetime | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        title = QLabel("Note  (N)")
+        title.setObjectName("panelTitle")
+        layout.addWidget(title)
+        kinds = QHBoxLayout()
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[str, QPushButton] = {}
+        for index, kind in enumerate(LIVE_KINDS, start=1):
+            button = QPushButton(f"{NOTE_KINDS[kind]}  Ctrl+{index}")
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.NoFocus)
+            button.setObjectName("kindButton")
+            self.kind_group.addButton(button)
+            self.kind_buttons[kind] = button
+            button.clicked.connect(lambda _=False, k=kind: self.set_kind(k))
+            kinds.addWidget(button)
+            QShortcut(QKeySequence(f"Ctrl+{index}"), self,
+                      activated=lambda k=kind: self.set_kind(k, focus=True),
+                      context=Qt.WindowShortcut)
+        kinds.addStretch(1)
+        layout.addLayout(kinds)
+        self.box = NoteBox()
+        self.box.setPlaceholderText("Type a note; Enter saves it, Shift+Enter for a new line")
+        self.box.setTabChangesFocus(True)
+        self.box.commit.connect(self.commit)
+        self.box.textChanged.connect(self._typed)
+        layout.addWidget(self.box, 1)
+        bottom = QHBoxLayout()
+        self.share = QCheckBox("share with the prescriber")
+        self.share.setFocusPolicy(Qt.NoFocus)
+        self.state = QLabel()
+        self.state.setObjectName("muted")
+        bottom.addWidget(self.share)
+        bottom.addStretch(1)
+        bottom.addWidget(self.state)
+        layout.addLayout(bottom)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DRAFT_DELAY_MS)
+        self._timer.timeout.connect(self.save_draft_now)
+        self.set_kind("observation")
+
+    @property
+    def kind(self) -> str:
+        return next(k for k, b in self.kind_buttons.items() if b.isChecked())
+
+    def set_kind(self, kind: str, *, focus: bool = False) -> None:
+        self.kind_buttons[kind].setChecked(True)
+        private = kind in PRIVATE_NOTE_KINDS
+        self.share.setEnabled(not private)
+        self.share.setChecked(kind == "summary")
+        self.share.setToolTip("Process notes are private and never exported" if private else "")
+        if self.session_id is not None and self.box.toPlainText().strip():
+            self.save_draft_now()
+        if focus:
+            self.box.setFocus()
+
+    def load(self, session_id: int) -> None:
+        """Show the session's draft, if typing was under way when the app last closed."""
+        self.session_id = session_id
+        draft = get_draft(self.db, session_id)
+        self.box.blockSignals(True)
+        self.box.setPlainText(draft["body"] if draft else "")
+        self.box.blockSignals(False)
+        self._draft_started = parse_instant(draft["started_at"]) if draft else None
+        if draft:
+            self.set_kind(draft["kind"])
+            self.state.setText("draft restored")
+
+    def _typed(self) -> None:
+        if self._draft_started is None and self.box.toPlainText().strip():
+            self._draft_started = self.now()
+        self.state.setText("typing…")
+        self._timer.start()
+
+    def save_draft_now(self) -> None:
+        self._timer.stop()
+        if self.session_id is None:
+            return
+        save_draft(self.db, self.session_id, self.kind, self.box.toPlainText(),
+                   at=self._draft_started or self.now())
+        self.state.setText("draft saved" if self.box.toPlainText().strip() else "")
+
+    def commit(self) -> None:
+        body = self.box.toPlainText().strip()
+        if not body or self.session_id is None:
+            return
+        try:
+            commit_draft(self.db, self.session_id, self.kind, body,
+                         at=self._draft_started or self.now(),
+                         shareable=self.share.isChecked() and self.share.isEnabled())
+        except KapdeskError as exc:
+            self.state.setText(message(exc))
+            return
+        self._timer.stop()
+        self.box.blockSignals(True)
+        self.box.clear()
+        self.box.blockSignals(False)
+        self._draft_started = None
+        self.state.setText("saved")
+        self.saved.emit(f"{NOTE_KINDS[self.kind]} note saved")

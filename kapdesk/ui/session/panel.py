@@ -1,0 +1,90 @@
+"""An inline panel of the session window: a title, fields, a calm inline message, and
+Enter / Esc. Panels replace pop-ups, so nothing ever covers the clock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.domain.errors import KapdeskError
+from kapdesk.ui.errors import message
+
+
+class Panel(QWidget):
+    done = Signal(str)  # a short confirmation for the status line
+    cancelled = Signal()
+
+    def __init__(self, title: str, action: str) -> None:
+        super().__init__()
+        self.setObjectName("sessionPanel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        self.title = QLabel(title)
+        self.title.setObjectName("panelTitle")
+        layout.addWidget(self.title)
+        self.info = QLabel()
+        self.info.setObjectName("muted")
+        self.info.setWordWrap(True)
+        layout.addWidget(self.info)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        layout.addLayout(self.form)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(4)
+        layout.addLayout(self.grid)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton("Cancel  Esc")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.cancelled)
+        self.action_button = QPushButton(f"{action}  Enter")
+        self.action_button.setObjectName("primary")
+        self.action_button.setAutoDefault(False)
+        self.action_button.clicked.connect(self.submit)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.action_button)
+        layout.addLayout(buttons)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self.submit()
+        elif event.key() == Qt.Key_Escape:
+            self.cancelled.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def show_error(self, exc: BaseException, labels: dict[str, str] | None = None) -> None:
+        self.error.setText(message(exc, labels))
+        self.error.show()
+
+    def clear_error(self) -> None:
+        self.error.hide()
+
+    def submit(self) -> None:
+        try:
+            confirmation = self.save()
+        except KapdeskError as exc:
+            self.show_error(exc, getattr(self, "labels", None))
+            return
+        self.clear_error()
+        self.done.emit(confirmation)
+
+    def save(self) -> str:
+        raise NotImplementedError  # each panel saves its own record

@@ -1,0 +1,69 @@
+"""The short check before the clock starts: names anything missing, then starts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QWidget
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.live import begin_medication_session, preflight_for
+from kapdesk.ui.client_forms import playlist_options
+from kapdesk.ui.forms import FormDialog, combo, line
+from kapdesk.ui.theme import COLORS
+
+
+class PreflightDialog(FormDialog):
+    def __init__(self, db: Database, client_id: int, now: Callable[[], datetime],
+                 parent: QWidget | None = None) -> None:
+        self.db, self.client_id, self.now = db, client_id, now
+        client = get_client(db, client_id)
+        super().__init__(f"Start a medication session · {client['display_name']}", self._save,
+                         parent, save_label="Start session")
+        self.checklist = QLabel()
+        self.checklist.setWordWrap(True)
+        self.add_block(self.checklist)
+        intention = QPlainTextEdit()
+        intention.setTabChangesFocus(True)
+        intention.setFixedHeight(70)
+        intention.setPlaceholderText("In the client's words")
+        self.add("intention", "Intention", intention)
+        self.add("ride_home_name", "Ride home", line(client["ride_name"], "who drives"))
+        self.add("ride_home_phone", "Ride phone", line(client["ride_phone"]))
+        self.add("ride_confirmed", "", QCheckBox("ride home confirmed for today; no driving"))
+        self.playlists = playlist_options(db)
+        if len(self.playlists) > 1:
+            self.add("playlist_id", "Music", combo(self.playlists,
+                                                   client["preferred_playlist_id"]))
+        self.update_checklist()
+
+    def update_checklist(self, values: dict[str, Any] | None = None) -> list:
+        values = values or self.values()
+        checks = preflight_for(self.db, self.client_id, intention=values["intention"],
+                               ride_confirmed=values["ride_confirmed"]
+                               and bool(values["ride_home_name"]),
+                               playlist_id=values.get("playlist_id"))
+        rows = []
+        for check in checks:
+            mark, color = ("✓", COLORS["within"]) if check.ok else ("•", COLORS["incomplete"])
+            fix = "" if check.ok else f" <span style='color:{COLORS['muted']}'>— {check.fix}</span>"
+            rows.append(f"<span style='color:{color}'>{mark} {check.label}</span>{fix}")
+        self.checklist.setText("<br>".join(rows))
+        self.save_button.setEnabled(all(c.ok for c in checks))
+        return checks
+
+    def check(self, values: dict[str, Any]) -> None:
+        checks = self.update_checklist(values)
+        missing = [c for c in checks if not c.ok]
+        if missing and self._tried:
+            raise InvalidInput("", f"Not ready: {missing[0].label.lower()} — {missing[0].fix}")
+
+    def _save(self, values: dict[str, Any]) -> int:
+        return begin_medication_session(
+            self.db, self.client_id, at=self.now(), intention=values["intention"],
+            ride_home_name=values["ride_home_name"], ride_home_phone=values["ride_home_phone"],
+            ride_confirmed=values["ride_confirmed"], playlist_id=values.get("playlist_id"))

@@ -1,0 +1,337 @@
+"""The live medication session window: the one the therapist keeps open for three hours.
+
+Large clock, the timeline band, inline panels instead of pop-ups, one key per action, and a
+discreet mode that leaves only a plain clock. Every number shown is computed from the stored
+record and the clock; the window keeps no state that a crash could lose.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.live import clock_face
+from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
+from kapdesk.domain.vitals import CHECKPOINT_LABELS
+from kapdesk.domain.vocabulary import EVENT_KINDS, NOTE_KINDS, RATING_LEVELS, RATING_SCALES
+from kapdesk.storage.sessions import load_session, record_event, record_rating
+from kapdesk.ui.emergency import EmergencyCard
+from kapdesk.ui.errors import message
+from kapdesk.ui.session.band import TimelineBand, _vitals_text
+from kapdesk.ui.session.discharge_panel import DischargePanel
+from kapdesk.ui.session.dose_panel import DosePanel
+from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, RATING_KEYS
+from kapdesk.ui.session.notes_panel import NotesPanel
+from kapdesk.ui.session.vitals_panel import VitalsPanel
+
+
+def _label(text: str = "", name: str = "") -> QLabel:
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class SessionWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, db: Database, session_id: int, clock: Clock) -> None:
+        super().__init__()
+        self.db, self.clock = db, clock
+        self.record = load_session(db, session_id)
+        self.emergency: EmergencyCard | None = None
+        self.resize(1280, 820)
+
+        self.title = _label(name="title")
+        self.discreet_button = QPushButton("Discreet  H")
+        self.discreet_button.clicked.connect(self.toggle_discreet)
+        self.emergency_button = QPushButton("Emergency card  F2")
+        self.emergency_button.clicked.connect(self.show_emergency)
+        self.back_button = QPushButton("Back to practice")
+        self.back_button.clicked.connect(self.close)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        for button in (self.back_button, self.discreet_button, self.emergency_button):
+            button.setFocusPolicy(Qt.NoFocus)
+            header.addWidget(button)
+
+        self.elapsed = _label(name="bigClock")
+        self.since_dose = _label(name="sinceDose")
+        self.phase = _label(name="phase")
+        self.next_step = _label(name="nextStep")
+        self.later = _label(name="muted")
+        self.ratings = _label(name="muted")
+        clock_grid = QGridLayout()
+        clock_grid.addWidget(_label("since start", "muted"), 0, 0)
+        clock_grid.addWidget(self.elapsed, 1, 0, 2, 1)
+        clock_grid.addWidget(self.since_dose, 3, 0)
+        clock_grid.addWidget(self.phase, 1, 1)
+        clock_grid.addWidget(self.next_step, 2, 1)
+        clock_grid.addWidget(self.later, 3, 1)
+        clock_grid.addWidget(self.ratings, 0, 1)
+        clock_grid.setColumnStretch(1, 1)
+        clock_grid.setHorizontalSpacing(40)
+
+        self.band = TimelineBand()
+        self.band.selected.connect(lambda marker: self.detail.setText(marker.text))
+        self.detail = _label(name="muted")
+        self.detail.setWordWrap(True)
+
+        self.notes = NotesPanel(db, self.now)
+        self.vitals = VitalsPanel(db, self.now)
+        self.dose = DosePanel(db, self.now)
+        self.discharge = DischargePanel(db, self.now)
+        self.panels = QStackedWidget()
+        self.panels.setObjectName("panelStack")
+        for panel in (self.notes, self.vitals, self.dose, self.discharge):
+            self.panels.addWidget(panel)
+        for panel in (self.vitals, self.dose, self.discharge):
+            panel.done.connect(self._saved)
+            panel.cancelled.connect(self.show_notes)
+        self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
+
+        self.log = QListWidget()
+        self.log.setObjectName("sessionLog")
+        self.log.setFocusPolicy(Qt.NoFocus)
+        self.log.setWordWrap(True)
+        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_layout.addWidget(_label("This session", "section"))
+        log_layout.addWidget(self.log, 1)
+        lower = QSplitter()
+        lower.addWidget(self.panels)
+        lower.addWidget(log_box)
+        lower.setSizes([700, 560])
+        lower.setChildrenCollapsible(False)
+
+        self.cheatsheet = _label(name="cheatsheet")
+        self.cheatsheet.setWordWrap(True)
+        self.cheatsheet.setText(cheat_sheet())
+        self.status = _label(name="statusLine")
+
+        full = QWidget()
+        layout = QVBoxLayout(full)
+        layout.setContentsMargins(20, 12, 20, 10)
+        layout.addLayout(header)
+        layout.addLayout(clock_grid)
+        layout.addWidget(self.band)
+        layout.addWidget(self.detail)
+        layout.addWidget(lower, 1)
+        layout.addWidget(self.cheatsheet)
+        layout.addWidget(self.status)
+
+        discreet = QWidget()
+        quiet = QVBoxLayout(discreet)
+        quiet.addStretch(1)
+        self.plain_clock = _label(name="plainClock")
+        self.plain_clock.setAlignment(Qt.AlignCenter)
+        quiet.addWidget(self.plain_clock)
+        hint = _label("press H to return", "muted")
+        hint.setAlignment(Qt.AlignCenter)
+        quiet.addWidget(hint)
+        quiet.addStretch(1)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(full)
+        self.pages.addWidget(discreet)
+        self.setCentralWidget(self.pages)
+        self._shortcuts()
+        self.notes.load(session_id)
+
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh_clock)
+        self._timer.start(1000)
+        self.reload()
+        self.show_notes()
+
+    # time ----------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.record.session["ended_at"])
+
+    # keys ----------------------------------------------------------------------------
+    def _shortcuts(self) -> None:
+        def bind(key: str, slot) -> None:
+            QShortcut(QKeySequence(key), self, activated=slot, context=Qt.WindowShortcut)
+
+        actions = {"vitals": self.show_vitals, "dose": lambda: self.show_dose(booster=False),
+                   "booster": lambda: self.show_dose(booster=True), "note": self.focus_note,
+                   "discharge": self.show_discharge, "discreet": self.toggle_discreet}
+        for key, (action, _) in ACTION_KEYS.items():
+            bind(key, actions[action])
+        for key, kind in EVENT_KEYS.items():
+            bind(key, lambda k=kind: self.quick_event(k))
+        for key, (scale, value) in RATING_KEYS.items():
+            bind(key, lambda s=scale, v=value: self.rate(s, v))
+        bind("F2", self.show_emergency)
+        bind("Esc", self.show_notes)
+
+    # actions -------------------------------------------------------------------------
+    def _guard(self) -> bool:
+        if self.ended:
+            self.say("This session has ended; corrections are made from its review.")
+            return False
+        if self.pages.currentIndex() == 1:
+            return False
+        return True
+
+    def show_notes(self) -> None:
+        self.panels.setCurrentWidget(self.notes)
+
+    def focus_note(self) -> None:
+        if self._guard():
+            self.show_notes()
+            self.notes.box.setFocus()
+
+    def show_vitals(self) -> None:
+        if self._guard():
+            self.vitals.open_for(self.record)
+            self.panels.setCurrentWidget(self.vitals)
+            self.vitals.fields["systolic"].setFocus()
+
+    def show_dose(self, *, booster: bool) -> None:
+        if self._guard():
+            self.dose.open_for(self.record, booster=booster)
+            self.panels.setCurrentWidget(self.dose)
+
+    def show_discharge(self) -> None:
+        if self._guard():
+            self.discharge.open_for(self.record)
+            self.panels.setCurrentWidget(self.discharge)
+
+    def quick_event(self, kind: str) -> None:
+        if not self._guard():
+            return
+        try:
+            record_event(self.db, self.record.id, kind, at=self.now())
+        except KapdeskError as exc:
+            self.say(message(exc))
+            return
+        self._saved(f"{EVENT_KINDS[kind]} noted at {local(self.now()):%H:%M}", keep_panel=True)
+
+    def rate(self, scale: str, value: int) -> None:
+        if not self._guard():
+            return
+        record_rating(self.db, self.record.id, scale, value, at=self.now())
+        self._saved(f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", keep_panel=True)
+
+    def toggle_discreet(self) -> None:
+        self.pages.setCurrentIndex(1 - self.pages.currentIndex())
+        self.setWindowTitle("kapdesk" if self.pages.currentIndex() == 1 else self._title())
+        self.refresh_clock()
+
+    def show_emergency(self) -> None:
+        self.emergency = EmergencyCard(self.db, self.record.session["client_id"], self)
+        self.emergency.show()
+
+    def _saved(self, text: str, keep_panel: bool = False) -> None:
+        self.reload()
+        self.say(f"✓ {text}")
+        if not keep_panel:
+            self.show_notes()
+            self.notes.box.setFocus()
+
+    def say(self, text: str) -> None:
+        self.status.setText(text)
+
+    # display -------------------------------------------------------------------------
+    def _title(self) -> str:
+        s = self.record.session
+        return (f"{self.record.client['display_name']} · Medication session {s['number'] or ''}"
+                .strip())
+
+    def reload(self) -> None:
+        self.record = load_session(self.db, self.record.id)
+        self.title.setText(self._title() + (" · ended" if self.ended else ""))
+        if self.pages.currentIndex() == 0:
+            self.setWindowTitle(self._title())
+        self.back_button.setVisible(self.ended)
+        self.cheatsheet.setVisible(not self.ended)
+        self.panels.setEnabled(not self.ended)
+        self._fill_log()
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        now = self.now() if not self.ended else parse_instant(self.record.session["ended_at"])
+        face = clock_face(self.record, now)
+        self.elapsed.setText(format_duration(face.elapsed))
+        self.plain_clock.setText(format_duration(face.elapsed))
+        self.since_dose.setText(f"since dose {format_duration(face.since_last_dose)}"
+                                if face.since_last_dose is not None else "no dose yet")
+        if self.ended:
+            discharge = self.record.discharge
+            self.phase.setText("Session ended")
+            self.next_step.setText(
+                f"Discharged at {local(parse_instant(discharge['at'])):%H:%M}"
+                + (" (override)" if not discharge["cleared"] else "") if discharge else "")
+            self.later.clear()
+        else:
+            self.phase.setText(face.phase)
+            self.next_step.setText(face.next.countdown(now) if face.next else "")
+            self.later.setText("   ·   ".join(u.countdown(now) for u in face.upcoming[1:3]))
+        latest = {r["scale"]: r["value"] for r in self.record.ratings}
+        self.ratings.setText("   ".join(f"{RATING_SCALES[s]}: {RATING_LEVELS[latest[s]]}"
+                                        for s in RATING_SCALES if s in latest))
+        self.band.set_state(self.record, now)
+
+    def _fill_log(self) -> None:
+        entries: list[tuple[datetime, str]] = []
+        for dose in self.record.doses:
+            entries.append((dose.given_at, f"{'Booster' if dose.is_booster else 'Dose'} "
+                                           f"{dose.mg:g} mg"))
+        for judged in self.record.readings:
+            verdict = judged.verdict
+            entries.append((judged.reading.taken_at,
+                            f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals: "
+                            f"{_vitals_text(judged.reading.values())}"
+                            + (f" — {verdict.status}" if verdict else "")))
+        for event in self.record.events:
+            entries.append((parse_instant(event["at"]), EVENT_KINDS.get(event["kind"],
+                                                                        event["kind"])))
+        for rating in self.record.ratings:
+            entries.append((parse_instant(rating["at"]), f"{RATING_SCALES[rating['scale']]}: "
+                                                         f"{RATING_LEVELS[rating['value']]}"))
+        for note in self.record.notes:
+            entries.append((parse_instant(note["at"]),
+                            f"{NOTE_KINDS[note['kind']]}: {note['body']}"))
+        self.log.clear()
+        for at, text in sorted(entries, key=lambda e: e[0], reverse=True):
+            self.log.addItem(f"{local(at):%H:%M}  {text}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.notes.save_draft_now()
+        self._timer.stop()
+        self.closed.emit()
+        super().closeEvent(event)
+
+
+def cheat_sheet() -> str:
+    parts = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
+    parts += [f"<b>{k}</b> {EVENT_KINDS[kind].lower()}" for k, kind in EVENT_KEYS.items()]
+    parts.append("<b>1-4</b> sedation none…strong")
+    parts.append("<b>6-9</b> dissociation none…strong")
+    parts.append("<b>F2</b> emergency card")
+    parts.append("<b>Esc</b> back to notes")
+    return " &nbsp;·&nbsp; ".join(parts)
