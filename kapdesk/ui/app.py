@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kapdesk.domain.timeutil import Clock
 from kapdesk.paths import data_dir
 from kapdesk.resources import asset_path
 from kapdesk.storage import open_database
@@ -58,10 +59,17 @@ def run(db_path: Path) -> int:
     db = open_database(db_path)
     if get_practice(db) is None:
         set_practice(db, name="Your practice")
-    window = MainWindow(db, db_path=str(db_path))
+    window = open_windows(db, db_path=str(db_path))  # noqa: F841 (kept alive by exec)
+    return app.exec()
+
+
+def open_windows(db, *, db_path: str = "", clock: Clock | None = None) -> MainWindow:
+    """The practice window, or straight back into a session still running after a crash, a
+    kill or a flat battery: the session resumes at the right elapsed time."""
+    window = MainWindow(db, db_path=db_path, clock=clock)
     running = running_session(db)
-    if running is not None:  # after a crash, a kill or a flat battery: straight back in
+    if running is not None:
         window.open_session(running)
     else:
         window.show()
-    return app.exec()
+    return window

@@ -32,6 +32,7 @@ DRAFT_DELAY_MS = 400
 
 class NoteBox(QPlainTextEdit):
     commit = Signal()
+    leave = Signal()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not (
@@ -39,7 +40,7 @@ class NoteBox(QPlainTextEdit):
             self.commit.emit()
             return
         if event.key() == Qt.Key_Escape:
-            self.clearFocus()
+            self.leave.emit()
             return
         super().keyPressEvent(event)
 
@@ -76,7 +77,8 @@ class NotesPanel(QWidget):
         kinds.addStretch(1)
         layout.addLayout(kinds)
         self.box = NoteBox()
-        self.box.setPlaceholderText("Type a note; Enter saves it, Shift+Enter for a new line")
+        self.box.setPlaceholderText("N to write a note · Enter saves it · Shift+Enter new line · "
+                                    "Esc back to single keys")
         self.box.setTabChangesFocus(True)
         self.box.commit.connect(self.commit)
         self.box.textChanged.connect(self._typed)

@@ -104,8 +104,9 @@ class SessionWindow(QMainWindow):
             self.panels.addWidget(panel)
         for panel in (self.vitals, self.dose, self.discharge):
             panel.done.connect(self._saved)
-            panel.cancelled.connect(self.show_notes)
+            panel.cancelled.connect(self.keys_mode)
         self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
+        self.notes.box.leave.connect(self.keys_mode)
 
         self.log = QListWidget()
         self.log.setObjectName("sessionLog")
@@ -151,6 +152,7 @@ class SessionWindow(QMainWindow):
         quiet.addStretch(1)
 
         self.pages = QStackedWidget()
+        self.pages.setFocusPolicy(Qt.StrongFocus)  # holds focus in "keys" mode
         self.pages.addWidget(full)
         self.pages.addWidget(discreet)
         self.setCentralWidget(self.pages)
@@ -186,7 +188,7 @@ class SessionWindow(QMainWindow):
         for key, (scale, value) in RATING_KEYS.items():
             bind(key, lambda s=scale, v=value: self.rate(s, v))
         bind("F2", self.show_emergency)
-        bind("Esc", self.show_notes)
+        bind("Esc", self.keys_mode)
 
     # actions -------------------------------------------------------------------------
     def _guard(self) -> bool:
@@ -199,6 +201,15 @@ class SessionWindow(QMainWindow):
 
     def show_notes(self) -> None:
         self.panels.setCurrentWidget(self.notes)
+
+    def keys_mode(self) -> None:
+        """Back to single-key actions: the note panel shows, no text field holds the keys."""
+        self.show_notes()
+        self.pages.setFocus()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.keys_mode()
 
     def focus_note(self) -> None:
         if self._guard():
@@ -250,8 +261,7 @@ class SessionWindow(QMainWindow):
         self.reload()
         self.say(f"✓ {text}")
         if not keep_panel:
-            self.show_notes()
-            self.notes.box.setFocus()
+            self.keys_mode()
 
     def say(self, text: str) -> None:
         self.status.setText(text)
@@ -333,5 +343,5 @@ def cheat_sheet() -> str:
     parts.append("<b>1-4</b> sedation none…strong")
     parts.append("<b>6-9</b> dissociation none…strong")
     parts.append("<b>F2</b> emergency card")
-    parts.append("<b>Esc</b> back to notes")
+    parts.append("<b>Esc</b> leave a panel or the note box")
     return " &nbsp;·&nbsp; ".join(parts)

@@ -1,0 +1,256 @@
+"""A whole medication session through the real widgets, with time moved by the test."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from conftest import T0
+from gui import type_into
+from kapdesk.domain.timeutil import ManualClock, local
+from kapdesk.storage import open_database
+from kapdesk.storage.courses import add_course, add_screening
+from kapdesk.storage.drafts import get_draft
+from kapdesk.storage.live import begin_medication_session
+from kapdesk.storage.sessions import add_note, load_session, record_dose, record_vitals
+from kapdesk.ui.app import open_windows
+from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.session.preflight import PreflightDialog
+
+
+@pytest.fixture
+def ready(db, client_id):
+    add_screening(db, client_id, items={}, screened_on=date.today(), cleared_on=date.today())
+    add_course(db, client_id, started_on=date.today())
+    return client_id
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(T0)
+
+
+def activate(qtbot, window):
+    """The offscreen platform does not activate windows; shortcuts need an active one."""
+    QApplication.setActiveWindow(window)
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def key(qtbot, window, k, modifier=Qt.NoModifier):
+    if not window.isActiveWindow():
+        activate(qtbot, window)
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, k, modifier)
+
+
+def type_vitals(qtbot, sw, **values):
+    for measure, value in values.items():
+        sw.vitals.fields[measure].setText(str(value))
+
+
+def no_dialog_is_open():
+    return not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QDialog) and w.isVisible()]
+
+
+def start_through_preflight(qtbot, db, ready, clock):
+    main = MainWindow(db, clock=clock)
+    qtbot.addWidget(main)
+    main.show()
+    main.client_action("start")
+    preflight = main.dialog
+    assert isinstance(preflight, PreflightDialog)
+    assert not preflight.save_button.isEnabled()
+    assert "Intention written" in preflight.checklist.text()
+    type_into(qtbot, preflight, "intention", "To rest and listen.")
+    preflight.fields["ride_confirmed"].setFocus()
+    qtbot.keyClick(preflight.fields["ride_confirmed"], Qt.Key_Space)
+    assert preflight.save_button.isEnabled()
+    qtbot.mouseClick(preflight.save_button, Qt.LeftButton)
+    sw = main.session_window
+    assert sw is not None and sw.isVisible() and not main.isVisible()
+    qtbot.addWidget(sw)
+    return main, sw
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, themed_app):
+    main, sw = start_through_preflight(qtbot, db, ready, clock)
+    sid = sw.record.id
+    assert sw.elapsed.text() == "0:00:00" and sw.phase.text() == "Arrival & check-in"
+    assert sw.next_step.text() == "pre-dose vitals in 10 min"
+
+    # Pre-dose vitals with a breach: stored, flagged, a recheck reminder and the number shown.
+    clock.advance(minutes=11)
+    key(qtbot, sw, Qt.Key_V)
+    assert sw.panels.currentWidget() is sw.vitals and no_dialog_is_open()
+    assert sw.vitals.checkpoint.currentData() == "pre_dose"
+    assert sw.vitals.bounds["systolic"].text() == "prescriber ≤ 140"
+    type_vitals(qtbot, sw, systolic=146, diastolic=88, heart_rate=80)
+    assert sw.vitals.verdict.text().startswith("Breach: Systolic BP 146 is above the max of 140")
+    assert "on call 555-0100" in sw.vitals.verdict.text()
+    key(qtbot, sw, Qt.Key_Return)
+    assert "Recheck reminder at" in sw.status.text()
+    assert db["vitals"].count == 1
+    sw.refresh_clock()
+    assert "recheck pre-dose vitals in 15 min" in (sw.next_step.text() + sw.later.text())
+
+    # The dosing gate holds until a passing recheck.
+    key(qtbot, sw, Qt.Key_D)
+    assert "Dosing gate closed" in sw.dose.info.text()
+    key(qtbot, sw, Qt.Key_Return)
+    assert "the gate is closed" in sw.dose.error.text() and db["doses"].count == 0
+    key(qtbot, sw, Qt.Key_Escape)
+    clock.advance(minutes=13)
+    key(qtbot, sw, Qt.Key_V)
+    type_vitals(qtbot, sw, systolic=132, diastolic=84, heart_rate=76)
+    assert sw.vitals.verdict.text() == "Within the prescriber's thresholds"
+    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key_D)
+    assert sw.dose.mg.text() == "100" and "gate closed" not in sw.dose.info.text()
+    key(qtbot, sw, Qt.Key_Return)
+    dose_at = T0 + timedelta(minutes=24)
+    assert load_session(db, sid).first_dose.given_at == dose_at
+    assert sw.since_dose.text() == "since dose 0:00:00"
+
+    # The hold prompt counts down from the real (late) dose; one key records an event.
+    clock.advance(minutes=9)
+    sw.refresh_clock()
+    assert sw.phase.text() == "Hold" and sw.next_step.text() == "spit or swallow in 3 min"
+    clock.advance(minutes=3)
+    key(qtbot, sw, Qt.Key_S)
+    key(qtbot, sw, Qt.Key_2)
+    key(qtbot, sw, Qt.Key_8)
+    record = load_session(db, sid)
+    assert [e["kind"] for e in record.events] == ["spit"]
+    assert [(r["scale"], r["value"]) for r in record.ratings] == [("sedation", 1),
+                                                                  ("dissociation", 2)]
+    assert sw.ratings.text() == "Sedation: mild   Dissociation: moderate"
+
+    # Booster as ordered.
+    clock.advance(minutes=20)
+    key(qtbot, sw, Qt.Key_B)
+    assert sw.dose.mg.text() == "50"
+    key(qtbot, sw, Qt.Key_Return)
+    booster_at = clock.now()
+    assert [d.is_booster for d in load_session(db, sid).doses] == [False, True]
+
+    # Notes of each kind: typed, kept as a draft, saved on Enter.
+    for kind_key, text in ((Qt.Key_1, "Breathing slow."), (Qt.Key_2, "It is like the sea."),
+                           (Qt.Key_3, "My own urge to fill the silence."),
+                           (Qt.Key_4, "Dose and booster as ordered, well tolerated.")):
+        clock.advance(minutes=2)
+        key(qtbot, sw, Qt.Key_N)
+        key(qtbot, sw, kind_key, Qt.ControlModifier)
+        assert sw.notes.box.hasFocus()
+        qtbot.keyClicks(sw.notes.box, text)
+        qtbot.waitUntil(lambda t=text: (get_draft(db, sid) or {}).get("body") == t)
+        key(qtbot, sw, Qt.Key_Return)
+        assert sw.notes.box.toPlainText() == "" and sw.notes.box.hasFocus()
+        key(qtbot, sw, Qt.Key_Escape)  # back to single keys
+        assert not sw.notes.box.hasFocus()
+    notes = load_session(db, sid).notes
+    assert [n["kind"] for n in notes] == ["observation", "client_words", "process", "summary"]
+    assert [n["shareable"] for n in notes] == [0, 0, 0, 1]
+    assert get_draft(db, sid) is None
+    assert db["events"].count == 1  # the letters typed into notes were not shortcuts
+
+    # Discharge vitals above the discharge bound: the gate stays closed and says why.
+    clock.current = booster_at + timedelta(minutes=121)
+    key(qtbot, sw, Qt.Key_Escape)
+    key(qtbot, sw, Qt.Key_V)
+    assert sw.vitals.checkpoint.currentData() == "discharge"
+    type_vitals(qtbot, sw, systolic=156, diastolic=90, heart_rate=82, spo2=97)
+    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key_L)
+    assert "Systolic BP 156 is above the max of 150" in sw.discharge.info.text()
+    key(qtbot, sw, Qt.Key_Return)
+    assert "write why you are overriding it" in sw.discharge.error.text()
+    assert db["discharges"].count == 0 and no_dialog_is_open()
+
+    # A passing recheck opens the gate; discharge schedules the integration session.
+    key(qtbot, sw, Qt.Key_Escape)
+    clock.advance(minutes=14)
+    key(qtbot, sw, Qt.Key_V)
+    type_vitals(qtbot, sw, systolic=142, diastolic=86, heart_rate=78, spo2=98)
+    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key_L)
+    assert sw.discharge.info.text().startswith("Ready to leave")
+    assert sw.discharge.schedule.isChecked()
+    sw.discharge.hours.setValue(30)
+    key(qtbot, sw, Qt.Key_Return)
+    record = load_session(db, sid)
+    assert record.discharge["cleared"] == 1 and record.session["ended_at"]
+    integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?", (sid,)))
+    assert integration["kind"] == "integration" and integration["number"] == 1
+    assert integration["scheduled_for"] == (T0 + timedelta(hours=30)).isoformat()
+    assert sw.phase.text() == "Session ended" and sw.back_button.isVisible()
+    assert sw.next_step.text().startswith("Discharged at")
+    sw.close()
+    assert main.isVisible()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot, themed_app):
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
+                  taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
+    record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
+    add_note(db, sid, "client_words", "warm light", at=T0 + timedelta(minutes=50))
+    from kapdesk.storage.drafts import save_draft
+
+    save_draft(db, sid, "observation", "half a thought", at=T0 + timedelta(minutes=55))
+    db.close()  # the laptop dies here
+
+    reopened = open_database(db_path)
+    main = open_windows(reopened, clock=ManualClock(T0 + timedelta(minutes=80, seconds=5)))
+    qtbot.addWidget(main)
+    sw = main.session_window
+    assert sw is not None and sw.isVisible() and not main.isVisible()
+    qtbot.addWidget(sw)
+    assert sw.elapsed.text() == "1:20:05"
+    assert sw.since_dose.text() == "since dose 1:00:05"
+    assert sw.phase.text() == "Onset & peak"
+    assert sw.notes.box.toPlainText() == "half a thought"
+    assert sw.notes.kind == "observation"
+    log = [sw.log.item(i).text() for i in range(sw.log.count())]
+    assert any("warm light" in line for line in log)
+    assert any(line.startswith(f"{local(T0 + timedelta(minutes=20)):%H:%M}  Dose 100 mg")
+               for line in log)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_discreet_mode_leaves_only_a_plain_clock(db, ready, clock, qtbot, themed_app):
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    sw = main.session_window
+    qtbot.addWidget(sw)
+    clock.advance(minutes=42)
+    sw.refresh_clock()
+    key(qtbot, sw, Qt.Key_H)
+    assert sw.pages.currentIndex() == 1
+    assert sw.plain_clock.text() == "0:42:00"
+    assert sw.windowTitle() == "kapdesk"
+    visible_text = " ".join(w.text() for w in sw.pages.currentWidget().findChildren(
+        type(sw.plain_clock)) if w.isVisible())
+    assert "Robin" not in visible_text
+    key(qtbot, sw, Qt.Key_V)  # actions wait while the room sees only the clock
+    assert db["vitals"].count == 0 and sw.pages.currentIndex() == 1
+    key(qtbot, sw, Qt.Key_H)
+    assert sw.pages.currentIndex() == 0 and "Robin T." in sw.windowTitle()
+    assert sid == sw.record.id
+
+
+def test_the_app_makes_no_sound_of_its_own():
+    """No audio module is loaded by the session window (music lives behind its own player)."""
+    import sys
+
+    import kapdesk.ui.session.window  # noqa: F401
+
+    assert not [m for m in sys.modules if m.startswith(("pygame", "PySide6.QtMultimedia"))]
