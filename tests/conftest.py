@@ -72,3 +72,15 @@ def themed_app(qapp):
 
     apply_theme(qapp)
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def _close_windows_after_each_test():
+    """No window or dialog of one test stays open into the next."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        for widget in app.topLevelWidgets():
+            widget.close()
