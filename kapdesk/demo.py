@@ -147,7 +147,9 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
                 co.add_outcome(db, client, instrument, values[number // 2],
                                taken_on=day + timedelta(days=1), session_id=integration)
     upcoming = start + timedelta(days=14 * len(plans))
-    if len(plans) < 6:
+    if len(plans) == 6:  # a finished course
+        co.end_course(db, course, ended_on=upcoming - timedelta(days=7))
+    else:
         co.schedule_medication_with_integration(
             db, course, _at(max(upcoming, today + timedelta(days=2)), 10))
 

@@ -72,3 +72,9 @@ def test_nothing_in_the_demo_has_happened_after_today(demo):
                 assert local(parse_instant(row[key])).date() <= TODAY, row
         if not row["started_at"]:
             assert local(parse_instant(row["scheduled_for"])).date() > TODAY
+
+
+def test_the_finished_course_is_ended_and_the_other_is_open(demo):
+    courses = {c["client_id"]: c for c in demo.query("SELECT * FROM courses")}
+    assert courses[1]["ended_on"] is not None
+    assert courses[2]["ended_on"] is None
