@@ -76,11 +76,12 @@ def themed_app(qapp):
 
 @pytest.fixture(autouse=True)
 def _close_windows_after_each_test():
-    """No window or dialog of one test stays open into the next."""
+    """No window or dialog of one test stays visible into the next. Hidden, not closed:
+    this runs after the test's database is closed, and closing would run close handlers."""
     yield
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is not None:
         for widget in app.topLevelWidgets():
-            widget.close()
+            widget.hide()

@@ -254,3 +254,32 @@ def test_the_app_makes_no_sound_of_its_own():
     import kapdesk.ui.session.window  # noqa: F401
 
     assert not [m for m in sys.modules if m.startswith(("pygame", "PySide6.QtMultimedia"))]
+
+
+def test_closing_mid_session_and_starting_again_returns_to_the_running_session(
+        db, ready, clock, qtbot, themed_app):
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    main.session_window.close()
+    assert main.isVisible()
+    assert "in progress" in [main.page.sessions.index(r, 2).data()
+                             for r in range(main.page.sessions.rowCount())]
+    main.client_action("start")
+    assert main.session_window.isVisible() and main.session_window.record.id == sid
+    assert db.execute("SELECT count(*) FROM sessions WHERE started_at IS NOT NULL"
+                      ).fetchone()[0] == 1
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_words_typed_just_before_closing_are_kept(db, ready, clock, qtbot, themed_app):
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    sw = main.session_window
+    key(qtbot, sw, Qt.Key_N)
+    qtbot.keyClicks(sw.notes.box, "she smiled")
+    sw.close()  # before the draft timer fired
+    assert get_draft(db, sid)["body"] == "she smiled"

@@ -25,6 +25,7 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local
 from kapdesk.storage.clients import archive_client, client_row, list_clients, restore_client
 from kapdesk.storage.practice import get_practice
+from kapdesk.storage.sessions import running_session
 from kapdesk.ui.client_forms import ClientDialog
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.course_forms import CourseDialog, OutcomeDialog, ScheduleDialog, ScreeningDialog
@@ -207,6 +208,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Choose a client first.", 5000)
             return
         if key == "start":
+            running = running_session(self.db)
+            if running is not None:  # one session at a time: go back to it
+                self.open_session(running)
+                return
             self.open_dialog(PreflightDialog(self.db, client["id"], self.clock.now, self),
                              keep_client=client["id"])
             self.dialog.saved.connect(self.open_session)

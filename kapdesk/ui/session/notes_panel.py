@@ -131,6 +131,11 @@ class NotesPanel(QWidget):
         self.state.setText("typing…")
         self._timer.start()
 
+    def flush(self) -> None:
+        """Save typing that is still waiting for the draft timer (e.g. on close)."""
+        if self._timer.isActive():
+            self.save_draft_now()
+
     def save_draft_now(self) -> None:
         self._timer.stop()
         if self.session_id is None:

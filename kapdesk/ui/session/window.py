@@ -331,7 +331,7 @@ class SessionWindow(QMainWindow):
             self.log.addItem(f"{local(at):%H:%M}  {text}")
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.notes.save_draft_now()
+        self.notes.flush()
         self._timer.stop()
         self.closed.emit()
         super().closeEvent(event)
