@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -113,6 +114,7 @@ class FormDialog(QDialog):
         # takes the default role by being focused.
         for button in self.buttons.buttons():
             button.setAutoDefault(False)
+            button.setIcon(QIcon())  # no platform icons (a bright red ✗) in a calm room
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,8 +32,12 @@ DRAFT_DELAY_MS = 400
 class NoteBox(QPlainTextEdit):
     commit = Signal()
     leave = Signal()
+    kind_key = Signal(int)  # Ctrl+1-4 while typing: 0-3
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.modifiers() & Qt.ControlModifier and Qt.Key_1 <= event.key() <= Qt.Key_4:
+            self.kind_key.emit(event.key() - Qt.Key_1)
+            return
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not (
                 event.modifiers() & Qt.ShiftModifier):
             self.commit.emit()
@@ -71,9 +74,6 @@ class NotesPanel(QWidget):
             self.kind_buttons[kind] = button
             button.clicked.connect(lambda _=False, k=kind: self.set_kind(k))
             kinds.addWidget(button)
-            QShortcut(QKeySequence(f"Ctrl+{index}"), self,
-                      activated=lambda k=kind: self.set_kind(k, focus=True),
-                      context=Qt.WindowShortcut)
         kinds.addStretch(1)
         layout.addLayout(kinds)
         self.box = NoteBox()
@@ -81,6 +81,7 @@ class NotesPanel(QWidget):
                                     "Esc back to single keys")
         self.box.setTabChangesFocus(True)
         self.box.commit.connect(self.commit)
+        self.box.kind_key.connect(lambda index: self.choose_kind(index, focus=True))
         self.box.textChanged.connect(self._typed)
         layout.addWidget(self.box, 1)
         bottom = QHBoxLayout()
@@ -101,6 +102,9 @@ class NotesPanel(QWidget):
     @property
     def kind(self) -> str:
         return next(k for k, b in self.kind_buttons.items() if b.isChecked())
+
+    def choose_kind(self, index: int, *, focus: bool = False) -> None:
+        self.set_kind(LIVE_KINDS[index], focus=focus)
 
     def set_kind(self, kind: str, *, focus: bool = False) -> None:
         self.kind_buttons[kind].setChecked(True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -175,20 +174,34 @@ class SessionWindow(QMainWindow):
 
     # keys ----------------------------------------------------------------------------
     def _shortcuts(self) -> None:
-        def bind(key: str, slot) -> None:
-            QShortcut(QKeySequence(key), self, activated=slot, context=Qt.WindowShortcut)
-
         actions = {"vitals": self.show_vitals, "dose": lambda: self.show_dose(booster=False),
                    "booster": lambda: self.show_dose(booster=True), "note": self.focus_note,
                    "discharge": self.show_discharge, "discreet": self.toggle_discreet}
-        for key, (action, _) in ACTION_KEYS.items():
-            bind(key, actions[action])
-        for key, kind in EVENT_KEYS.items():
-            bind(key, lambda k=kind: self.quick_event(k))
-        for key, (scale, value) in RATING_KEYS.items():
-            bind(key, lambda s=scale, v=value: self.rate(s, v))
-        bind("F2", self.show_emergency)
-        bind("Esc", self.keys_mode)
+        self._keys = {key: actions[action] for key, (action, _) in ACTION_KEYS.items()}
+        self._keys.update({key: (lambda k=kind: self.quick_event(k))
+                           for key, kind in EVENT_KEYS.items()})
+        self._keys.update({key: (lambda s=scale, v=value: self.rate(s, v))
+                           for key, (scale, value) in RATING_KEYS.items()})
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Single keys act here. A text field that has focus consumes the letters it types,
+        so they never arrive; this works whatever the window manager thinks is active."""
+        modifiers = event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)
+        key = event.key()
+        if key == Qt.Key_F2:
+            self.show_emergency()
+        elif key == Qt.Key_Escape:
+            self.keys_mode()
+        elif modifiers == Qt.ControlModifier and Qt.Key_1 <= key <= Qt.Key_4:
+            if self._guard():
+                self.show_notes()
+                self.notes.choose_kind(key - Qt.Key_1, focus=True)
+        elif not modifiers and event.text().upper() in self._keys:
+            self._keys[event.text().upper()]()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
 
     # actions -------------------------------------------------------------------------
     def _guard(self) -> bool:
