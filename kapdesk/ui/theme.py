@@ -63,7 +63,7 @@ QLabel#formError {{ color: {incomplete}; background: #2a2619; border: 1px solid 
     border-radius: 6px; padding: 8px 10px; }}
 *[invalid="true"] {{ border: 1px solid {incomplete}; }}
 QLabel#bigNumber {{ font-size: 24px; font-weight: 600; color: {text}; }}
-QLabel#bigClock {{ font-size: 64px; font-weight: 300; color: {text}; }}
+QLabel#bigClock {{ font-size: 58px; font-weight: 300; color: {text}; }}
 QLabel#plainClock {{ font-size: 120px; font-weight: 200; color: {muted}; }}
 QLabel#sinceDose {{ font-size: 22px; color: {accent}; }}
 QLabel#phase {{ font-size: 28px; color: {text}; }}

@@ -35,7 +35,7 @@ class TimelineBand(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setMinimumHeight(170)
+        self.setMinimumHeight(158)
         self.setMouseTracking(True)
         self.record: SessionRecord | None = None
         self.now: datetime | None = None

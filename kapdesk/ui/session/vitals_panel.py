@@ -32,7 +32,11 @@ class VitalsPanel(Panel):
         for key, label in CHECKPOINT_LABELS.items():
             self.checkpoint.addItem(label, key)
         self.checkpoint.currentIndexChanged.connect(self.refresh)
-        self.form.addRow("Checkpoint", self.checkpoint)
+        self.checkpoint.setMinimumWidth(220)
+        checkpoint_label = QLabel("Checkpoint")
+        checkpoint_label.setObjectName("muted")
+        self.title_row.addWidget(checkpoint_label)
+        self.title_row.addWidget(self.checkpoint)
         self.fields: dict[str, QLineEdit] = {}
         self.bounds: dict[str, QLabel] = {}
         for col, measure in enumerate(MEASURES):
@@ -41,7 +45,7 @@ class VitalsPanel(Panel):
             edit = QLineEdit()
             edit.setObjectName(f"vital_{measure}")
             edit.setAlignment(Qt.AlignCenter)
-            edit.setMinimumHeight(40)
+            edit.setMinimumHeight(38)
             edit.setStyleSheet("font-size: 20px;")
             edit.textChanged.connect(self.refresh)
             bound = QLabel()
@@ -55,7 +59,7 @@ class VitalsPanel(Panel):
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
         self.grid.addWidget(self.verdict, 3, 0, 1, len(MEASURES))
-        self.grid.setRowMinimumHeight(3, 40)
+        self.verdict.setMinimumHeight(self.verdict.fontMetrics().lineSpacing() * 2 + 4)
 
     def open_for(self, record: SessionRecord) -> None:
         self.record = record

@@ -55,7 +55,7 @@ class SessionWindow(QMainWindow):
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
         self.emergency: EmergencyCard | None = None
-        self.resize(1280, 820)
+        self.resize(1280, 720)  # fits a 1366x768 laptop screen
 
         self.title = _label(name="title")
         self.discreet_button = QPushButton("Discreet  H")
@@ -64,9 +64,11 @@ class SessionWindow(QMainWindow):
         self.emergency_button.clicked.connect(self.show_emergency)
         self.back_button = QPushButton("Back to practice")
         self.back_button.clicked.connect(self.close)
+        self.status = _label(name="statusLine")
         header = QHBoxLayout()
         header.addWidget(self.title)
-        header.addStretch(1)
+        header.addSpacing(24)
+        header.addWidget(self.status, 1)
         for button in (self.back_button, self.discreet_button, self.emergency_button):
             button.setFocusPolicy(Qt.NoFocus)
             header.addWidget(button)
@@ -126,18 +128,17 @@ class SessionWindow(QMainWindow):
         self.cheatsheet = _label(name="cheatsheet")
         self.cheatsheet.setWordWrap(True)
         self.cheatsheet.setText(cheat_sheet())
-        self.status = _label(name="statusLine")
 
         full = QWidget()
         layout = QVBoxLayout(full)
-        layout.setContentsMargins(20, 12, 20, 10)
+        layout.setContentsMargins(20, 10, 20, 8)
+        layout.setSpacing(6)
         layout.addLayout(header)
         layout.addLayout(clock_grid)
         layout.addWidget(self.band)
         layout.addWidget(self.detail)
         layout.addWidget(lower, 1)
         layout.addWidget(self.cheatsheet)
-        layout.addWidget(self.status)
 
         discreet = QWidget()
         quiet = QVBoxLayout(discreet)
@@ -351,10 +352,14 @@ class SessionWindow(QMainWindow):
 
 
 def cheat_sheet() -> str:
-    parts = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
-    parts += [f"<b>{k}</b> {EVENT_KINDS[kind].lower()}" for k, kind in EVENT_KEYS.items()]
-    parts.append("<b>1-4</b> sedation none…strong")
-    parts.append("<b>6-9</b> dissociation none…strong")
-    parts.append("<b>F2</b> emergency card")
-    parts.append("<b>Esc</b> leave a panel or the note box")
-    return " &nbsp;·&nbsp; ".join(parts)
+    actions = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
+    actions += ["<b>1-4</b> sedation", "<b>6-9</b> dissociation", "<b>F2</b> emergency",
+                "<b>Esc</b> back to keys"]
+    events = [f"<b>{k}</b> {SHORT_EVENT.get(kind, EVENT_KINDS[kind].lower())}"
+              for k, kind in EVENT_KEYS.items()]
+    return " · ".join(actions) + "<br>" + " · ".join(events)
+
+
+SHORT_EVENT = {"anxiety": "anxiety", "bathroom": "bathroom", "music_change": "music change",
+               "mask_off": "mask off", "prn": "PRN given", "prescriber_contacted":
+               "prescriber called"}
