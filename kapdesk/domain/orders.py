@@ -53,3 +53,15 @@ def clean_order(values: Mapping[str, Any]) -> dict[str, Any]:
                                       not_future=True).isoformat()
     cleaned["prescriber_id"] = values.get("prescriber_id") or None
     return cleaned
+
+
+def describe_order(order: Mapping[str, Any] | None) -> str:
+    """One line a therapist reads at a glance."""
+    if not order:
+        return "No prescriber's order yet."
+    booster = (f"booster {order['booster_mg']:g} mg allowed" if order["booster_allowed"]
+               else "no booster")
+    stay = (f"; stays at least {order['min_minutes_after_dose']} min after the last dose"
+            if order["min_minutes_after_dose"] is not None else "")
+    return (f"Order v{order['version']} ({order['ordered_on']}): {order['dose_mg']:g} mg "
+            f"{order['medicine']}, {order['form']}, {order['route']}; {booster}{stay}.")

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from kapdesk.domain.orders import describe_order
 from kapdesk.domain.screening import CONTRAINDICATIONS
 from kapdesk.domain.thresholds import describe_bounds
 from kapdesk.storage.courses import course_sequence, latest_course, latest_screening, outcomes
 from kapdesk.storage.exports import exports_for_client
 from kapdesk.storage.prescriptions import current_order, order_history, threshold_history
 from kapdesk.ui.models import OutcomesModel, SessionsModel
-from kapdesk.ui.prescription_forms import order_summary
 from kapdesk.ui.widgets import label, table
 
 
@@ -93,7 +93,7 @@ class ClientCard(QFrame):
                                     "discharge thresholds before any medication session.")
         order = current_order(db, client["id"])
         _restyle(self.order, "muted" if order else "warning")
-        self.order.setText(order_summary(order) if order else
+        self.order.setText(describe_order(order) if order else
                            "Order needed: enter the prescriber's order (medicine, dose, booster, "
                            "minimum stay) before any medication session.")
         screening = latest_screening(db, client["id"])

@@ -3,6 +3,7 @@ menu that reaches every action from the keyboard."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,24 +27,23 @@ from kapdesk.domain.timeutil import Clock, SystemClock, local
 from kapdesk.storage.clients import archive_client, client_row, list_clients, restore_client
 from kapdesk.storage.practice import get_practice
 from kapdesk.storage.sessions import running_session
-from kapdesk.ui.client_forms import ClientDialog
 from kapdesk.ui.client_page import ClientPage
-from kapdesk.ui.course_forms import CourseDialog, OutcomeDialog, ScheduleDialog, ScreeningDialog
-from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel
-from kapdesk.ui.practice_form import PracticeDialog
-from kapdesk.ui.prescribers import PrescribersDialog
-from kapdesk.ui.prescription_forms import OrderDialog, ThresholdsDialog
-from kapdesk.ui.session.preflight import PreflightDialog
-from kapdesk.ui.session.window import SessionWindow
 from kapdesk.ui.widgets import label, table
 
-CLIENT_DIALOGS: dict[str, Callable[..., QDialog]] = {
-    "edit": ClientDialog, "order": OrderDialog, "thresholds": ThresholdsDialog,
-    "screening": ScreeningDialog, "course": CourseDialog, "schedule": ScheduleDialog,
-    "outcome": OutcomeDialog, "emergency": EmergencyCard,
+# Windows are imported when first opened, so start-up loads only the practice window.
+CLIENT_DIALOGS: dict[str, tuple[str, str]] = {
+    "edit": ("client_forms", "ClientDialog"), "order": ("prescription_forms", "OrderDialog"),
+    "thresholds": ("prescription_forms", "ThresholdsDialog"),
+    "screening": ("course_forms", "ScreeningDialog"), "course": ("course_forms", "CourseDialog"),
+    "schedule": ("course_forms", "ScheduleDialog"), "outcome": ("course_forms", "OutcomeDialog"),
+    "emergency": ("emergency", "EmergencyCard"),
 }
+
+
+def ui_class(module: str, name: str) -> Callable[..., Any]:
+    return getattr(importlib.import_module(f"kapdesk.ui.{module}"), name)
 
 
 class MainWindow(QMainWindow):
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.clock = clock or SystemClock()
         self.dialog: QDialog | None = None
-        self.session_window: SessionWindow | None = None
+        self.session_window: QMainWindow | None = None
         practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
         self.setWindowTitle(f"kapdesk — {practice['name']}")
         self.resize(1240, 780)
@@ -85,8 +85,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self.client_filter.setFilterFixedString)
         self.search.returnPressed.connect(self.client_view.setFocus)
         self.new_client = QPushButton("New client  Ctrl+N")
-        self.new_client.clicked.connect(lambda: self.open_dialog(ClientDialog(self.db,
-                                                                              parent=self)))
+        self.new_client.clicked.connect(self.add_client)
         self.show_archived = QCheckBox("Show archived")
         self.show_archived.toggled.connect(lambda: self.reload())
         left = QWidget()
@@ -143,7 +142,8 @@ class MainWindow(QMainWindow):
 
         practice = self.menuBar().addMenu("&Practice")
         act(practice, "Practice details…", self.edit_practice)
-        act(practice, "Prescribers…", lambda: self.open_dialog(PrescribersDialog(self.db, self)))
+        act(practice, "Prescribers…", lambda: self.open_dialog(
+            ui_class("prescribers", "PrescribersDialog")(self.db, self)))
         act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
         practice.addSeparator()
         act(practice, "Quit", self.close, QKeySequence.Quit)
@@ -160,8 +160,13 @@ class MainWindow(QMainWindow):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),
                                     shortcut)
 
+    def add_client(self) -> None:
+        dialog = ui_class("client_forms", "ClientDialog")(self.db, parent=self)
+        dialog.saved.connect(lambda client_id: self.reload(select=client_id))
+        self.open_dialog(dialog)
+
     def edit_practice(self) -> None:
-        dialog = PracticeDialog(self.db, self)
+        dialog = ui_class("practice_form", "PracticeDialog")(self.db, self)
         dialog.saved.connect(lambda _: self._show_practice_name())
         self.open_dialog(dialog)
 
@@ -212,8 +217,8 @@ class MainWindow(QMainWindow):
             if running is not None:  # one session at a time: go back to it
                 self.open_session(running)
                 return
-            self.open_dialog(PreflightDialog(self.db, client["id"], self.clock.now, self),
-                             keep_client=client["id"])
+            self.open_dialog(ui_class("session.preflight", "PreflightDialog")(
+                self.db, client["id"], self.clock.now, self), keep_client=client["id"])
             self.dialog.saved.connect(self.open_session)
             return
         if key == "archive":
@@ -221,7 +226,7 @@ class MainWindow(QMainWindow):
             self.reload()
             return
         try:
-            dialog = CLIENT_DIALOGS[key](self.db, client["id"], parent=self)
+            dialog = ui_class(*CLIENT_DIALOGS[key])(self.db, client["id"], parent=self)
         except KapdeskError as exc:
             self.statusBar().showMessage(message(exc), 8000)
             return
@@ -229,7 +234,8 @@ class MainWindow(QMainWindow):
 
     def open_session(self, session_id: int) -> None:
         """The live window takes over the screen; the practice window returns after."""
-        self.session_window = SessionWindow(self.db, session_id, self.clock)
+        self.session_window = ui_class("session.window", "SessionWindow")(
+            self.db, session_id, self.clock)
         self.session_window.closed.connect(self._session_closed)
         self.session_window.show()
         self.hide()
@@ -241,7 +247,6 @@ class MainWindow(QMainWindow):
     def open_dialog(self, dialog: QDialog, keep_client: int | None = None) -> None:
         """Window-modal and non-blocking; what it saves shows at once."""
         self.dialog = dialog
-        if hasattr(dialog, "saved"):
-            dialog.saved.connect(lambda result: self.reload(
-                select=keep_client or (result if isinstance(dialog, ClientDialog) else None)))
+        if hasattr(dialog, "saved") and keep_client is not None:
+            dialog.saved.connect(lambda _result: self.reload(select=keep_client))
         dialog.open()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from kapdesk.domain.timeutil import local, parse_instant
@@ -19,6 +19,7 @@ class RowsModel(QAbstractTableModel):
     """A read-only table of rows; subclasses name their columns."""
 
     columns: Sequence[Column] = ()
+    rows_set = Signal()  # views size their columns once per new set of rows
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -28,6 +29,7 @@ class RowsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+        self.rows_set.emit()
 
     def row(self, index: int) -> dict[str, Any]:
         return self._rows[index]
@@ -44,7 +46,7 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
+        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.UserRole) or not index.isValid():
             return None
         row = self._rows[index.row()]
         if role == Qt.DisplayRole:

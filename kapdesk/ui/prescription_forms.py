@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QWidget
 from sqlite_utils import Database
 
-from kapdesk.domain.orders import FORMS, ROUTES, clean_order
+from kapdesk.domain.orders import FORMS, ROUTES, clean_order, describe_order
 from kapdesk.domain.thresholds import (
     THRESHOLD_CHECKPOINTS,
     Thresholds,
@@ -30,17 +30,6 @@ from kapdesk.ui.forms import FormDialog, combo, line
 CHECKPOINT_TITLES = {"pre_dose": "Pre-dose", "discharge": "Discharge"}
 
 
-def order_summary(order: dict[str, Any] | None) -> str:
-    if not order:
-        return "No prescriber's order yet."
-    booster = (f"booster {order['booster_mg']:g} mg allowed" if order["booster_allowed"]
-               else "no booster")
-    stay = (f"; stays at least {order['min_minutes_after_dose']} min after the last dose"
-            if order["min_minutes_after_dose"] is not None else "")
-    return (f"Order v{order['version']} ({order['ordered_on']}): {order['dose_mg']:g} mg "
-            f"{order['medicine']}, {order['form']}, {order['route']}; {booster}{stay}.")
-
-
 class OrderDialog(FormDialog):
     def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
         self.db, self.client_id = db, client_id
@@ -48,7 +37,7 @@ class OrderDialog(FormDialog):
         current = current_order(db, client_id) or {}
         intro = ("Enter the order as the prescriber wrote it. "
                  + (f"Saving creates version {current['version'] + 1}; past sessions keep "
-                    f"the version they used.\nNow: {order_summary(current)}" if current
+                    f"the version they used.\nNow: {describe_order(current)}" if current
                     else "This will be version 1."))
         super().__init__(f"Prescriber's order for {client['display_name']}", self._save, parent,
                          intro=intro)

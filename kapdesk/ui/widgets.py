@@ -17,8 +17,13 @@ def table(model) -> QTableView:
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(38)
     view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    # Size the columns once per new set of rows; ResizeToContents would ask every cell
+    # again on each layout pass.
+    source = getattr(model, "sourceModel", lambda: model)()
+    if hasattr(source, "rows_set"):
+        source.rows_set.connect(view.resizeColumnsToContents)
     return view
 
 
