@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from conftest import T0
 from gui import type_into
@@ -31,6 +31,16 @@ def ready(db, client_id):
 @pytest.fixture
 def clock():
     return ManualClock(T0)
+
+
+@pytest.fixture
+def running(db, ready, clock, qtbot, themed_app):
+    """A session started at T0 and the app opened on it, as launch does."""
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    return main, main.session_window, sid
 
 
 def key(qtbot, window, k, modifier=Qt.NoModifier):
@@ -218,13 +228,8 @@ def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot,
                for line in log)
 
 
-def test_discreet_mode_leaves_only_a_plain_clock(db, ready, clock, qtbot, themed_app):
-    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
-                                   ride_home_name="Sam T.", ride_confirmed=True)
-    main = open_windows(db, clock=clock)
-    qtbot.addWidget(main)
-    sw = main.session_window
-    qtbot.addWidget(sw)
+def test_discreet_mode_leaves_only_a_plain_clock(db, clock, qtbot, running):
+    main, sw, sid = running
     clock.advance(minutes=42)
     sw.refresh_clock()
     key(qtbot, sw, Qt.Key_H)
@@ -250,12 +255,8 @@ def test_the_app_makes_no_sound_of_its_own():
     assert not [m for m in sys.modules if m.startswith(("pygame", "PySide6.QtMultimedia"))]
 
 
-def test_closing_mid_session_and_starting_again_returns_to_the_running_session(
-        db, ready, clock, qtbot, themed_app):
-    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
-                                   ride_home_name="Sam T.", ride_confirmed=True)
-    main = open_windows(db, clock=clock)
-    qtbot.addWidget(main)
+def test_closing_mid_session_and_starting_again_returns_to_the_running_session(db, running):
+    main, _, sid = running
     main.session_window.close()
     assert main.isVisible()
     assert "in progress" in [main.page.sessions.index(r, 2).data()
@@ -266,26 +267,23 @@ def test_closing_mid_session_and_starting_again_returns_to_the_running_session(
                       ).fetchone()[0] == 1
 
 
-def test_words_typed_just_before_closing_are_kept(db, ready, clock, qtbot, themed_app):
-    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
-                                   ride_home_name="Sam T.", ride_confirmed=True)
-    main = open_windows(db, clock=clock)
-    qtbot.addWidget(main)
-    sw = main.session_window
+def test_words_typed_just_before_closing_are_kept(db, qtbot, running):
+    _, sw, sid = running
     key(qtbot, sw, Qt.Key_N)
     qtbot.keyClicks(sw.notes.box, "she smiled")
     sw.close()  # before the draft timer fired
     assert get_draft(db, sid)["body"] == "she smiled"
 
 
-def test_single_keys_work_even_when_the_window_is_not_active(db, ready, clock, qtbot,
-                                                             themed_app):
+@pytest.mark.filterwarnings("ignore:Function.*setActiveWindow:DeprecationWarning")
+def test_single_keys_work_even_when_the_window_is_not_active(db, qtbot, running):
     """Under X without a window manager the window may never be 'active'; keys still act."""
-    begin_medication_session(db, ready, at=T0, intention="to rest", ride_home_name="Sam T.",
-                             ride_confirmed=True)
-    main = open_windows(db, clock=clock)
-    qtbot.addWidget(main)
-    sw = main.session_window
+    _, sw, _ = running
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    QApplication.setActiveWindow(other)  # another window holds activation
+    qtbot.waitUntil(other.isActiveWindow)
     assert not sw.isActiveWindow()
     key(qtbot, sw, Qt.Key_V)
     assert sw.panels.currentWidget() is sw.vitals
