@@ -246,15 +246,6 @@ def test_discreet_mode_leaves_only_a_plain_clock(db, clock, qtbot, running):
     assert sid == sw.record.id
 
 
-def test_the_app_makes_no_sound_of_its_own():
-    """No audio module is loaded by the session window (music lives behind its own player)."""
-    import sys
-
-    import kapdesk.ui.session.window  # noqa: F401
-
-    assert not [m for m in sys.modules if m.startswith(("pygame", "PySide6.QtMultimedia"))]
-
-
 def test_closing_mid_session_and_starting_again_returns_to_the_running_session(db, running):
     main, _, sid = running
     main.session_window.close()

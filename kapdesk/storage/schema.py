@@ -284,3 +284,15 @@ def m0003_note_drafts(db: Database) -> None:
         body TEXT NOT NULL,
         started_at TEXT NOT NULL,
         updated_at TEXT NOT NULL)""")
+
+
+@MIGRATIONS(name="0004_music_library")
+def m0004_music_library(db: Database) -> None:
+    """Folders the library reads, and whether each track's file is still there."""
+    db.execute("""CREATE TABLE music_folders (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        shipped INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT NOT NULL)""")
+    db.execute("ALTER TABLE tracks ADD COLUMN folder_id INTEGER REFERENCES music_folders(id)")
+    db.execute("ALTER TABLE tracks ADD COLUMN available INTEGER NOT NULL DEFAULT 1")

@@ -1,0 +1,117 @@
+"""Audio backends behind one small interface: pygame's mixer for the room, a silent fake
+for tests. The controller never waits on a backend; it asks and moves on."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class AudioUnavailable(Exception):
+    """No audio device, or the mixer cannot start."""
+
+
+class TrackError(Exception):
+    """This file cannot be played (missing, damaged, unsupported)."""
+
+
+class AudioBackend(Protocol):
+    def start(self) -> None: ...
+    def play(self, path: str) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def stop(self) -> None: ...
+    def set_volume(self, volume: float) -> None: ...
+    def busy(self) -> bool: ...
+
+
+class PygameBackend:
+    """pygame's music stream. The mixer starts on first use, never at import."""
+
+    def __init__(self) -> None:
+        self._mixer = None
+
+    def start(self) -> None:
+        if self._mixer is not None:
+            return
+        try:
+            import os
+
+            os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+            import pygame.mixer
+
+            pygame.mixer.init()
+        except Exception as exc:  # noqa: BLE001 - pygame raises its own error types
+            raise AudioUnavailable(f"no sound output available ({exc})") from None
+        self._mixer = pygame.mixer
+
+    def play(self, path: str) -> None:
+        self.start()
+        try:
+            self._mixer.music.load(path)
+            self._mixer.music.play()
+        except Exception as exc:  # noqa: BLE001
+            raise TrackError(str(exc)) from None
+
+    def pause(self) -> None:
+        if self._mixer:
+            self._mixer.music.pause()
+
+    def resume(self) -> None:
+        if self._mixer:
+            self._mixer.music.unpause()
+
+    def stop(self) -> None:
+        if self._mixer:
+            self._mixer.music.stop()
+
+    def set_volume(self, volume: float) -> None:
+        if self._mixer:
+            self._mixer.music.set_volume(max(0.0, min(1.0, volume)))
+
+    def busy(self) -> bool:
+        return bool(self._mixer and self._mixer.music.get_busy())
+
+
+class FakeBackend:
+    """Silent and scriptable: tests decide when a track ends or a file fails."""
+
+    def __init__(self, *, unavailable: bool = False, broken: set[str] | None = None) -> None:
+        self.unavailable = unavailable
+        self.broken = broken or set()
+        self.current: str | None = None
+        self.playing = False
+        self.paused = False
+        self.volume = 1.0
+        self.volumes: list[float] = []
+        self.played: list[str] = []
+
+    def start(self) -> None:
+        if self.unavailable:
+            raise AudioUnavailable("no sound output available (test)")
+
+    def play(self, path: str) -> None:
+        self.start()
+        if path in self.broken:
+            raise TrackError("damaged file (test)")
+        self.current, self.playing, self.paused = path, True, False
+        self.played.append(path)
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    def stop(self) -> None:
+        self.playing = self.paused = False
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = volume
+        self.volumes.append(volume)
+
+    def busy(self) -> bool:
+        return self.playing and not self.paused
+
+    def finish_track(self) -> None:
+        """The current file reached its end."""
+        self.playing = False
