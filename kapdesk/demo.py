@@ -12,10 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from kapdesk.audio.library import scan_folder
 from kapdesk.domain.thresholds import Bound, Thresholds
-from kapdesk.domain.timeutil import to_iso
+from kapdesk.resources import music_dir
 from kapdesk.storage import clients as cl
 from kapdesk.storage import courses as co
+from kapdesk.storage import music as mu
 from kapdesk.storage import practice as pr
 from kapdesk.storage import prescriptions as rx
 from kapdesk.storage import sessions as ss
@@ -84,10 +86,13 @@ def build_demo(db: Database, today: date | None = None) -> None:
                                  phone="555-0177", on_call_phone="555-0178",
                                  email="r.lund@example.org",
                                  practice="Riverbend Health")
+        playlist = _music(db)
         avery = _client(db, "Avery L.", "Avery Lindqvist", "they/them", okafor,
-                        ride=("Jesse Lindqvist", "555-0123"), dob="1986-03-14")
+                        ride=("Jesse Lindqvist", "555-0123"), dob="1986-03-14",
+                        playlist=playlist)
         jonah = _client(db, "Jonah R.", "Jonah Reyes", "he/him", lund,
-                        ride=("Marisol Reyes", "555-0168"), dob="1979-09-02")
+                        ride=("Marisol Reyes", "555-0168"), dob="1979-09-02",
+                        playlist=playlist)
         _client(db, "Zoë M.", "Zoë Marchetti", "she/her", okafor,
                 ride=("Renée Marchetti", "555-0131"), dob="1992-11-27")
 
@@ -96,11 +101,22 @@ def build_demo(db: Database, today: date | None = None) -> None:
         _course(db, jonah, lund, today - timedelta(days=35), JONAH_PLANS, today)
 
 
+def _music(db: Database) -> int:
+    """The shipped ambient tracks, in a playlist the demo clients prefer."""
+    folder = mu.add_folder(db, music_dir(), shipped=True)
+    mu.sync_folder(db, folder, scan_folder(music_dir()))
+    playlist = mu.create_playlist(db, "Calm ambient")
+    by_title = {t["title"]: t["id"] for t in mu.list_tracks(db)}
+    mu.set_playlist_tracks(db, playlist, [by_title[title] for title in TRACKS])
+    return playlist
+
+
 def _client(db: Database, display: str, legal: str, pronouns: str, prescriber: int, *,
-            ride: tuple[str, str], dob: str) -> int:
+            ride: tuple[str, str], dob: str, playlist: int | None = None) -> int:
     return cl.add_client(
         db, display_name=display, legal_name=legal, pronouns=pronouns, date_of_birth=dob,
         prescriber_id=prescriber, ride_name=ride[0], ride_phone=ride[1],
+        preferred_playlist_id=playlist,
         emergency_name=ride[0], emergency_phone=ride[1],
         safety_plan="Grounding: feet on the floor, name five things you hear. "
                     "Call the on-call prescriber if chest pain or BP stays above discharge "
@@ -164,6 +180,8 @@ def _medication_session(db: Database, client: int, course: int, number: int, day
     ride = cl.get_client(db, client)
     ss.start_session(db, sid, started_at=t(0), intention=INTENTIONS[(number - 1) % 3],
                      ride_home_name=ride["ride_name"], ride_home_phone=ride["ride_phone"])
+    db.execute("UPDATE sessions SET playlist_id = ? WHERE id = ?",
+               (ride["preferred_playlist_id"], sid))
     ss.add_note(db, sid, "intention", INTENTIONS[(number - 1) % 3], at=t(5), shareable=True)
     ss.record_vitals(db, sid, dict(zip(("systolic", "diastolic", "heart_rate"), plan.pre,
                                        strict=True)), taken_at=t(12), checkpoint="pre_dose")
@@ -182,10 +200,12 @@ def _medication_session(db: Database, client: int, course: int, number: int, day
     ss.add_note(db, sid, "client_words", plan.words, at=t(last_dose + 60), shareable=True)
     ss.add_note(db, sid, "process", "Noticed my own urge to fill the silence; stayed with it.",
                 at=t(last_dose + 70))
+    tracks = {r["title"]: r for r in mu.list_tracks(db)}
     for i, title in enumerate((TRACKS[number % 4], TRACKS[(number + 1) % 4])):
-        db.execute("INSERT INTO music_plays (uid, session_id, title, artist, started_at, "
-                   "stopped_at) VALUES (lower(hex(randomblob(16))), ?, ?, 'kapdesk ambient', "
-                   "?, ?)", (sid, title, to_iso(t(17 + 55 * i)), to_iso(t(72 + 55 * i))))
+        track = tracks[title]
+        play = mu.start_play(db, sid, track_id=track["id"], title=title, artist=track["artist"],
+                             path=track["path"], at=t(17 + 55 * i))
+        mu.stop_play(db, play, at=t(72 + 55 * i))
     post = dict(zip(("systolic", "diastolic", "heart_rate", "spo2"), plan.post, strict=True))
     ss.record_vitals(db, sid, post, taken_at=t(last_dose + 120), checkpoint="discharge")
     ss.confirm_ride_home(db, sid, at=t(last_dose + 122), name=ride["ride_name"],

@@ -115,6 +115,18 @@ class MusicController:
         self._log_stop()
         self._fade(self._level, 0.0, FADE_OUT_S, then=self._stopped)
 
+    def halt(self) -> None:
+        """Stop at once (the window is closing) and log the stop."""
+        self._log_stop()
+        self._ramp = None
+        self.backend.stop()
+        self.state = "stopped"
+
+    @property
+    def active(self) -> bool:
+        """Something is playing or fading: the timer should keep ticking."""
+        return self.state != "stopped" or self._ramp is not None
+
     def louder(self) -> None:
         self.set_volume(self.volume + VOLUME_STEP)
 

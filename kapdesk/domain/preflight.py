@@ -14,7 +14,8 @@ class Check:
 
 def preflight(*, has_thresholds: bool, has_order: bool, screening_cleared: bool,
               course_open: bool, ride_confirmed: bool, intention: str,
-              playlists_exist: bool, playlist_chosen: bool) -> list[Check]:
+              playlists_exist: bool, playlist_chosen: bool,
+              track_problems: tuple[str, ...] = ()) -> list[Check]:
     checks = [
         Check("Prescriber's thresholds on file", has_thresholds,
               "enter them from the client's card (Thresholds…)"),
@@ -27,6 +28,9 @@ def preflight(*, has_thresholds: bool, has_order: bool, screening_cleared: bool,
     ]
     if playlists_exist:
         checks.append(Check("Playlist chosen", playlist_chosen, "choose the session's music"))
+    if playlist_chosen:
+        checks.append(Check("Every track of the playlist opens", not track_problems,
+                            "; ".join(track_problems)))
     return checks
 
 

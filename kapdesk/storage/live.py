@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kapdesk.audio.library import track_problem
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.preflight import Check, missing, preflight
 from kapdesk.storage.clients import get_client
 from kapdesk.storage.courses import latest_screening, open_course, schedule_in_course
+from kapdesk.storage.music import playlist_tracks
 from kapdesk.storage.prescriptions import current_order, current_thresholds
 from kapdesk.storage.sessions import (
     confirm_ride_home,
@@ -28,6 +30,11 @@ def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | No
 def preflight_for(db: Database, client_id: int, *, intention: str = "",
                   ride_confirmed: bool = False, playlist_id: int | None = None) -> list[Check]:
     screening = latest_screening(db, client_id)
+    problems = tuple(problem for track in (playlist_tracks(db, playlist_id) if playlist_id
+                                           else [])
+                     if (problem := track_problem(track["path"])))
+    if playlist_id is not None and not playlist_tracks(db, playlist_id):
+        problems = ("the playlist is empty",)
     return preflight(
         has_thresholds=current_thresholds(db, client_id) is not None,
         has_order=current_order(db, client_id) is not None,
@@ -35,6 +42,7 @@ def preflight_for(db: Database, client_id: int, *, intention: str = "",
         course_open=open_course(db, client_id) is not None,
         ride_confirmed=ride_confirmed, intention=intention,
         playlists_exist=bool(db["playlists"].count), playlist_chosen=playlist_id is not None,
+        track_problems=problems,
     )
 
 

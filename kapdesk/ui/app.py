@@ -63,10 +63,11 @@ def run(db_path: Path) -> int:
     return app.exec()
 
 
-def open_windows(db, *, db_path: str = "", clock: Clock | None = None) -> MainWindow:
+def open_windows(db, *, db_path: str = "", clock: Clock | None = None,
+                 audio=None) -> MainWindow:
     """The practice window, or straight back into a session still running after a crash, a
     kill or a flat battery: the session resumes at the right elapsed time."""
-    window = MainWindow(db, db_path=db_path, clock=clock)
+    window = MainWindow(db, db_path=db_path, clock=clock, audio=audio)
     running = running_session(db)
     if running is not None:
         window.open_session(running)

@@ -47,9 +47,11 @@ def ui_class(module: str, name: str) -> Callable[..., Any]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, *, db_path: str = "", clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, *, db_path: str = "", clock: Clock | None = None,
+                 audio: Any = None) -> None:
         super().__init__()
         self.db = db
+        self.audio = audio  # the music backend; None means pygame, started on first play
         self.clock = clock or SystemClock()
         self.dialog: QDialog | None = None
         self.session_window: QMainWindow | None = None
@@ -142,6 +144,8 @@ class MainWindow(QMainWindow):
 
         practice = self.menuBar().addMenu("&Practice")
         act(practice, "Practice details…", self.edit_practice)
+        act(practice, "Music library…", lambda: self.open_dialog(
+            ui_class("music_library", "MusicLibraryDialog")(self.db, self)))
         act(practice, "Prescribers…", lambda: self.open_dialog(
             ui_class("prescribers", "PrescribersDialog")(self.db, self)))
         act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
@@ -235,7 +239,7 @@ class MainWindow(QMainWindow):
     def open_session(self, session_id: int) -> None:
         """The live window takes over the screen; the practice window returns after."""
         self.session_window = ui_class("session.window", "SessionWindow")(
-            self.db, session_id, self.clock)
+            self.db, session_id, self.clock, self.audio)
         self.session_window.closed.connect(self._session_closed)
         self.session_window.show()
         self.hide()

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 from kapdesk.storage.practice import list_prescribers
 from kapdesk.ui.client_forms import PrescriberDialog
 from kapdesk.ui.models import RowsModel
-from kapdesk.ui.widgets import label, table
+from kapdesk.ui.widgets import label, no_default_buttons, table
 
 
 class PrescribersModel(RowsModel):
@@ -45,6 +45,7 @@ class PrescribersDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.child: QDialog | None = None
+        no_default_buttons(self)
         self.reload()
 
     def reload(self) -> None:

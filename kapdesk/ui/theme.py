@@ -78,6 +78,8 @@ QListWidget#sessionLog {{ background: {panel}; border: 1px solid {line}; border-
 QListWidget#sessionLog::item {{ padding: 5px 8px; }}
 QStackedWidget#panelStack {{ background: {panel}; border: 1px solid {line};
     border-radius: 8px; }}
+QLabel#playerLine {{ color: {muted}; font-size: 15px; }}
+QPushButton#playerButton {{ padding: 3px 10px; color: {muted}; }}
 QLabel#section {{ color: {muted}; font-size: 13px; font-weight: 600; padding-top: 6px; }}
 QTabWidget::pane {{ border: none; }}
 QTabBar::tab {{ background: transparent; color: {muted}; padding: 8px 16px;

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 
 def table(model) -> QTableView:
@@ -34,3 +41,11 @@ def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel
     widget.setWordWrap(wrap)
     widget.setTextInteractionFlags(Qt.TextSelectableByMouse)
     return widget
+
+
+def no_default_buttons(dialog: QWidget) -> None:
+    """In a dialog every push button is auto-default, so Enter in any field 'clicks' one
+    (e.g. opens a file chooser). Where Enter should only do what its field means, none is."""
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)

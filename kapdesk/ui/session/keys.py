@@ -22,3 +22,13 @@ RATING_KEYS: dict[str, tuple[str, int]] = {
     **{str(i + 1): ("sedation", i) for i in range(4)},
     **{str(i + 6): ("dissociation", i) for i in range(4)},
 }
+
+# Music: keys a text field never needs in this window.
+PLAYER_KEYS: dict[str, tuple[str, str]] = {
+    " ": ("toggle", "Space play/pause"),
+    ",": ("previous", ", previous"),
+    ".": ("next", ". next"),
+    "-": ("softer", "− softer"),
+    "=": ("louder", "= louder"),
+    "+": ("louder", "+ louder"),
+}

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from kapdesk.audio.backend import AudioBackend
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.live import clock_face
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
@@ -35,8 +36,9 @@ from kapdesk.ui.errors import message
 from kapdesk.ui.session.band import TimelineBand, _vitals_text
 from kapdesk.ui.session.discharge_panel import DischargePanel
 from kapdesk.ui.session.dose_panel import DosePanel
-from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, RATING_KEYS
+from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, PLAYER_KEYS, RATING_KEYS
 from kapdesk.ui.session.notes_panel import NotesPanel
+from kapdesk.ui.session.player_strip import PlayerStrip
 from kapdesk.ui.session.vitals_panel import VitalsPanel
 
 
@@ -50,10 +52,12 @@ def _label(text: str = "", name: str = "") -> QLabel:
 class SessionWindow(QMainWindow):
     closed = Signal()
 
-    def __init__(self, db: Database, session_id: int, clock: Clock) -> None:
+    def __init__(self, db: Database, session_id: int, clock: Clock,
+                 audio: AudioBackend | None = None) -> None:
         super().__init__()
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
+        self.player = PlayerStrip(db, session_id, self.now, audio)
         self.emergency: EmergencyCard | None = None
         self.resize(1280, 720)  # fits a 1366x768 laptop screen
 
@@ -135,6 +139,7 @@ class SessionWindow(QMainWindow):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addLayout(clock_grid)
+        layout.addWidget(self.player)
         layout.addWidget(self.band)
         layout.addWidget(self.detail)
         layout.addWidget(lower, 1)
@@ -183,6 +188,8 @@ class SessionWindow(QMainWindow):
                            for key, kind in EVENT_KEYS.items()})
         self._keys.update({key: (lambda s=scale, v=value: self.rate(s, v))
                            for key, (scale, value) in RATING_KEYS.items()})
+        self._keys.update({key: (lambda a=action: self.music(a))
+                           for key, (action, _) in PLAYER_KEYS.items()})
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         """Single keys act here. A text field that has focus consumes the letters it types,
@@ -197,7 +204,7 @@ class SessionWindow(QMainWindow):
             if self._guard():
                 self.show_notes()
                 self.notes.choose_kind(key - Qt.Key_1, focus=True)
-        elif not modifiers and event.text().upper() in self._keys:
+        elif not modifiers and event.text() and event.text().upper() in self._keys:
             self._keys[event.text().upper()]()
         else:
             super().keyPressEvent(event)
@@ -262,6 +269,10 @@ class SessionWindow(QMainWindow):
         record_rating(self.db, self.record.id, scale, value, at=self.now())
         self._saved(f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", keep_panel=True)
 
+    def music(self, action: str) -> None:
+        if self._guard():
+            self.player.command(getattr(self.player.controller, action))
+
     def toggle_discreet(self) -> None:
         self.pages.setCurrentIndex(1 - self.pages.currentIndex())
         self.setWindowTitle("kapdesk" if self.pages.currentIndex() == 1 else self._title())
@@ -273,6 +284,8 @@ class SessionWindow(QMainWindow):
 
     def _saved(self, text: str, keep_panel: bool = False) -> None:
         self.reload()
+        if self.ended:
+            self.player.fade_out()  # the session is over: the music fades away
         self.say(f"✓ {text}")
         if not keep_panel:
             self.keys_mode()
@@ -346,6 +359,7 @@ class SessionWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.notes.flush()
+        self.player.halt()
         self._timer.stop()
         self.closed.emit()
         super().closeEvent(event)
@@ -354,7 +368,7 @@ class SessionWindow(QMainWindow):
 def cheat_sheet() -> str:
     actions = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
     actions += ["<b>1-4</b> sedation", "<b>6-9</b> dissociation", "<b>F2</b> emergency",
-                "<b>Esc</b> back to keys"]
+                "<b>Esc</b> back to keys", "<b>Space , . − =</b> music"]
     events = [f"<b>{k}</b> {SHORT_EVENT.get(kind, EVENT_KINDS[kind].lower())}"
               for k, kind in EVENT_KEYS.items()]
     return " · ".join(actions) + "<br>" + " · ".join(events)

@@ -1,0 +1,302 @@
+"""The music library: folders, their tracks, and playlists to choose from in a session.
+
+Scanning reads files on a worker thread and never touches the database there; the results
+come back to the window's thread, which records them. The window never waits on a scan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from kapdesk.audio.library import TrackInfo, scan_folder
+from kapdesk.domain.errors import KapdeskError
+from kapdesk.resources import music_dir
+from kapdesk.storage.music import (
+    add_folder,
+    create_playlist,
+    list_folders,
+    list_playlists,
+    list_tracks,
+    playlist_tracks,
+    remove_folder,
+    rename_playlist,
+    set_playlist_tracks,
+    sync_folder,
+)
+from kapdesk.ui.errors import message
+from kapdesk.ui.models import RowsModel
+from kapdesk.ui.widgets import label, no_default_buttons, table
+
+
+def minutes(seconds: float | None) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}" if seconds else "—"
+
+
+class TracksModel(RowsModel):
+    columns = (
+        ("Title", lambda r: r["title"]),
+        ("Artist", lambda r: r["artist"]),
+        ("Length", lambda r: minutes(r["duration_s"])),
+        ("", lambda r: "" if r["available"] else "missing"),
+    )
+
+
+class _ScanSignals(QObject):
+    done = Signal(int, list)  # folder id, [TrackInfo]
+
+
+class _Scan(QRunnable):
+    def __init__(self, folder_id: int, path: str) -> None:
+        super().__init__()
+        self.folder_id, self.path = folder_id, path
+        self.signals = _ScanSignals()
+
+    def run(self) -> None:  # on a worker thread: files only, no database
+        self.signals.done.emit(self.folder_id, scan_folder(Path(self.path)))
+
+
+def ensure_shipped_music(db: Database) -> int:
+    """The project's own tracks are always in the library."""
+    return add_folder(db, music_dir(), shipped=True)
+
+
+class MusicLibraryDialog(QDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("Music library")
+        self.resize(1060, 640)
+        self.pending = 0
+        self._scans: list[_Scan] = []
+
+        self.folders = QListWidget()
+        self.folders.setMaximumHeight(110)
+        add = QPushButton("Add folder…")
+        add.clicked.connect(self.choose_folder)
+        rescan = QPushButton("Rescan")
+        rescan.clicked.connect(self.rescan)
+        forget = QPushButton("Remove folder")
+        forget.clicked.connect(self.forget_folder)
+        self.tracks = TracksModel(self)
+        self.track_view = table(self.tracks)
+        self.track_view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.status = label(name="muted")
+
+        self.playlists = QListWidget()
+        self.playlists.setMaximumHeight(150)
+        self.playlists.currentRowChanged.connect(lambda _: self.show_playlist())
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("playlist name")
+        self.name.returnPressed.connect(self.new_playlist)
+        new = QPushButton("New")
+        new.clicked.connect(self.new_playlist)
+        rename = QPushButton("Rename")
+        rename.clicked.connect(self.rename)
+        self.items = QListWidget()
+        self.items.setDragDropMode(QAbstractItemView.InternalMove)
+        self.items.model().rowsMoved.connect(lambda *_: self.save_order())
+        self.error = label(name="warning", wrap=True)
+
+        left = QVBoxLayout()
+        left.addWidget(label("Folders", "section"))
+        left.addWidget(self.folders)
+        row = QHBoxLayout()
+        for button in (add, rescan, forget):
+            row.addWidget(button)
+        row.addStretch(1)
+        left.addLayout(row)
+        left.addWidget(label("Tracks", "section"))
+        left.addWidget(self.track_view, 1)
+        left.addWidget(self.status)
+
+        right = QVBoxLayout()
+        right.addWidget(label("Playlists", "section"))
+        right.addWidget(self.playlists)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(new)
+        name_row.addWidget(rename)
+        right.addLayout(name_row)
+        right.addWidget(label("In this playlist (drag or use ↑ ↓ to reorder)", "section"))
+        right.addWidget(self.items, 1)
+        buttons = QGridLayout()
+        for index, (text, slot) in enumerate((("Add selected tracks →", self.add_tracks),
+                                              ("Remove", self.remove_track),
+                                              ("↑ Up", lambda: self.move(-1)),
+                                              ("↓ Down", lambda: self.move(+1)))):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button, index // 2, index % 2)
+        right.addLayout(buttons)
+        right.addWidget(self.error)
+
+        body = QHBoxLayout(self)
+        body.setContentsMargins(20, 16, 20, 16)
+        body.setSpacing(20)
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+
+        no_default_buttons(self)
+        ensure_shipped_music(db)
+        self.reload()
+        self.rescan()
+
+    # library -------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.folders.clear()
+        for folder in list_folders(self.db):
+            item = QListWidgetItem(folder["path"] + ("   (kapdesk's own tracks)"
+                                                     if folder["shipped"] else ""))
+            item.setData(Qt.UserRole, folder["id"])
+            self.folders.addItem(item)
+        self.tracks.set_rows(list_tracks(self.db))
+        current = self.current_playlist()
+        self.playlists.blockSignals(True)
+        self.playlists.clear()
+        for playlist in list_playlists(self.db):
+            item = QListWidgetItem(f"{playlist['name']}  ({playlist['tracks']} tracks)")
+            item.setData(Qt.UserRole, playlist["id"])
+            self.playlists.addItem(item)
+            if playlist["id"] == current:
+                self.playlists.setCurrentItem(item)
+        self.playlists.blockSignals(False)
+        self.show_playlist()
+        available = sum(1 for r in list_tracks(self.db) if r["available"])
+        if not self.pending:
+            self.status.setText(f"{available} playable tracks in {self.folders.count()} "
+                                "folders.")
+
+    def rescan(self) -> None:
+        for folder in list_folders(self.db):
+            self._start_scan(folder["id"], folder["path"])
+
+    def _start_scan(self, folder_id: int, path: str) -> None:
+        scan = _Scan(folder_id, path)
+        scan.signals.done.connect(self._scanned)
+        self._scans.append(scan)  # keep the signal object alive until it reports
+        self.pending += 1
+        self.status.setText("Reading the music folders…")
+        QThreadPool.globalInstance().start(scan)
+
+    def _scanned(self, folder_id: int, found: list[TrackInfo]) -> None:
+        self.pending -= 1
+        if any(f["id"] == folder_id for f in list_folders(self.db)):
+            sync_folder(self.db, folder_id, found)
+        self.reload()
+
+    def wait_for_scans(self) -> None:
+        """For tests and scripts: let running scans finish and their results arrive."""
+        QThreadPool.globalInstance().waitForDone()
+        QCoreApplication.processEvents()
+
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Add a music folder")
+        if path:
+            self.add_folder(path)
+
+    def add_folder(self, path: str) -> None:
+        try:
+            folder_id = add_folder(self.db, path)
+        except KapdeskError as exc:
+            self.error.setText(message(exc))
+            return
+        self.reload()
+        self._start_scan(folder_id, str(Path(path).resolve()))
+
+    def forget_folder(self) -> None:
+        item = self.folders.currentItem()
+        if item is not None:
+            remove_folder(self.db, item.data(Qt.UserRole))
+            self.reload()
+
+    # playlists -----------------------------------------------------------------------
+    def current_playlist(self) -> int | None:
+        item = self.playlists.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def new_playlist(self) -> None:
+        try:
+            playlist_id = create_playlist(self.db, self.name.text())
+        except KapdeskError as exc:
+            self.error.setText(message(exc))
+            return
+        self.error.clear()
+        self.name.clear()
+        self.reload()
+        for row in range(self.playlists.count()):
+            if self.playlists.item(row).data(Qt.UserRole) == playlist_id:
+                self.playlists.setCurrentRow(row)
+
+    def rename(self) -> None:
+        playlist_id = self.current_playlist()
+        if playlist_id is None:
+            return
+        try:
+            rename_playlist(self.db, playlist_id, self.name.text())
+        except KapdeskError as exc:
+            self.error.setText(message(exc))
+            return
+        self.error.clear()
+        self.name.clear()
+        self.reload()
+
+    def show_playlist(self) -> None:
+        self.items.clear()
+        playlist_id = self.current_playlist()
+        if playlist_id is None:
+            return
+        for track in playlist_tracks(self.db, playlist_id):
+            item = QListWidgetItem(track["title"] + ("" if track["available"]
+                                                      else "   (file missing)"))
+            item.setData(Qt.UserRole, track["id"])
+            self.items.addItem(item)
+
+    def item_ids(self) -> list[int]:
+        return [self.items.item(i).data(Qt.UserRole) for i in range(self.items.count())]
+
+    def save_order(self, ids: list[int] | None = None) -> None:
+        playlist_id = self.current_playlist()
+        if playlist_id is not None:
+            set_playlist_tracks(self.db, playlist_id, self.item_ids() if ids is None else ids)
+            self.reload()
+
+    def add_tracks(self) -> None:
+        rows = sorted({i.row() for i in self.track_view.selectionModel().selectedRows()})
+        chosen = [self.tracks.row(r)["id"] for r in rows]
+        if self.current_playlist() is None:
+            self.error.setText("Choose or create a playlist first.")
+            return
+        self.save_order(self.item_ids() + [t for t in chosen if t not in self.item_ids()])
+
+    def remove_track(self) -> None:
+        row = self.items.currentRow()
+        if row >= 0:
+            ids = self.item_ids()
+            del ids[row]
+            self.save_order(ids)
+
+    def move(self, step: int) -> None:
+        row = self.items.currentRow()
+        ids = self.item_ids()
+        target = row + step
+        if row < 0 or not 0 <= target < len(ids):
+            return
+        ids[row], ids[target] = ids[target], ids[row]
+        self.save_order(ids)
+        self.items.setCurrentRow(target)

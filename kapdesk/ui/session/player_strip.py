@@ -1,0 +1,105 @@
+"""The session's music player: one line, five keys, never in the way.
+
+The controller is polled by a Qt timer (never waited on); the mixer starts with the first
+track. Every start and stop is logged with the session's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from sqlite_utils import Database
+
+from kapdesk.audio.backend import AudioBackend, PygameBackend
+from kapdesk.audio.controller import MusicController, Track
+from kapdesk.storage.music import close_open_plays, playlist_tracks, start_play, stop_play
+from kapdesk.storage.rows import maybe
+
+TICK_MS = 100
+
+
+class PlayerStrip(QWidget):
+    def __init__(self, db: Database, session_id: int, now: Callable[[], datetime],
+                 backend: AudioBackend | None = None) -> None:
+        super().__init__()
+        self.db, self.session_id, self.now = db, session_id, now
+        self.controller = MusicController(backend or PygameBackend(), on_start=self._started,
+                                          on_stop=self._stopped)
+        session = maybe(db, "SELECT playlist_id FROM sessions WHERE id = ?", (session_id,))
+        playlist_id = session["playlist_id"] if session else None
+        self.playlist = maybe(db, "SELECT * FROM playlists WHERE id = ?", (playlist_id,))
+        rows = [r for r in playlist_tracks(db, playlist_id) if r["available"]] \
+            if playlist_id else []
+        self.controller.set_queue([Track(r["path"], r["title"], r["artist"], r["id"])
+                                   for r in rows])
+        close_open_plays(db, session_id, at=now())  # a play cut short by a crash
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.label.setObjectName("playerLine")
+        layout.addWidget(self.label, 1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("previous", "⏮ ,", self.controller.previous),
+                                ("toggle", "⏯ Space", self.controller.toggle),
+                                ("next", "⏭ .", self.controller.next),
+                                ("softer", "− ", self.controller.softer),
+                                ("louder", "+ =", self.controller.louder)):
+            button = QPushButton(text)
+            button.setFocusPolicy(Qt.NoFocus)
+            button.setObjectName("playerButton")
+            button.clicked.connect(lambda _=False, s=slot: self.command(s))
+            self.buttons[key] = button
+            layout.addWidget(button)
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        self.refresh()
+
+    def command(self, action: Callable[[], None]) -> None:
+        if not self.controller.queue:
+            self.refresh()
+            return
+        action()
+        self.timer.start()
+        self.refresh()
+
+    def tick(self) -> None:
+        self.controller.tick()
+        if not self.controller.active:
+            self.timer.stop()
+        self.refresh()
+
+    def fade_out(self) -> None:
+        """End of the session: fade out, then the timer stops itself."""
+        self.controller.stop()
+        self.timer.start()
+
+    def halt(self) -> None:
+        """The window closes: stop now and log the stop."""
+        self.controller.halt()
+        self.timer.stop()
+
+    def refresh(self) -> None:
+        c = self.controller
+        if not c.queue:
+            text = ("No playlist chosen for this session." if self.playlist is None
+                    else f"“{self.playlist['name']}” has no playable tracks.")
+        else:
+            track = c.queue[c.index]
+            state = {"playing": "playing", "paused": "paused", "stopped": "ready"}[c.state]
+            text = (f"♪  {track.title}" + (f" — {track.artist}" if track.artist else "")
+                    + f"   ·   {state}   ·   volume {round(c.volume * 100)}%")
+        if c.message:
+            text += f"   ·   {c.message}"
+        self.label.setText(text)
+
+    def _started(self, track: Track) -> Any:
+        return start_play(self.db, self.session_id, track_id=track.id, title=track.title,
+                          artist=track.artist, path=track.path, at=self.now())
+
+    def _stopped(self, play_id: Any) -> None:
+        stop_play(self.db, play_id, at=self.now())

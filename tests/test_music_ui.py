@@ -1,0 +1,187 @@
+"""Music in the app: the library window, a client's playlist, the pre-flight check, and
+the player in the session window (silent fake backend, test-controlled time)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import T0
+from gui import column
+from kapdesk.audio.backend import FakeBackend
+from kapdesk.domain.timeutil import ManualClock
+from kapdesk.resources import music_dir
+from kapdesk.storage.courses import add_course, add_screening
+from kapdesk.storage.live import begin_medication_session, preflight_for
+from kapdesk.storage.music import create_playlist, list_tracks, set_playlist_tracks
+from kapdesk.storage.sessions import load_session, record_dose, record_vitals
+from kapdesk.ui.app import open_windows
+from kapdesk.ui.music_library import MusicLibraryDialog
+
+
+@pytest.fixture
+def library(db, qtbot, themed_app):
+    dialog = MusicLibraryDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.wait_for_scans()
+    qtbot.waitUntil(lambda: dialog.tracks.rowCount() == 4)
+    return dialog
+
+
+def test_the_library_finds_the_shipped_tracks_without_blocking(library):
+    assert sorted(column(library.track_view, 0)) == ["Lantern Field", "Night Harbour",
+                                                     "Slow Tide", "Under Cedar"]
+    assert "(kapdesk's own tracks)" in library.folders.item(0).text()
+    assert library.status.text() == "4 playable tracks in 1 folders."
+
+
+def test_build_rename_and_reorder_a_playlist(library, db, qtbot):
+    qtbot.keyClicks(library.name, "Gentle")
+    qtbot.keyClick(library.name, Qt.Key_Return)
+    assert library.playlists.currentItem().text() == "Gentle  (0 tracks)"
+    titles = column(library.track_view, 0)
+    for title in ("Under Cedar", "Slow Tide"):
+        library.track_view.selectRow(titles.index(title))
+        library.add_tracks()
+    assert [library.items.item(i).text() for i in range(2)] == ["Under Cedar", "Slow Tide"]
+    library.items.setCurrentRow(1)
+    library.move(-1)
+    assert [library.items.item(i).text() for i in range(2)] == ["Slow Tide", "Under Cedar"]
+    qtbot.keyClicks(library.name, "Gentle evening")
+    library.rename()
+    rows = list(db.query("SELECT p.name, t.title FROM playlist_items i JOIN playlists p ON "
+                         "p.id = i.playlist_id JOIN tracks t ON t.id = i.track_id "
+                         "ORDER BY i.position"))
+    assert rows == [{"name": "Gentle evening", "title": "Slow Tide"},
+                    {"name": "Gentle evening", "title": "Under Cedar"}]
+    qtbot.keyClicks(library.name, "Gentle evening")
+    library.new_playlist()
+    assert "already exists" in library.error.text()
+
+
+def test_an_added_folder_is_scanned_and_a_vanished_one_marked(library, db, tmp_path,
+                                                               monkeypatch):
+    folder = tmp_path / "my music"
+    folder.mkdir()
+    shutil.copy(music_dir() / "slow_tide.ogg", folder / "tide copy.ogg")
+    monkeypatch.setattr("kapdesk.ui.music_library.QFileDialog.getExistingDirectory",
+                        lambda *args: str(folder))
+    library.choose_folder()
+    library.wait_for_scans()
+    library.rescan()
+    library.wait_for_scans()
+    assert len([t for t in list_tracks(db) if t["available"]]) == 5
+    shutil.rmtree(folder)
+    library.rescan()
+    library.wait_for_scans()
+    library.rescan()
+    library.wait_for_scans()
+    assert "missing" in column(library.track_view, 3)
+
+
+@pytest.fixture
+def music_ready(db, client_id, library):
+    add_screening(db, client_id, items={}, screened_on=date.today(), cleared_on=date.today())
+    add_course(db, client_id, started_on=date.today())
+    playlist = create_playlist(db, "Calm")
+    set_playlist_tracks(db, playlist, [t["id"] for t in list_tracks(db)][:2])
+    return client_id, playlist
+
+
+def test_preflight_checks_every_track_of_the_chosen_playlist(db, music_ready, tmp_path):
+    client_id, playlist = music_ready
+    checks = {c.label: c for c in preflight_for(db, client_id, intention="rest",
+                                                ride_confirmed=True, playlist_id=playlist)}
+    assert checks["Every track of the playlist opens"].ok
+    db.execute("UPDATE tracks SET path = ? WHERE id = (SELECT track_id FROM playlist_items "
+               "WHERE playlist_id = ? AND position = 0)", (str(tmp_path / "gone.ogg"),
+                                                            playlist))
+    checks = {c.label: c for c in preflight_for(db, client_id, intention="rest",
+                                                ride_confirmed=True, playlist_id=playlist)}
+    assert not checks["Every track of the playlist opens"].ok
+    assert "gone.ogg: the file is missing" in checks["Every track of the playlist opens"].fix
+    no_music = {c.label for c in preflight_for(db, client_id, intention="rest",
+                                               ride_confirmed=True)}
+    assert "Playlist chosen" in no_music
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def open_session(db, music_ready, qtbot, backend):
+    client_id, playlist = music_ready
+    clock = ManualClock(T0)
+    sid = begin_medication_session(db, client_id, at=T0, intention="rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True,
+                                   playlist_id=playlist)
+    main = open_windows(db, clock=clock, audio=backend)
+    qtbot.addWidget(main)
+    sw = main.session_window
+    ticks = Ticks()
+    sw.player.controller.monotonic = ticks
+    return sw, sid, clock, ticks
+
+
+def advance(sw, clock, ticks, seconds):
+    for _ in range(int(seconds * 10)):
+        ticks.t += 0.1
+        clock.advance(seconds=0.1)
+        sw.player.tick()
+
+
+def test_music_plays_with_keys_and_is_logged_on_the_timeline(db, music_ready, qtbot):
+    backend = FakeBackend()
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
+    assert "ready" in sw.player.label.text()
+    clock.advance(minutes=17)
+    qtbot.keyClick(sw, Qt.Key_Space)
+    assert backend.playing and "playing" in sw.player.label.text()
+    advance(sw, clock, ticks, 5)
+    assert backend.volume == pytest.approx(0.7)
+    qtbot.keyClick(sw, Qt.Key_Period)  # next, with a fade
+    advance(sw, clock, ticks, 3)
+    assert len(backend.played) == 2
+    qtbot.keyClick(sw, Qt.Key_Minus)
+    assert "volume 60%" in sw.player.label.text()
+    record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
+                  taken_at=clock.now(), checkpoint="pre_dose")
+    record_dose(db, sid, given_at=clock.now())
+    sw.reload()
+    plays = load_session(db, sid).music_plays
+    assert [p["path"] for p in plays] == backend.played
+    assert plays[0]["stopped_at"] and plays[1]["stopped_at"] is None
+    assert plays[0]["started_at"] == (T0 + timedelta(minutes=17)).isoformat()
+    sw.band.grab()  # paints the band, which places its markers
+    assert any("♪" in m.text for m in sw.band.markers)
+
+
+def test_discharge_fades_the_music_out_and_closes_the_log(db, music_ready, qtbot):
+    backend = FakeBackend()
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
+    qtbot.keyClick(sw, Qt.Key_Space)
+    advance(sw, clock, ticks, 5)
+    db.execute("UPDATE sessions SET ride_confirmed_at = NULL WHERE id = ?", (sid,))
+    from kapdesk.storage.sessions import record_discharge
+
+    record_discharge(db, sid, at=clock.now(), reason="client unwell, prescriber cleared early")
+    sw._saved("Discharged")
+    advance(sw, clock, ticks, 4)
+    assert not backend.playing and backend.volume == 0.0
+    assert all(p["stopped_at"] for p in load_session(db, sid).music_plays)
+
+
+def test_without_a_sound_device_the_session_goes_on(db, music_ready, qtbot):
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, FakeBackend(unavailable=True))
+    qtbot.keyClick(sw, Qt.Key_Space)
+    assert "goes on without music" in sw.player.label.text()
+    qtbot.keyClick(sw, Qt.Key_U)
+    assert [e["kind"] for e in load_session(db, sid).events] == ["nausea"]
