@@ -36,7 +36,7 @@ def test_the_library_finds_the_shipped_tracks_without_blocking(library):
     assert sorted(column(library.track_view, 0)) == ["Lantern Field", "Night Harbour",
                                                      "Slow Tide", "Under Cedar"]
     assert "(kapdesk's own tracks)" in library.folders.item(0).text()
-    assert library.status.text() == "4 playable tracks in 1 folders."
+    assert library.status.text() == "4 playable tracks in 1 folder."
 
 
 def test_build_rename_and_reorder_a_playlist(library, db, qtbot):
@@ -185,3 +185,18 @@ def test_without_a_sound_device_the_session_goes_on(db, music_ready, qtbot):
     assert "goes on without music" in sw.player.label.text()
     qtbot.keyClick(sw, Qt.Key_U)
     assert [e["kind"] for e in load_session(db, sid).events] == ["nausea"]
+
+
+def test_a_clients_preferred_playlist_is_chosen_in_their_details(db, client_id, library,
+                                                                  qtbot):
+    from gui import choose, save
+    from kapdesk.ui.client_forms import ClientDialog
+
+    playlist = create_playlist(db, "Forest")
+    dialog = ClientDialog(db, client_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.fields["preferred_playlist_id"].isEnabled()
+    choose(dialog, "preferred_playlist_id", playlist)
+    save(qtbot, dialog)
+    assert db["clients"].get(client_id)["preferred_playlist_id"] == playlist

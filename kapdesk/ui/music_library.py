@@ -146,11 +146,17 @@ class MusicLibraryDialog(QDialog):
         right.addLayout(buttons)
         right.addWidget(self.error)
 
-        body = QHBoxLayout(self)
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        body = QVBoxLayout(self)
         body.setContentsMargins(20, 16, 20, 16)
-        body.setSpacing(20)
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
+        body.addWidget(label("Music library", "title"))
+        body.addWidget(label("Local files only (OGG, MP3, WAV, FLAC). A client's usual playlist "
+                             "is chosen in their details; a session's in its pre-flight.",
+                             "muted", wrap=True))
+        body.addLayout(columns, 1)
 
         no_default_buttons(self)
         ensure_shipped_music(db)
@@ -179,8 +185,9 @@ class MusicLibraryDialog(QDialog):
         self.show_playlist()
         available = sum(1 for r in list_tracks(self.db) if r["available"])
         if not self.pending:
-            self.status.setText(f"{available} playable tracks in {self.folders.count()} "
-                                "folders.")
+            folders = self.folders.count()
+            self.status.setText(f"{available} playable track{'s' * (available != 1)} in "
+                                f"{folders} folder{'s' * (folders != 1)}.")
 
     def rescan(self) -> None:
         for folder in list_folders(self.db):

@@ -74,8 +74,10 @@ QLabel#cheatsheet {{ color: {muted}; font-size: 13px; }}
 QLabel#statusLine {{ color: {within}; font-size: 14px; }}
 QPushButton#kindButton:checked {{ background: #26384a; border-color: {accent}; }}
 QPushButton#primary {{ border-color: {accent}; }}
-QListWidget#sessionLog {{ background: {panel}; border: 1px solid {line}; border-radius: 8px; }}
-QListWidget#sessionLog::item {{ padding: 5px 8px; }}
+QListWidget {{ background: {panel}; border: 1px solid {line}; border-radius: 8px;
+    outline: none; }}
+QListWidget::item {{ padding: 6px 8px; }}
+QListWidget::item:selected {{ background: #26384a; color: {text}; }}
 QStackedWidget#panelStack {{ background: {panel}; border: 1px solid {line};
     border-radius: 8px; }}
 QLabel#playerLine {{ color: {muted}; font-size: 15px; }}

@@ -43,11 +43,11 @@ class PlayerStrip(QWidget):
         self.label.setObjectName("playerLine")
         layout.addWidget(self.label, 1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("previous", "⏮ ,", self.controller.previous),
-                                ("toggle", "⏯ Space", self.controller.toggle),
-                                ("next", "⏭ .", self.controller.next),
-                                ("softer", "− ", self.controller.softer),
-                                ("louder", "+ =", self.controller.louder)):
+        for key, text, slot in (("previous", "Previous  ,", self.controller.previous),
+                                ("toggle", "Play / pause  Space", self.controller.toggle),
+                                ("next", "Next  .", self.controller.next),
+                                ("softer", "Softer  −", self.controller.softer),
+                                ("louder", "Louder  =", self.controller.louder)):
             button = QPushButton(text)
             button.setFocusPolicy(Qt.NoFocus)
             button.setObjectName("playerButton")

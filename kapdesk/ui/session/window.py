@@ -353,6 +353,8 @@ class SessionWindow(QMainWindow):
         for note in self.record.notes:
             entries.append((parse_instant(note["at"]),
                             f"{NOTE_KINDS[note['kind']]}: {note['body']}"))
+        for play in self.record.music_plays:
+            entries.append((parse_instant(play["started_at"]), f"♪ {play['title']}"))
         self.log.clear()
         for at, text in sorted(entries, key=lambda e: e[0], reverse=True):
             self.log.addItem(f"{local(at):%H:%M}  {text}")
