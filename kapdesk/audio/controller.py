@@ -7,12 +7,15 @@ becomes a plain :attr:`message` and a skip; nothing is raised to the therapist.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kapdesk.audio.backend import AudioBackend, AudioUnavailable, TrackError
+
+log = logging.getLogger("kapdesk.audio")
 
 FADE_IN_S = 4.0
 FADE_OUT_S = 3.0
@@ -188,11 +191,13 @@ class MusicController:
                 self._set_level(0.0)
                 self.backend.play(track.path)
             except AudioUnavailable as exc:
+                log.warning("no audio output: %s", exc)  # details for the log file only
                 self.state = "stopped"
-                self.message = f"No sound: {exc}. The session goes on without music."
+                self.message = "No sound output found; the session goes on without music."
                 return
             except TrackError as exc:
-                problems.append(f"skipped “{track.title}” ({exc})")
+                log.warning("cannot play %s: %s", track.path, exc)
+                problems.append(f"skipped “{track.title}” (cannot be played)")
                 continue
             self.index = candidate
             self.state = "playing"
