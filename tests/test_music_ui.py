@@ -104,9 +104,15 @@ def test_preflight_checks_every_track_of_the_chosen_playlist(db, music_ready, tm
                                                 ride_confirmed=True, playlist_id=playlist)}
     assert not checks["Every track of the playlist opens"].ok
     assert "gone.ogg: the file is missing" in checks["Every track of the playlist opens"].fix
-    no_music = {c.label for c in preflight_for(db, client_id, intention="rest",
-                                               ride_confirmed=True)}
-    assert "Playlist chosen" in no_music
+    unchosen = {c.label: c.ok for c in preflight_for(db, client_id, intention="rest",
+                                                     ride_confirmed=True)}
+    assert unchosen["Music chosen"] is False
+    silence = {c.label: c.ok for c in preflight_for(db, client_id, intention="rest",
+                                                    ride_confirmed=True, playlist_id=0)}
+    assert silence["Music chosen"] and "Every track of the playlist opens" not in silence
+    sid = begin_medication_session(db, client_id, at=T0, intention="rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True, playlist_id=0)
+    assert load_session(db, sid).session["playlist_id"] is None
 
 
 class Ticks:

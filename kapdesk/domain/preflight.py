@@ -14,8 +14,9 @@ class Check:
 
 def preflight(*, has_thresholds: bool, has_order: bool, screening_cleared: bool,
               course_open: bool, ride_confirmed: bool, intention: str,
-              playlists_exist: bool, playlist_chosen: bool,
+              playlists_exist: bool, playlist_chosen: bool, music: bool = True,
               track_problems: tuple[str, ...] = ()) -> list[Check]:
+    """``playlist_chosen`` with ``music`` false is a deliberate choice of silence."""
     checks = [
         Check("Prescriber's thresholds on file", has_thresholds,
               "enter them from the client's card (Thresholds…)"),
@@ -27,8 +28,9 @@ def preflight(*, has_thresholds: bool, has_order: bool, screening_cleared: bool,
         Check("Intention written", bool(intention.strip()), "write the client's intention"),
     ]
     if playlists_exist:
-        checks.append(Check("Playlist chosen", playlist_chosen, "choose the session's music"))
-    if playlist_chosen:
+        checks.append(Check("Music chosen", playlist_chosen,
+                            "choose a playlist, or no music this session"))
+    if playlist_chosen and music:
         checks.append(Check("Every track of the playlist opens", not track_problems,
                             "; ".join(track_problems)))
     return checks

@@ -27,13 +27,16 @@ def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | No
                  if s["kind"] == "medication" and not s["started_at"]), None)
 
 
+NO_MUSIC = 0  # an explicit choice of silence, unlike None ("not chosen yet")
+
+
 def preflight_for(db: Database, client_id: int, *, intention: str = "",
                   ride_confirmed: bool = False, playlist_id: int | None = None) -> list[Check]:
     screening = latest_screening(db, client_id)
     problems = tuple(problem for track in (playlist_tracks(db, playlist_id) if playlist_id
                                            else [])
                      if (problem := track_problem(track["path"])))
-    if playlist_id is not None and not playlist_tracks(db, playlist_id):
+    if playlist_id and not playlist_tracks(db, playlist_id):
         problems = ("the playlist is empty",)
     return preflight(
         has_thresholds=current_thresholds(db, client_id) is not None,
@@ -42,7 +45,7 @@ def preflight_for(db: Database, client_id: int, *, intention: str = "",
         course_open=open_course(db, client_id) is not None,
         ride_confirmed=ride_confirmed, intention=intention,
         playlists_exist=bool(db["playlists"].count), playlist_chosen=playlist_id is not None,
-        track_problems=problems,
+        music=bool(playlist_id), track_problems=problems,
     )
 
 
@@ -67,7 +70,7 @@ def begin_medication_session(db: Database, client_id: int, *, at: datetime, inte
         start_session(db, session_id, started_at=at, intention=intention,
                       ride_home_name=ride_home_name, ride_home_phone=ride_home_phone)
         confirm_ride_home(db, session_id, at=at, name=ride_home_name, phone=ride_home_phone)
-        if playlist_id is not None:
+        if playlist_id:
             db.execute("UPDATE sessions SET playlist_id = ? WHERE id = ?",
                        (playlist_id, session_id))
     return session_id

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.storage.clients import get_client
-from kapdesk.storage.live import begin_medication_session, preflight_for
+from kapdesk.storage.live import NO_MUSIC, begin_medication_session, preflight_for
 from kapdesk.ui.client_forms import playlist_options
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.theme import COLORS
@@ -37,8 +37,9 @@ class PreflightDialog(FormDialog):
         self.add("ride_confirmed", "", QCheckBox("ride home confirmed for today; no driving"))
         self.playlists = playlist_options(db)
         if len(self.playlists) > 1:
-            self.add("playlist_id", "Music", combo(self.playlists,
-                                                   client["preferred_playlist_id"]))
+            options = [("Choose…", None), *self.playlists[1:], ("No music this session",
+                                                                  NO_MUSIC)]
+            self.add("playlist_id", "Music", combo(options, client["preferred_playlist_id"]))
         self.update_checklist()
 
     def update_checklist(self, values: dict[str, Any] | None = None) -> list:

@@ -270,7 +270,8 @@ class SessionWindow(QMainWindow):
         self._saved(f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", keep_panel=True)
 
     def music(self, action: str) -> None:
-        if self._guard():
+        """Music keys work in discreet mode too: pausing needs no names on screen."""
+        if not self.ended:
             self.player.command(getattr(self.player.controller, action))
 
     def toggle_discreet(self) -> None:
