@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
-from kapdesk.domain.timeutil import Clock, SystemClock, local
+from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
 from kapdesk.storage.clients import archive_client, client_row, list_clients, restore_client
 from kapdesk.storage.practice import get_practice
-from kapdesk.storage.sessions import running_session
+from kapdesk.storage.sessions import get_session, running_session
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.clock = clock or SystemClock()
         self.dialog: QDialog | None = None
         self.session_window: QMainWindow | None = None
+        self.review_window: QMainWindow | None = None
         practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
         self.setWindowTitle(f"kapdesk — {practice['name']}")
         self.resize(1240, 780)
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
 
         self.page = ClientPage(db)
         self.page.action.connect(self.client_action)
+        self.page.session_view.doubleClicked.connect(
+            lambda index: self.open_past(self.page.sessions.row(index.row())["id"]))
         self.empty = label(name="muted", wrap=True)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         act(practice, "Prescribers…", lambda: self.open_dialog(
             ui_class("prescribers", "PrescribersDialog")(self.db, self)))
         act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
+        act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         practice.addSeparator()
         act(practice, "Quit", self.close, QKeySequence.Quit)
         client = self.menuBar().addMenu("&Client")
@@ -235,6 +239,30 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message(exc), 8000)
             return
         self.open_dialog(dialog, keep_client=client["id"])
+
+    def search_notes(self) -> None:
+        dialog = ui_class("search", "SearchDialog")(self.db, self)
+        dialog.open_note.connect(lambda sid, at: self.open_past(sid, at))
+        self.open_dialog(dialog)
+
+    def open_past(self, session_id: int, at: str | None = None) -> None:
+        """A session from the record: the live window while it runs; afterwards a medication
+        session replays in the same window, read-only, at the chosen moment."""
+        row = get_session(self.db, session_id)
+        if row["started_at"] and not row["ended_at"] and row["kind"] == "medication":
+            self.open_session(session_id)
+        elif row["kind"] == "medication" and row["ended_at"]:
+            self.review_window = ui_class("session.window", "SessionWindow")(
+                self.db, session_id, self.clock, self.audio)
+            self.review_window.closed.connect(lambda: None)
+            self.review_window.show()
+            if at:
+                self.review_window.focus_moment(parse_instant(at))
+        elif row["started_at"]:
+            self.open_dialog(ui_class("notes_review", "NotesReview")(self.db, session_id, at,
+                                                                      self))
+        else:
+            self.statusBar().showMessage("That session has not taken place yet.", 5000)
 
     def open_session(self, session_id: int) -> None:
         """The live window takes over the screen; the practice window returns after."""

@@ -41,6 +41,7 @@ class TimelineBand(QWidget):
         self.now: datetime | None = None
         self.markers: list[Marker] = []
         self.hide_details = False
+        self.highlight: datetime | None = None  # a moment chosen in review
 
     def set_state(self, record: SessionRecord, now: datetime) -> None:
         self.record, self.now = record, now
@@ -129,6 +130,10 @@ class TimelineBand(QWidget):
             stop = parse_instant(play["stopped_at"]) if play["stopped_at"] else self.now
             rect = self._span_rect(painter, "music", begin, stop, QColor("#4b5d73"), 1.0)
             self.markers.append(Marker(rect, begin, f"{_hm(begin)} ♪ {play['title']}"))
+        if self.highlight is not None:
+            x = self.x_of(self.highlight)
+            painter.setPen(QPen(QColor(COLORS["incomplete"]), 1, Qt.DashLine))
+            painter.drawLine(QPointF(x, 12), QPointF(x, self.height() - 18))
         x = self.x_of(self.now)
         painter.setPen(QPen(QColor(COLORS["text"]), 2))
         painter.drawLine(QPointF(x, 12), QPointF(x, self.height() - 18))

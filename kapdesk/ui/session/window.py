@@ -27,13 +27,13 @@ from sqlite_utils import Database
 from kapdesk.audio.backend import AudioBackend
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.live import clock_face
+from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
-from kapdesk.domain.vitals import CHECKPOINT_LABELS
-from kapdesk.domain.vocabulary import EVENT_KINDS, NOTE_KINDS, RATING_LEVELS, RATING_SCALES
+from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.storage.sessions import load_session, record_event, record_rating
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
-from kapdesk.ui.session.band import TimelineBand, _vitals_text
+from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.discharge_panel import DischargePanel
 from kapdesk.ui.session.dose_panel import DosePanel
 from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, PLAYER_KEYS, RATING_KEYS
@@ -95,7 +95,7 @@ class SessionWindow(QMainWindow):
         clock_grid.setHorizontalSpacing(40)
 
         self.band = TimelineBand()
-        self.band.selected.connect(lambda marker: self.detail.setText(marker.text))
+        self.band.selected.connect(lambda marker: self.focus_moment(marker.at))
         self.detail = _label(name="muted")
         self.detail.setWordWrap(True)
 
@@ -306,8 +306,10 @@ class SessionWindow(QMainWindow):
         if self.pages.currentIndex() == 0:
             self.setWindowTitle(self._title())
         self.back_button.setVisible(self.ended)
+        self.player.setVisible(not self.ended)
         self.cheatsheet.setVisible(not self.ended)
         self.panels.setEnabled(not self.ended)
+        self.panels.setVisible(not self.ended)  # a finished session is read, not written
         self._fill_log()
         self.refresh_clock()
 
@@ -335,30 +337,25 @@ class SessionWindow(QMainWindow):
         self.band.set_state(self.record, now)
 
     def _fill_log(self) -> None:
-        entries: list[tuple[datetime, str]] = []
-        for dose in self.record.doses:
-            entries.append((dose.given_at, f"{'Booster' if dose.is_booster else 'Dose'} "
-                                           f"{dose.mg:g} mg"))
-        for judged in self.record.readings:
-            verdict = judged.verdict
-            entries.append((judged.reading.taken_at,
-                            f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals: "
-                            f"{_vitals_text(judged.reading.values())}"
-                            + (f" — {verdict.status}" if verdict else "")))
-        for event in self.record.events:
-            entries.append((parse_instant(event["at"]), EVENT_KINDS.get(event["kind"],
-                                                                        event["kind"])))
-        for rating in self.record.ratings:
-            entries.append((parse_instant(rating["at"]), f"{RATING_SCALES[rating['scale']]}: "
-                                                         f"{RATING_LEVELS[rating['value']]}"))
-        for note in self.record.notes:
-            entries.append((parse_instant(note["at"]),
-                            f"{NOTE_KINDS[note['kind']]}: {note['body']}"))
-        for play in self.record.music_plays:
-            entries.append((parse_instant(play["started_at"]), f"♪ {play['title']}"))
         self.log.clear()
-        for at, text in sorted(entries, key=lambda e: e[0], reverse=True):
+        self._log_times = []
+        for at, text in reversed(timeline_entries(self.record)):
             self.log.addItem(f"{local(at):%H:%M}  {text}")
+            self._log_times.append(at)
+
+    def focus_moment(self, at: datetime) -> None:
+        """Show everything around ``at``: the phase, what was playing, what was recorded."""
+        m = moment(self.record, at)
+        music = f"playing “{m.playing}”" if m.playing else "no music playing"
+        lines = [f"{local(at):%H:%M} · {m.phase} · {music}"]
+        lines += [f"   {local(when):%H:%M}  {text}" for when, text in m.nearby]
+        self.detail.setText("\n".join(lines))
+        self.band.highlight = at
+        self.band.update()
+        if self._log_times:
+            nearest = min(range(len(self._log_times)),
+                          key=lambda i: abs(self._log_times[i] - at))
+            self.log.setCurrentRow(nearest)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.notes.flush()

@@ -1,0 +1,115 @@
+"""Search every note (or one client's): most relevant first, the matched words lit, and
+each result opens its session at that moment."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from kapdesk.domain.timeutil import local, parse_instant
+from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
+from kapdesk.storage.clients import list_clients
+from kapdesk.storage.search import MARK_END, MARK_START, search_notes
+from kapdesk.ui.theme import COLORS
+from kapdesk.ui.widgets import label
+
+
+def snippet_html(snippet: str) -> str:
+    text = html.escape(snippet)
+    return (text.replace(MARK_START, f"<b style='color:{COLORS['incomplete']}'>")
+            .replace(MARK_END, "</b>"))
+
+
+class ResultList(QListWidget):
+    chosen = Signal(int)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.currentRow() >= 0:
+            self.chosen.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+
+class SearchDialog(QDialog):
+    open_note = Signal(int, str)  # session id, the note's instant (ISO)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.results: list[dict] = []
+        self.setWindowTitle("Search notes")
+        self.resize(860, 600)
+        self.query = QLineEdit()
+        self.query.setPlaceholderText("Words from any note, e.g. sea grandmother")
+        self.client = QComboBox()
+        self.client.addItem("All clients", None)
+        for row in list_clients(db, include_archived=True):
+            self.client.addItem(row["display_name"], row["id"])
+        self.list = ResultList()
+        self.list.itemActivated.connect(lambda item: self.choose(self.list.row(item)))
+        self.list.chosen.connect(self.choose)
+        self.count = label(name="muted")
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.client)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(label("Search notes", "title"))
+        layout.addLayout(top)
+        layout.addWidget(self.count)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(label("Enter or double-click opens the session at that moment.",
+                               "muted"))
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.run)
+        self.query.textChanged.connect(lambda: self._timer.start())
+        self.client.currentIndexChanged.connect(self.run)
+        self.query.returnPressed.connect(self._to_results)
+
+    def _to_results(self) -> None:
+        self.run()
+        if self.list.count():
+            self.list.setCurrentRow(0)
+            self.list.setFocus()
+
+    def run(self) -> None:
+        self._timer.stop()
+        self.results = search_notes(self.db, self.query.text(),
+                                    client_id=self.client.currentData())
+        self.list.clear()
+        for row in self.results:
+            when = local(parse_instant(row["at"]))
+            session = SESSION_KINDS[row["session_kind"]] + (
+                f" {row['session_number']}" if row["session_number"] else "")
+            text = QLabel(f"<span style='color:{COLORS['muted']}'>{html.escape(row['client_name'])}"
+                          f" · {session} · {when:%a %d %b %Y, %H:%M} · "
+                          f"{NOTE_KINDS[row['kind']]}</span><br>{snippet_html(row['snippet'])}")
+            text.setTextFormat(Qt.RichText)
+            text.setWordWrap(True)
+            text.setContentsMargins(8, 6, 8, 6)
+            item = QListWidgetItem()
+            width = max(self.list.viewport().width() - 4, 300)
+            item.setSizeHint(QSize(width, text.heightForWidth(width)))
+            self.list.addItem(item)
+            self.list.setItemWidget(item, text)
+        words = self.query.text().strip()
+        self.count.setText("" if not words else
+                           f"{len(self.results)} note{'s' * (len(self.results) != 1)}, "
+                           "most relevant first" if self.results else "No note matches.")
+
+    def choose(self, row: int) -> None:
+        result = self.results[row]
+        self.open_note.emit(result["session_id"], result["at"])

@@ -1,0 +1,58 @@
+"""Searching notes: relevance, snippets, one client or all, and odd input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from conftest import T0
+from kapdesk.storage.clients import add_client
+from kapdesk.storage.search import MARK_END, MARK_START, fts_query, search_notes
+from kapdesk.storage.sessions import add_note, schedule_session, start_session
+
+
+@pytest.fixture
+def notes(db, client_id):
+    other = add_client(db, display_name="Kai W.")
+    ids = {}
+    for cid in (client_id, other):
+        sid = schedule_session(db, cid, "integration")
+        start_session(db, sid, started_at=T0)
+        ids[cid] = sid
+    add_note(db, ids[client_id], "client_words", "The sea was breathing for me.", at=T0)
+    add_note(db, ids[client_id], "observation", "Quiet. Sea sounds in the music; sea again.",
+             at=T0 + timedelta(minutes=5))
+    add_note(db, ids[other], "integration", "Spoke about the seashore at her grandmother's.",
+             at=T0)
+    add_note(db, ids[other], "process", "Tired today.", at=T0)
+    return client_id, other
+
+
+def test_most_relevant_first_with_the_words_marked(db, notes):
+    results = search_notes(db, "sea")
+    assert len(results) == 3  # prefix: sea, seashore
+    assert results[0]["body"].startswith("Quiet")  # mentions the sea twice
+    assert f"{MARK_START}sea{MARK_END}" in results[1]["snippet"].lower() or \
+        f"{MARK_START}Sea{MARK_END}" in results[1]["snippet"]
+
+
+def test_one_clients_notes_only(db, notes):
+    client_id, other = notes
+    assert {r["client_id"] for r in search_notes(db, "sea", client_id=other)} == {other}
+
+
+def test_every_word_is_required(db, notes):
+    assert [r["body"] for r in search_notes(db, "sea breathing")] == [
+        "The sea was breathing for me."]
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "sea OR", "NEAR(", "-minus", "a*b", "  "])
+def test_search_syntax_in_typed_text_is_harmless(db, notes, text):
+    search_notes(db, text)  # no FTS syntax error reaches the therapist
+
+
+def test_query_building():
+    assert fts_query("Sea, breathing!") == '"Sea"* "breathing"*'
+    assert fts_query("Zoë's") == '"Zoë"* "s"*'
+    assert fts_query("...") is None

@@ -1,0 +1,91 @@
+"""Search from the practice window and open the session at that moment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kapdesk.demo import build_demo
+from kapdesk.storage import open_database
+from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.notes_review import NotesReview
+from kapdesk.ui.search import SearchDialog
+
+
+@pytest.fixture
+def window(qtbot, themed_app, tmp_path):
+    db = open_database(tmp_path / "demo.sqlite")
+    build_demo(db, today=date(2026, 11, 21))
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def search(window, qtbot, words, client=None):
+    window.search_notes()
+    dialog = window.dialog
+    assert isinstance(dialog, SearchDialog)
+    if client:
+        dialog.client.setCurrentIndex(dialog.client.findText(client))
+    qtbot.keyClicks(dialog.query, words)
+    qtbot.keyClick(dialog.query, Qt.Key_Return)
+    return dialog
+
+
+def test_search_finds_notes_with_the_words_lit(window, qtbot):
+    dialog = search(window, qtbot, "grandmother")
+    kinds = [(r["client_name"], r["session_kind"], r["kind"]) for r in dialog.results]
+    assert ("Avery L.", "medication", "client_words") in kinds
+    assert ("Avery L.", "integration", "integration") in kinds
+    assert dialog.count.text().endswith("most relevant first")
+    shown = dialog.list.itemWidget(dialog.list.item(0)).text()
+    assert "<b style=" in shown and "grandmother" in shown.lower()
+    assert dialog.list.hasFocus() or dialog.list.currentRow() == 0
+
+
+def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
+    dialog = search(window, qtbot, "grandmother kitchen")
+    row = next(i for i, r in enumerate(dialog.results) if r["session_kind"] == "medication")
+    dialog.list.setCurrentRow(row)
+    qtbot.keyClick(dialog.list, Qt.Key_Return)
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert review.isVisible() and review.ended
+    detail = review.detail.text()
+    assert "playing “" in detail  # what was playing when the client said it
+    assert "grandmother's kitchen" in detail
+    assert review.band.highlight is not None
+    assert "grandmother" in review.log.currentItem().text()
+
+
+def test_an_integration_note_opens_its_notes(window, qtbot):
+    dialog = search(window, qtbot, "grandmother")
+    row = next(i for i, r in enumerate(dialog.results) if r["session_kind"] == "integration")
+    dialog.choose(row)
+    review = window.dialog
+    assert isinstance(review, NotesReview)
+    assert "grandmother" in review.notes.currentItem().text()
+
+
+def test_search_within_one_client(window, qtbot):
+    dialog = search(window, qtbot, "intention light rest body", client="Jonah R.")
+    assert dialog.results == [] or {r["client_name"] for r in dialog.results} == {"Jonah R."}
+    dialog.query.clear()
+    qtbot.keyClicks(dialog.query, "music")
+    dialog.run()
+    assert {r["client_name"] for r in dialog.results} == {"Jonah R."}
+    assert dialog.results
+
+
+def test_double_clicking_a_past_session_replays_it(window, qtbot):
+    window.client_view.selectRow(0)
+    rows = [window.page.sessions.row(r) for r in range(window.page.sessions.rowCount())]
+    medication = next(r for r in rows if r["kind"] == "medication" and r["ended_at"])
+    window.open_past(medication["id"])
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert review.phase.text() == "Session ended"
+    assert review.log.count() > 10 and not review.player.isVisible()
