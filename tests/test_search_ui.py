@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
+from kapdesk.ui.integration import IntegrationWindow
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.notes_review import NotesReview
 from kapdesk.ui.search import SearchDialog
@@ -61,13 +62,23 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     assert "grandmother" in review.log.currentItem().text()
 
 
-def test_an_integration_note_opens_its_notes(window, qtbot):
+def test_an_integration_note_opens_its_integration_session(window, qtbot):
     dialog = search(window, qtbot, "grandmother")
     row = next(i for i, r in enumerate(dialog.results) if r["session_kind"] == "integration")
     dialog.choose(row)
-    review = window.dialog
-    assert isinstance(review, NotesReview)
-    assert "grandmother" in review.notes.currentItem().text()
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert isinstance(review, IntegrationWindow) and review.ended
+    assert any("grandmother" in review.notes.item(i).text() for i in range(review.notes.count()))
+    assert not review.editor.isEnabled()  # a finished session is read, not rewritten
+
+
+def test_preparation_notes_open_as_a_list(window, qtbot):
+    dialog = search(window, qtbot, "drowning")
+    row = next(i for i, r in enumerate(dialog.results) if r["session_kind"] == "preparation")
+    dialog.choose(row)
+    assert isinstance(window.dialog, NotesReview)
+    assert "drowning" in window.dialog.notes.currentItem().text()
 
 
 def test_search_within_one_client(window, qtbot):

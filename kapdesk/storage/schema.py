@@ -296,3 +296,14 @@ def m0004_music_library(db: Database) -> None:
         added_at TEXT NOT NULL)""")
     db.execute("ALTER TABLE tracks ADD COLUMN folder_id INTEGER REFERENCES music_folders(id)")
     db.execute("ALTER TABLE tracks ADD COLUMN available INTEGER NOT NULL DEFAULT 1")
+
+
+@MIGRATIONS(name="0005_follow_ups")
+def m0005_follow_ups(db: Database) -> None:
+    """Actions agreed in an integration session."""
+    db.execute("""CREATE TABLE follow_ups (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        action TEXT NOT NULL CHECK (length(trim(action)) > 0),
+        created_at TEXT NOT NULL)""")

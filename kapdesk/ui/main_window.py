@@ -258,6 +258,15 @@ class MainWindow(QMainWindow):
             self.review_window.show()
             if at:
                 self.review_window.focus_moment(parse_instant(at))
+        elif row["kind"] == "integration" and row["medication_session_id"]:
+            try:
+                self.review_window = ui_class("integration", "IntegrationWindow")(
+                    self.db, session_id, self.clock)
+            except KapdeskError as exc:
+                self.statusBar().showMessage(message(exc), 8000)
+                return
+            self.review_window.closed.connect(self.reload)
+            self.review_window.show()
         elif row["started_at"]:
             self.open_dialog(ui_class("notes_review", "NotesReview")(self.db, session_id, at,
                                                                       self))

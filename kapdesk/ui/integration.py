@@ -1,0 +1,264 @@
+"""The integration session: the medication session's record on the left, the integration
+notes on the right. Enter on a moment of the medication session quotes it into the note."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.review import timeline_entries
+from kapdesk.domain.timeutil import Clock, local, parse_instant
+from kapdesk.storage.courses import open_course, schedule_medication_with_integration
+from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
+from kapdesk.storage.integration import add_follow_up, follow_ups, open_integration, quote
+from kapdesk.storage.live import next_medication_session
+from kapdesk.storage.sessions import end_session, load_session
+from kapdesk.ui.errors import message
+from kapdesk.ui.models import when
+from kapdesk.ui.widgets import label
+
+DRAFT_DELAY_MS = 400
+
+
+class MomentList(QListWidget):
+    quote = Signal(int)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.currentRow() >= 0:
+            self.quote.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+
+class NoteEditor(QPlainTextEdit):
+    commit = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
+            self.commit.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class IntegrationWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, db: Database, session_id: int, clock: Clock) -> None:
+        super().__init__()
+        self.db, self.clock = db, clock
+        session = open_integration(db, session_id, at=clock.now())
+        self.record = load_session(db, session_id)
+        self.medication = load_session(db, session["medication_session_id"])
+        self.resize(1280, 720)
+        client = self.record.client["display_name"]
+        number = session["number"] or ""
+        self.setWindowTitle(f"{client} · Integration {number}")
+
+        self.title = label(f"{client} · Integration session {number}".strip(), "title")
+        self.status = label(name="statusLine")
+        self.end_button = QPushButton("End integration session")
+        self.end_button.clicked.connect(self.end)
+        back = QPushButton("Back to practice")
+        back.clicked.connect(self.close)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addSpacing(20)
+        header.addWidget(self.status, 1)
+        header.addWidget(self.end_button)
+        header.addWidget(back)
+
+        m = self.medication.session
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(label(f"Medication session {m['number'] or ''} · "
+                                    f"{when(m['started_at'])}", "section"))
+        if m["intention"]:
+            left_layout.addWidget(label(f"Intention: {m['intention']}", "muted", wrap=True))
+        self.moments = MomentList()
+        self.moments.setWordWrap(True)
+        self._entries = timeline_entries(self.medication)
+        for at, text in self._entries:
+            self.moments.addItem(f"{local(at):%H:%M}  {text}")
+        self.moments.quote.connect(self.quote_moment)
+        self.moments.itemDoubleClicked.connect(lambda item: self.quote_moment(
+            self.moments.row(item)))
+        left_layout.addWidget(self.moments, 1)
+        left_layout.addWidget(label("Enter or double-click quotes a moment into your note.",
+                                    "muted"))
+
+        self.editor = NoteEditor()
+        self.editor.setPlaceholderText("Integration note: what came up, what it means now. "
+                                       "Ctrl+Enter saves it.")
+        self.editor.commit.connect(self.save_note)
+        self.editor.textChanged.connect(self._typed)
+        save = QPushButton("Save note  Ctrl+Enter")
+        save.clicked.connect(self.save_note)
+        self.draft_state = label(name="muted")
+        self.notes = QListWidget()
+        self.notes.setWordWrap(True)
+        self.follow_up = QLineEdit()
+        self.follow_up.setPlaceholderText("A follow-up action, e.g. journal each morning this "
+                                          "week; Enter adds it")
+        self.follow_up.returnPressed.connect(self.add_follow_up)
+        self.follow_list = QListWidget()
+        self.follow_list.setMaximumHeight(90)
+        self.next_at = QDateTimeEdit(QDateTime(datetime.combine(
+            local(clock.now()).date() + timedelta(days=7), time(10, 0))))
+        self.next_at.setDisplayFormat("ddd dd MMM yyyy, HH:mm")
+        self.next_at.setCalendarPopup(True)
+        self.schedule_button = QPushButton("Schedule next medication session")
+        self.schedule_button.clicked.connect(self.schedule_next)
+        self.next_line = label(name="muted")
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(label("Integration note", "section"))
+        right_layout.addWidget(self.editor, 2)
+        row = QHBoxLayout()
+        row.addWidget(self.draft_state, 1)
+        row.addWidget(save)
+        right_layout.addLayout(row)
+        right_layout.addWidget(label("Notes of this session", "section"))
+        right_layout.addWidget(self.notes, 1)
+        right_layout.addWidget(label("Follow-up actions", "section"))
+        right_layout.addWidget(self.follow_up)
+        right_layout.addWidget(self.follow_list)
+        right_layout.addWidget(label("Next session", "section"))
+        next_row = QHBoxLayout()
+        next_row.addWidget(self.next_at, 1)
+        next_row.addWidget(self.schedule_button)
+        right_layout.addLayout(next_row)
+        right_layout.addWidget(self.next_line)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([560, 700])
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.addLayout(header)
+        layout.addWidget(split, 1)
+        self.setCentralWidget(body)
+
+        self._timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._timer.timeout.connect(self.save_draft_now)
+        self._started: datetime | None = None
+        draft = get_draft(db, session_id)
+        if draft:
+            self.editor.blockSignals(True)
+            self.editor.setPlainText(draft["body"])
+            self.editor.blockSignals(False)
+            self._started = parse_instant(draft["started_at"])
+            self.draft_state.setText("draft restored")
+        self.reload()
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.record.session["ended_at"])
+
+    def reload(self) -> None:
+        self.record = load_session(self.db, self.record.id)
+        self.notes.clear()
+        for note in self.record.notes:
+            if note["kind"] != "process":
+                self.notes.addItem(f"{local(parse_instant(note['at'])):%H:%M}  {note['body']}")
+        self.follow_list.clear()
+        for item in follow_ups(self.db, self.record.id):
+            self.follow_list.addItem(f"• {item['action']}")
+        upcoming = next_medication_session(self.db, self.record.session["client_id"])
+        self.next_line.setText(f"Next medication session: {when(upcoming['scheduled_for'])}"
+                               if upcoming else "No medication session scheduled yet.")
+        for widget in (self.editor, self.follow_up, self.next_at, self.schedule_button,
+                       self.end_button):
+            widget.setEnabled(not self.ended)
+        if self.ended:
+            self.status.setText(f"Ended {when(self.record.session['ended_at'])}")
+
+    def quote_moment(self, row: int) -> None:
+        if self.ended:
+            return
+        at, text = self._entries[row]
+        cursor = self.editor.textCursor()
+        if self.editor.toPlainText() and not self.editor.toPlainText().endswith("\n"):
+            cursor.insertText("\n")
+        cursor.insertText(quote(at, text) + "\n")
+        self.editor.setFocus()
+
+    def _typed(self) -> None:
+        if self._started is None and self.editor.toPlainText().strip():
+            self._started = self.clock.now()
+        self.draft_state.setText("typing…")
+        self._timer.start()
+
+    def save_draft_now(self) -> None:
+        self._timer.stop()
+        save_draft(self.db, self.record.id, "integration", self.editor.toPlainText(),
+                   at=self._started or self.clock.now())
+        self.draft_state.setText("draft saved" if self.editor.toPlainText().strip() else "")
+
+    def save_note(self) -> None:
+        body = self.editor.toPlainText().strip()
+        if not body:
+            return
+        commit_draft(self.db, self.record.id, "integration", body,
+                     at=self._started or self.clock.now())
+        self._timer.stop()
+        self.editor.blockSignals(True)
+        self.editor.clear()
+        self.editor.blockSignals(False)
+        self._started = None
+        self.draft_state.setText("saved")
+        self.status.setText("✓ Integration note saved")
+        self.reload()
+
+    def add_follow_up(self) -> None:
+        try:
+            add_follow_up(self.db, self.record.id, self.follow_up.text())
+        except KapdeskError as exc:
+            self.status.setText(message(exc))
+            return
+        self.follow_up.clear()
+        self.reload()
+
+    def schedule_next(self) -> None:
+        course = open_course(self.db, self.record.session["client_id"])
+        try:
+            if course is None:
+                raise KapdeskError("there is no course in progress to schedule into")
+            when_at = self.next_at.dateTime().toPython().astimezone()
+            schedule_medication_with_integration(self.db, course["id"], when_at)
+        except KapdeskError as exc:
+            self.status.setText(message(exc))
+            return
+        self.status.setText("✓ Next medication session scheduled, with its integration")
+        self.reload()
+
+    def end(self) -> None:
+        if self.editor.toPlainText().strip():
+            self.save_note()
+        end_session(self.db, self.record.id, at=self.clock.now())
+        self.reload()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self._timer.isActive():
+            self.save_draft_now()
+        self.closed.emit()
+        super().closeEvent(event)

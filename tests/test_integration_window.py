@@ -1,0 +1,93 @@
+"""The integration session: quote the medication session, write, follow up, plan ahead."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import T0
+from kapdesk.domain.errors import NotAllowed
+from kapdesk.domain.timeutil import ManualClock, local
+from kapdesk.storage.courses import add_course, add_screening, schedule_in_course
+from kapdesk.storage.drafts import get_draft
+from kapdesk.storage.integration import open_integration
+from kapdesk.storage.live import begin_medication_session
+from kapdesk.storage.sessions import (
+    add_note,
+    confirm_ride_home,
+    load_session,
+    record_discharge,
+    record_dose,
+    record_vitals,
+)
+from kapdesk.ui.integration import IntegrationWindow
+
+
+@pytest.fixture
+def integration(db, client_id):
+    add_screening(db, client_id, items={}, screened_on=date.today(), cleared_on=date.today())
+    course = add_course(db, client_id, started_on=date.today())
+    sid = begin_medication_session(db, client_id, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    integ = schedule_in_course(db, course, "integration", T0 + timedelta(hours=24),
+                               medication_session_id=sid)
+    with pytest.raises(NotAllowed, match="not taken place yet"):
+        open_integration(db, integ, at=T0)
+    record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
+                  taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
+    record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
+    add_note(db, sid, "client_words", "There was a door I had never opened.",
+             at=T0 + timedelta(minutes=65))
+    add_note(db, sid, "process", "PRIVATE canary process note", at=T0 + timedelta(minutes=66))
+    record_vitals(db, sid, {"systolic": 130, "diastolic": 82, "heart_rate": 72, "spo2": 97},
+                  taken_at=T0 + timedelta(minutes=140), checkpoint="discharge")
+    confirm_ride_home(db, sid, at=T0 + timedelta(minutes=141), name="Sam T.")
+    record_discharge(db, sid, at=T0 + timedelta(minutes=150))
+    return sid, integ
+
+
+def test_quote_write_follow_up_and_schedule_the_next_session(db, integration, qtbot,
+                                                             themed_app):
+    medication, integ = integration
+    clock = ManualClock(T0 + timedelta(hours=24, minutes=5))
+    window = IntegrationWindow(db, integ, clock)
+    qtbot.addWidget(window)
+    window.show()
+    assert load_session(db, integ).session["started_at"]  # opening it starts it
+    moments = [window.moments.item(i).text() for i in range(window.moments.count())]
+    row = next(i for i, text in enumerate(moments) if "door" in text)
+    window.moments.setCurrentRow(row)
+    qtbot.keyClick(window.moments, Qt.Key_Return)
+    said_at = local(T0 + timedelta(minutes=65)).strftime("%H:%M")
+    assert window.editor.toPlainText() == (f"[{said_at} in the medication session] Client's "
+                                           "words: There was a door I had never opened.\n")
+    qtbot.keyClicks(window.editor, "We stayed with the door; it felt like permission.")
+    qtbot.waitUntil(lambda: "permission" in (get_draft(db, integ) or {}).get("body", ""))
+    qtbot.keyClick(window.editor, Qt.Key_Return, Qt.ControlModifier)
+    note = load_session(db, integ).notes[0]
+    assert note["kind"] == "integration" and "door I had never opened" in note["body"]
+    assert "permission" in note["body"] and get_draft(db, integ) is None
+    qtbot.keyClicks(window.follow_up, "Journal each morning this week")
+    qtbot.keyClick(window.follow_up, Qt.Key_Return)
+    assert window.follow_list.item(0).text() == "• Journal each morning this week"
+    window.schedule_button.click()
+    assert "Next medication session:" in window.next_line.text()
+    planned = list(db.query("SELECT kind, number FROM sessions WHERE started_at IS NULL "
+                            "ORDER BY id"))
+    assert planned == [{"kind": "medication", "number": 2}, {"kind": "integration",
+                                                              "number": 2}]
+    window.end()
+    assert load_session(db, integ).session["ended_at"] and not window.editor.isEnabled()
+
+
+def test_the_therapists_process_notes_stay_in_the_record_they_see(db, integration, qtbot,
+                                                                   themed_app):
+    """Process notes never leave the laptop, but they are the therapist's own: the
+    medication record shown in integration includes them."""
+    medication, integ = integration
+    window = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24)))
+    qtbot.addWidget(window)
+    moments = " ".join(window.moments.item(i).text() for i in range(window.moments.count()))
+    assert "canary" in moments  # the therapist's own record, on the therapist's screen
