@@ -185,7 +185,6 @@ def _medication_session(db: Database, client: int, course: int, number: int, day
     ss.add_note(db, sid, "intention", INTENTIONS[(number - 1) % 3], at=t(5), shareable=True)
     ss.record_vitals(db, sid, dict(zip(("systolic", "diastolic", "heart_rate"), plan.pre,
                                        strict=True)), taken_at=t(12), checkpoint="pre_dose")
-    ss.record_event(db, sid, "music_started", at=t(17), detail=TRACKS[number % 4])
     ss.record_dose(db, sid, given_at=t(20))
     for minute, kind, detail in plan.events:
         ss.record_event(db, sid, kind, at=t(minute), detail=detail)

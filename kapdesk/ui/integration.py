@@ -92,6 +92,7 @@ class IntegrationWindow(QMainWindow):
             left_layout.addWidget(label(f"Intention: {m['intention']}", "muted", wrap=True))
         self.moments = MomentList()
         self.moments.setWordWrap(True)
+        self.moments.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._entries = timeline_entries(self.medication)
         for at, text in self._entries:
             self.moments.addItem(f"{local(at):%H:%M}  {text}")
