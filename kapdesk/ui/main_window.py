@@ -39,6 +39,7 @@ CLIENT_DIALOGS: dict[str, tuple[str, str]] = {
     "screening": ("course_forms", "ScreeningDialog"), "course": ("course_forms", "CourseDialog"),
     "schedule": ("course_forms", "ScheduleDialog"), "outcome": ("course_forms", "OutcomeDialog"),
     "emergency": ("emergency", "EmergencyCard"),
+    "overview": ("course_view", "CourseWindow"),
 }
 
 
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
                 ("thresholds", "Thresholds…", None), ("screening", "Screening…", None),
                 ("course", "Start course…", None), ("schedule", "Schedule session…", None),
                 ("outcome", "Record outcome score…", None),
+                ("overview", "Course overview and charts…", "Ctrl+G"),
                 ("start", "Start medication session…", "Ctrl+R"),
                 ("emergency", "Emergency card", "F2"), ("archive", "Archive / restore", None)):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),

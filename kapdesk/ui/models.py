@@ -46,10 +46,11 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.UserRole) or not index.isValid():
+        if role not in (Qt.DisplayRole, Qt.ToolTipRole, Qt.ForegroundRole, Qt.UserRole) \
+                or not index.isValid():
             return None
         row = self._rows[index.row()]
-        if role == Qt.DisplayRole:
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):  # the tooltip shows an elided cell whole
             return self.columns[index.column()][1](row)
         if role == Qt.ForegroundRole:
             return self.foreground(row, index.column())

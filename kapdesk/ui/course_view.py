@@ -1,0 +1,239 @@
+"""A client's course at a glance: a row per medication session and charts of the trends.
+
+QtCharts loads only when this window first opens."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGridLayout, QMainWindow, QVBoxLayout, QWidget
+from sqlite_utils import Database
+
+from kapdesk.domain.course_summary import CourseRow
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.course_view import client_course_rows
+from kapdesk.storage.courses import outcomes
+from kapdesk.storage.sessions import load_session
+from kapdesk.ui.models import RowsModel
+from kapdesk.ui.theme import COLORS
+from kapdesk.ui.widgets import label, table
+
+SERIES_COLORS = {"pre": "#7fa8c9", "discharge": "#8fbf9f", "peak": "#d98c7a",
+                 "limit": "#d6b36a", "PHQ-9": "#7fa8c9", "GAD-7": "#8fbf9f",
+                 "PCL-5": "#c9a3d6"}
+
+
+def _bp(reading) -> str:
+    if reading is None or reading.reading.systolic is None:
+        return "—"
+    flag = "" if reading.verdict is None or reading.verdict.status == "within" else " ⚑"
+    return f"{reading.reading.systolic}/{reading.reading.diastolic}{flag}"
+
+
+def _hr(reading) -> str:
+    return str(reading.reading.heart_rate) if reading and reading.reading.heart_rate else "—"
+
+
+class CourseRowsModel(RowsModel):
+    columns = (
+        ("#", lambda r: str(r.number or "")),
+        ("Date", lambda r: r.started_at.astimezone().strftime("%d %b %Y")),
+        ("Dose mg", lambda r: f"{r.dose_mg:g}" + (f" (+{r.booster_mg:g})" if r.booster_mg
+                                                   else "")),
+        ("Pre-dose BP / HR", lambda r: f"{_bp(r.pre_dose)} / {_hr(r.pre_dose)}"),
+        ("Discharge BP / HR", lambda r: f"{_bp(r.discharge)} / {_hr(r.discharge)}"
+         + ("  overridden" if r.discharge_overridden else "")),
+        ("Peak BP", lambda r: f"{r.peak_systolic}/{r.peak_diastolic}"
+         if r.peak_systolic else "—"),
+        ("Adverse events", lambda r: ", ".join(r.adverse) or "none"),
+        ("Sedation / dissociation", lambda r: f"{r.sedation or '—'} / "
+                                              f"{r.dissociation or '—'}"),
+        ("Scores", lambda r: "  ".join(f"{k} {v}" for k, v in sorted(r.scores.items()))),
+    )
+
+    def data(self, index, role=Qt.DisplayRole):  # rows are dataclasses, not dicts
+        if role == Qt.UserRole and index.isValid():
+            return self.row(index.row())
+        return super().data(index, role)
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setTheme(QChart.ChartThemeDark)
+    chart.setBackgroundBrush(QColor(COLORS["panel"]))
+    chart.setTitleBrush(QColor(COLORS["text"]))
+    chart.legend().setLabelColor(QColor(COLORS["muted"]))
+    chart.legend().setAlignment(Qt.AlignBottom)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setAnimationOptions(QChart.NoAnimation)
+    return chart
+
+
+def _line(name: str, color: str, points, *, dashed: bool = False) -> QLineSeries:
+    series = QLineSeries()
+    series.setName(name)
+    pen = QPen(QColor(color), 2, Qt.DashLine if dashed else Qt.SolidLine)
+    series.setPen(pen)
+    series.setPointsVisible(not dashed)
+    for x, y in points:
+        if y is not None:
+            series.append(x, y)
+    return series
+
+
+def _axes(chart: QChart, *, x_max: int, y_title: str, y_min: float, y_max: float) -> None:
+    x = QValueAxis()
+    x.setRange(0, x_max + 1)  # whole-number ticks, one per session, a margin each side
+    x.setTickCount(x_max + 2)
+    x.setLabelFormat("%d")
+    x.setTitleText("session")
+    y = QValueAxis()
+    y.setRange(y_min, y_max)
+    y.setTickCount(int((y_max - y_min) / 15) + 1)
+    y.setLabelFormat("%d")
+    y.setTitleText(y_title)
+    for axis in (x, y):
+        axis.setLabelsColor(QColor(COLORS["muted"]))
+        axis.setTitleBrush(QColor(COLORS["muted"]))
+        axis.setGridLineColor(QColor(COLORS["line"]))
+        chart.addAxis(axis, Qt.AlignBottom if axis is x else Qt.AlignLeft)
+    for series in chart.series():
+        series.attachAxis(x)
+        series.attachAxis(y)
+
+
+class CourseWindow(QMainWindow):
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        client = get_client(db, client_id)
+        self.setWindowTitle(f"Course · {client['display_name']}")
+        self.resize(1280, 800)
+        self.rows = client_course_rows(db, client_id)
+        self.model = CourseRowsModel(self)
+        view = table(self.model)
+        self.model.set_rows(self.rows)
+        view.setMaximumHeight(260)
+
+        self.charts = {
+            "bp": self.bp_chart(), "hr": self.hr_chart(), "dose": self.dose_chart(),
+            "outcomes": self.outcome_chart(client_id),
+        }
+        grid = QGridLayout()
+        for index, chart in enumerate(self.charts.values()):
+            chart_view = QChartView(chart)
+            chart_view.setRenderHint(QPainter.Antialiasing)
+            chart_view.setMinimumHeight(230)
+            grid.addWidget(chart_view, index // 2, index % 2)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.addWidget(label(f"{client['display_name']} · course overview", "title"))
+        layout.addWidget(label("Each medication session that took place. ⚑ marks a reading "
+                               "outside the prescriber's thresholds; dashed lines are the "
+                               "thresholds each session was judged by.", "muted", wrap=True))
+        layout.addWidget(view)
+        layout.addLayout(grid, 1)
+        self.setCentralWidget(body)
+
+    def _limit(self, row: CourseRow, checkpoint: str, measure: str) -> int | None:
+        thresholds = load_session(self.db, row.session_id).thresholds
+        bound = thresholds.for_checkpoint(checkpoint).get(measure) if thresholds else None
+        return bound.max if bound else None
+
+    def bp_chart(self) -> QChart:
+        chart = _chart("Systolic blood pressure (mmHg)")
+        n = [(i + 1, r) for i, r in enumerate(self.rows)]
+        sbp = lambda reading: reading.reading.systolic if reading else None  # noqa: E731
+        chart.addSeries(_line("pre-dose", SERIES_COLORS["pre"], [(x, sbp(r.pre_dose))
+                                                                 for x, r in n]))
+        chart.addSeries(_line("discharge", SERIES_COLORS["discharge"],
+                              [(x, sbp(r.discharge)) for x, r in n]))
+        chart.addSeries(_line("peak", SERIES_COLORS["peak"], [(x, r.peak_systolic)
+                                                              for x, r in n]))
+        chart.addSeries(_line("discharge max", SERIES_COLORS["limit"],
+                              [(x, self._limit(r, "discharge", "systolic")) for x, r in n],
+                              dashed=True))
+        _axes(chart, x_max=max(len(n), 1), y_title="mmHg", y_min=90, y_max=180)
+        return chart
+
+    def hr_chart(self) -> QChart:
+        chart = _chart("Heart rate (bpm)")
+        n = [(i + 1, r) for i, r in enumerate(self.rows)]
+        hr = lambda reading: reading.reading.heart_rate if reading else None  # noqa: E731
+        chart.addSeries(_line("pre-dose", SERIES_COLORS["pre"], [(x, hr(r.pre_dose))
+                                                                 for x, r in n]))
+        chart.addSeries(_line("discharge", SERIES_COLORS["discharge"],
+                              [(x, hr(r.discharge)) for x, r in n]))
+        chart.addSeries(_line("discharge max", SERIES_COLORS["limit"],
+                              [(x, self._limit(r, "discharge", "heart_rate")) for x, r in n],
+                              dashed=True))
+        _axes(chart, x_max=max(len(n), 1), y_title="bpm", y_min=40, y_max=130)
+        return chart
+
+    def dose_chart(self) -> QChart:
+        chart = _chart("Dose per session (mg)")
+        first, booster = QBarSet("dose"), QBarSet("booster")
+        first.setColor(QColor(SERIES_COLORS["pre"]))
+        booster.setColor(QColor(SERIES_COLORS["limit"]))
+        for row in self.rows:
+            first.append(row.dose_mg - row.booster_mg)
+            booster.append(row.booster_mg)
+        series = QStackedBarSeries()
+        series.append(first)
+        series.append(booster)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append([str(r.number or i + 1) for i, r in enumerate(self.rows)])
+        y = QValueAxis()
+        top = max([r.dose_mg for r in self.rows] + [100])
+        y.setRange(0, (int(top * 1.2) // 50 + 1) * 50)
+        y.setLabelFormat("%d")
+        for axis, side in ((x, Qt.AlignBottom), (y, Qt.AlignLeft)):
+            axis.setLabelsColor(QColor(COLORS["muted"]))
+            axis.setGridLineColor(QColor(COLORS["line"]))
+            chart.addAxis(axis, side)
+            series.attachAxis(axis)
+        return chart
+
+    def outcome_chart(self, client_id: int) -> QChart:
+        chart = _chart("Outcome scores")
+        rows = outcomes(self.db, client_id)
+        for instrument in ("PHQ-9", "GAD-7", "PCL-5"):
+            series = QLineSeries()
+            series.setName(instrument)
+            series.setPen(QPen(QColor(SERIES_COLORS[instrument]), 2))
+            series.setPointsVisible(True)
+            for row in rows:
+                if row["instrument"] == instrument:
+                    day = QDateTime.fromString(row["taken_on"], "yyyy-MM-dd")
+                    series.append(day.toMSecsSinceEpoch(), row["score"])
+            chart.addSeries(series)
+        x = QDateTimeAxis()
+        x.setFormat("dd MMM")
+        y = QValueAxis()
+        y.setRange(0, 80)
+        y.setTickCount(5)
+        y.setLabelFormat("%d")
+        if rows:
+            first = QDateTime.fromString(rows[0]["taken_on"], "yyyy-MM-dd")
+            last = QDateTime.fromString(rows[-1]["taken_on"], "yyyy-MM-dd")
+            x.setRange(first.addDays(-3), last.addDays(3))
+        for axis, side in ((x, Qt.AlignBottom), (y, Qt.AlignLeft)):
+            axis.setLabelsColor(QColor(COLORS["muted"]))
+            axis.setGridLineColor(QColor(COLORS["line"]))
+            chart.addAxis(axis, side)
+            for series in chart.series():
+                series.attachAxis(axis)
+        return chart

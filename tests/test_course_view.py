@@ -1,0 +1,50 @@
+"""The course at a glance: the right figures per session and the right points in the charts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kapdesk.demo import build_demo
+from kapdesk.storage import open_database
+from kapdesk.storage.course_view import client_course_rows
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = open_database(tmp_path_factory.mktemp("course") / "demo.sqlite")
+    build_demo(db, today=date(2026, 11, 21))
+    return db
+
+
+def test_one_row_per_medication_session_with_its_figures(demo):
+    rows = client_course_rows(demo, 1)
+    assert [r.number for r in rows] == [1, 2, 3, 4, 5, 6]
+    third = rows[2]
+    assert (third.peak_systolic, third.peak_diastolic) == (158, 92)  # the breach
+    assert third.discharge.reading.systolic == 142 and third.discharge.verdict.status == "within"
+    assert third.adverse == ("Dizziness",)
+    assert (rows[3].dose_mg, rows[3].booster_mg) == (150, 50)
+    assert rows[0].adverse == ("Nausea",)
+    assert rows[1].scores == {"PHQ-9": 15, "GAD-7": 12, "PCL-5": 40}
+    assert rows[2].dissociation == "strong"
+
+
+def test_the_charts_hold_the_sessions_points(demo, qtbot, themed_app):
+    from kapdesk.ui.course_view import CourseWindow
+
+    window = CourseWindow(demo, 1)
+    qtbot.addWidget(window)
+    series = {s.name(): s for s in window.charts["bp"].series()}
+    assert [p.y() for p in series["peak"].points()] == [132, 136, 158, 134, 138, 128]
+    assert [p.x() for p in series["peak"].points()] == [1, 2, 3, 4, 5, 6]
+    assert {p.y() for p in series["discharge max"].points()} == {150}
+    hr = {s.name(): s for s in window.charts["hr"].series()}
+    assert [p.y() for p in hr["pre-dose"].points()] == [74, 70, 72, 68, 76, 66]
+    bars = window.charts["dose"].series()[0].barSets()
+    assert [bars[1].at(i) for i in range(6)] == [0, 0, 0, 50, 0, 0]
+    outcomes = {s.name(): s for s in window.charts["outcomes"].series()}
+    assert [p.y() for p in outcomes["PHQ-9"].points()] == [19, 15, 10, 7]
+    assert window.model.rowCount() == 6
+    assert "⚑" not in window.model.index(2, 4).data()  # left on a passing recheck
