@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from kapdesk.audio.library import scan_folder
 from kapdesk.domain.thresholds import Bound, Thresholds
 from kapdesk.resources import music_dir
+from kapdesk.storage import amendments as am
 from kapdesk.storage import clients as cl
 from kapdesk.storage import courses as co
 from kapdesk.storage import music as mu
@@ -148,6 +149,8 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
     for number, plan in enumerate(plans, start=1):
         day = start + timedelta(days=14 * (number - 1))
         medication = _medication_session(db, client, course, number, day, plan)
+        if number == 2 and booster_mg:  # Avery: edits after the fact, kept visible
+            _after_the_fact(db, medication, _at(day + timedelta(days=1), 15, 30))
         integration = ss.schedule_session(db, client, "integration", course_id=course,
                                           number=number, medication_session_id=medication,
                                           scheduled_for=_at(day + timedelta(days=1), 16))
@@ -229,6 +232,16 @@ OUTCOME_SCORES = {
     6: {"PHQ-9": (19, 15, 10, 7), "GAD-7": (14, 12, 8, 6), "PCL-5": (46, 40, 31, 24)},
     3: {"PHQ-9": (17, 14), "GAD-7": (12, 10)},
 }
+
+def _after_the_fact(db: Database, session_id: int, at: datetime) -> None:
+    record = ss.load_session(db, session_id)
+    note = next(n for n in record.notes if n["kind"] == "observation")
+    am.amend_note(db, note["id"], note["body"] + " Hands clenched briefly around minute 50, "
+                  "then opened again.", at=at)
+    reading = record.latest("pre_dose")
+    am.correct_vitals(db, reading.id, {**reading.reading.values(), "heart_rate": 72},
+                      reason="typed 70; the monitor's printout shows 72")
+
 
 INTENTIONS = (
     "To meet the grief without drowning in it.",

@@ -100,3 +100,39 @@ def test_double_clicking_a_past_session_replays_it(window, qtbot):
     qtbot.addWidget(review)
     assert review.phase.text() == "Session ended"
     assert review.log.count() > 10 and not review.player.isVisible()
+
+
+def test_amend_a_note_in_review_and_see_both_versions(window, qtbot, monkeypatch):
+    from gui import save, type_into
+
+    window.client_view.selectRow(0)
+    rows = [window.page.sessions.row(r) for r in range(window.page.sessions.rowCount())]
+    medication = next(r for r in rows if r["kind"] == "medication" and r["number"] == 3)
+    window.open_past(medication["id"])
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert review.edit_row.isVisible() and not review.amend_button.isEnabled()
+    row = next(i for i, e in enumerate(review.log_entries) if e.kind == "note"
+               and "Client's words" in e.text)
+    review.log.setCurrentRow(row)
+    assert review.amend_button.isEnabled() and not review.correct_button.isEnabled()
+    review.amend_button.click()
+    dialog = review.edit_dialog
+    type_into(qtbot, dialog, "body", "There was a wall, and then there wasn't. She laughed.")
+    save(qtbot, dialog)
+    line = next(review.log.item(i).text() for i in range(review.log.count())
+                if "She laughed" in review.log.item(i).text())
+    assert "(amended" in line and "first written: “There was a wall and then there wasn't.”" \
+        in line
+    vitals_row = next(i for i, e in enumerate(review.log_entries) if e.kind == "vitals")
+    review.log.setCurrentRow(vitals_row)
+    review.correct_button.click()
+    correction = review.edit_dialog
+    save(qtbot, correction)
+    assert "needs its reason" in correction.error.text()
+    type_into(qtbot, correction, "reason", "recorded on the wrong checkpoint sheet")
+    type_into(qtbot, correction, "heart_rate", "77")
+    save(qtbot, correction)
+    texts = [review.log.item(i).text() for i in range(review.log.count())]
+    assert any("(replaced by a correction)" in t for t in texts)
+    assert any("corrected: recorded on the wrong checkpoint sheet" in t for t in texts)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kapdesk.domain.session import SessionRecord
-from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import CHECKPOINT_LABELS
 from kapdesk.domain.vocabulary import EVENT_KINDS, NOTE_KINDS, RATING_LEVELS, RATING_SCALES
 
@@ -19,7 +19,7 @@ class Moment:
     at: datetime
     phase: str
     playing: str | None  # the track title, if music was playing
-    nearby: tuple[tuple[datetime, str], ...]  # (instant, what) within AROUND, in time order
+    nearby: tuple[Entry, ...]  # what was recorded within AROUND, in time order
 
 
 def playing_at(record: SessionRecord, at: datetime) -> str | None:
@@ -31,40 +31,69 @@ def playing_at(record: SessionRecord, at: datetime) -> str | None:
     return None
 
 
-def timeline_entries(record: SessionRecord) -> list[tuple[datetime, str]]:
-    """Everything recorded in the session, as (instant, one line), in time order."""
-    entries: list[tuple[datetime, str]] = []
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    text: str
+    kind: str = ""  # "note", "vitals", "dose" for entries that can be amended or corrected
+    ref: int | None = None
+
+
+def _vitals_line(judged, label: str) -> str:
+    values = judged.reading.values()
+    parts = [f"BP {values['systolic']}/{values['diastolic']}"] \
+        if values["systolic"] is not None else []
+    parts += [f"{short} {values[key]}" for key, short in
+              (("heart_rate", "HR"), ("resp_rate", "RR"), ("spo2", "SpO2"))
+              if values[key] is not None]
+    verdict = f" — {judged.verdict.status}" if judged.verdict else ""
+    return f"{label}: {', '.join(parts)}{verdict}"
+
+
+def timeline_entries(record: SessionRecord) -> list[Entry]:
+    """Everything recorded in the session, one line each, in time order; corrections and
+    amendments are shown with what they replaced."""
+    entries: list[Entry] = []
     for dose in record.doses:
-        entries.append((dose.given_at, f"{'Booster' if dose.is_booster else 'Dose'} "
-                                       f"{dose.mg:g} mg"))
+        text = f"{'Booster' if dose.is_booster else 'Dose'} {dose.mg:g} mg"
+        if dose.correction_reason:
+            text += f" (corrected: {dose.correction_reason})"
+        entries.append(Entry(dose.given_at, text, "dose", dose.id))
+    for dose in record.superseded_doses:
+        entries.append(Entry(dose.given_at, f"{'Booster' if dose.is_booster else 'Dose'} "
+                                            f"{dose.mg:g} mg (replaced by a correction)"))
     for judged in record.readings:
-        values = judged.reading.values()
-        parts = [f"BP {values['systolic']}/{values['diastolic']}"] \
-            if values["systolic"] is not None else []
-        parts += [f"{label} {values[key]}" for key, label in
-                  (("heart_rate", "HR"), ("resp_rate", "RR"), ("spo2", "SpO2"))
-                  if values[key] is not None]
-        verdict = f" — {judged.verdict.status}" if judged.verdict else ""
-        entries.append((judged.reading.taken_at,
-                        f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals: "
-                        f"{', '.join(parts)}{verdict}"))
+        label = f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals"
+        text = _vitals_line(judged, label)
+        if judged.correction_reason:
+            text += f" (corrected: {judged.correction_reason})"
+        entries.append(Entry(judged.reading.taken_at, text, "vitals", judged.id))
+    for judged in record.superseded_readings:
+        label = f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals"
+        entries.append(Entry(judged.reading.taken_at,
+                             _vitals_line(judged, label) + " (replaced by a correction)"))
     for event in record.events:
-        entries.append((parse_instant(event["at"]),
-                        EVENT_KINDS.get(event["kind"], event["kind"])
-                        + (f": {event['detail']}" if event["detail"] else "")))
+        entries.append(Entry(parse_instant(event["at"]),
+                             EVENT_KINDS.get(event["kind"], event["kind"])
+                             + (f": {event['detail']}" if event["detail"] else "")))
     for rating in record.ratings:
-        entries.append((parse_instant(rating["at"]), f"{RATING_SCALES[rating['scale']]}: "
-                                                     f"{RATING_LEVELS[rating['value']]}"))
+        entries.append(Entry(parse_instant(rating["at"]),
+                             f"{RATING_SCALES[rating['scale']]}: "
+                             f"{RATING_LEVELS[rating['value']]}"))
     for note in record.notes:
-        entries.append((parse_instant(note["at"]),
-                        f"{NOTE_KINDS[note['kind']]}: {note['body']}"))
+        text = f"{NOTE_KINDS[note['kind']]}: {note['body']}"
+        if note.get("amended_at"):
+            amended = local(parse_instant(note["amended_at"]))
+            text += f"  (amended {amended:%d %b %H:%M}; first written: “" + \
+                record.note_versions[note["id"]][0]["body"] + "”)"
+        entries.append(Entry(parse_instant(note["at"]), text, "note", note["id"]))
     for play in record.music_plays:
-        entries.append((parse_instant(play["started_at"]), f"♪ {play['title']}"))
-    return sorted(entries, key=lambda entry: entry[0])
+        entries.append(Entry(parse_instant(play["started_at"]), f"♪ {play['title']}"))
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 def moment(record: SessionRecord, at: datetime) -> Moment:
     timeline = record.timeline(at)
     phase = timeline.current_phase(at) if timeline else None
-    nearby = tuple(e for e in timeline_entries(record) if abs(e[0] - at) <= AROUND)
+    nearby = tuple(e for e in timeline_entries(record) if abs(e.at - at) <= AROUND)
     return Moment(at, phase.step.label if phase else "", playing_at(record, at), nearby)

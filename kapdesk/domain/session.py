@@ -29,6 +29,8 @@ class Dose:
     is_booster: bool
     amount_reason: str | None = None
     gate_override_reason: str | None = None
+    corrects_id: int | None = None
+    correction_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class JudgedReading:
     id: int
     reading: Reading
     verdict: Verdict | None  # None only when the session has no thresholds to judge by
+    corrects_id: int | None = None
+    correction_reason: str | None = None
 
 
 @dataclass
@@ -52,6 +56,10 @@ class SessionRecord:
     notes: list[dict[str, Any]] = field(default_factory=list)
     discharge: dict[str, Any] | None = None
     music_plays: list[dict[str, Any]] = field(default_factory=list)
+    # Entries replaced by a correction: kept and shown, never judged or exported as current.
+    superseded_readings: list[JudgedReading] = field(default_factory=list)
+    superseded_doses: list[Dose] = field(default_factory=list)
+    note_versions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def id(self) -> int:

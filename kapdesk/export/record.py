@@ -120,15 +120,24 @@ def _session(db: Database, session_id: int, uids: dict[str, dict[int, str]]) -> 
             {"uid": rows["doses"][d.id], "given_at": to_iso(d.given_at), "mg": d.mg,
              "medicine": d.medicine, "form": d.form, "route": d.route,
              "booster": d.is_booster, "amount_reason": d.amount_reason,
-             "gate_override_reason": d.gate_override_reason}
-            for d in record.doses
+             "gate_override_reason": d.gate_override_reason,
+             "corrects_uid": rows["doses"].get(d.corrects_id),
+             "correction_reason": d.correction_reason}
+            for d in sorted(record.doses + record.superseded_doses, key=lambda d: d.id)
         ],
-        "vitals": [{"uid": rows["vitals"][r.id], **reading_json(r)} for r in record.readings],
+        "vitals": [{"uid": rows["vitals"][r.id], **reading_json(r),
+                    "corrects_uid": rows["vitals"].get(r.corrects_id)}
+                   for r in sorted(record.readings + record.superseded_readings,
+                                   key=lambda r: r.id)],
         "events": [{k: e[k] for k in ("uid", "at", "kind", "detail")} for e in record.events],
         "ratings": [{"uid": r["uid"], **rating_json(r)} for r in record.ratings],
         "notes": [{"uid": n["uid"], "at": n["at"], "kind": n["kind"], "body": n["body"],
                    "shareable": bool(n["shareable"]), "created_at": n["created_at"],
-                   "updated_at": n["updated_at"]} for n in record.notes],
+                   "updated_at": n["updated_at"], "amended_at": n["amended_at"],
+                   "versions": [{"uid": v["uid"], "body": v["body"],
+                                 "replaced_at": v["replaced_at"]}
+                                for v in record.note_versions.get(n["id"], [])]}
+                  for n in record.notes],
         "music_plays": [{k: m[k] for k in ("uid", "title", "artist", "path", "started_at",
                                            "stopped_at")} for m in record.music_plays],
         "discharge": {

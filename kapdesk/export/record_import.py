@@ -176,9 +176,12 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         "ride_home_phone": c.text(ride, "phone", f"{path}.ride_home"),
         "ride_confirmed_at": c.instant(ride, "confirmed_at", f"{path}.ride_home"),
     })
+    earlier: set[str] = set()  # a correction names an entry listed before it
     for p, d in c.items(s, "doses", path):
         plan.add("doses", {
             "session_uid": key, "uid": c.uid(d, p, seen),
+            "corrects_uid": c.ref(d, "corrects_uid", p, set(earlier), what="earlier dose"),
+            "correction_reason": c.optional_text(d, "correction_reason", p),
             "given_at": c.instant(d, "given_at", p, required=True),
             "mg": c.amount(d, "mg", p),
             **{k: c.text(d, k, p, required=True) for k in ("medicine", "form", "route")},
@@ -186,6 +189,8 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
             "amount_reason": c.optional_text(d, "amount_reason", p),
             "gate_override_reason": c.optional_text(d, "gate_override_reason", p),
         })
+        earlier.add(d["uid"])
+    earlier = set()
     for p, v in c.items(s, "vitals", path):
         taken_at = c.instant(v, "taken_at", p, required=True)
         checkpoint = c.choice(v, "checkpoint", p, ("pre_dose", "discharge", "other"))
@@ -198,7 +203,11 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         except InvalidInput as exc:
             raise InvalidInput(f"{p}.{exc.field}" if exc.field else p, exc.reason) from None
         plan.add("vitals", {"session_uid": key, "uid": c.uid(v, p, seen), "taken_at": taken_at,
-                            "checkpoint": checkpoint, **reading.values()})
+                            "checkpoint": checkpoint, **reading.values(),
+                            "corrects_uid": c.ref(v, "corrects_uid", p, set(earlier),
+                                                  what="earlier reading"),
+                            "correction_reason": c.optional_text(v, "correction_reason", p)})
+        earlier.add(v["uid"])
     for p, e in c.items(s, "events", path):
         plan.add("events", {"session_uid": key, "uid": c.uid(e, p, seen),
                             "at": c.instant(e, "at", p, required=True),
@@ -219,7 +228,13 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                            "kind": kind_, "body": c.text(n, "body", p, required=True),
                            "shareable": int(shareable),
                            "created_at": c.instant(n, "created_at", p) or at,
-                           "updated_at": c.instant(n, "updated_at", p) or at})
+                           "updated_at": c.instant(n, "updated_at", p) or at,
+                           "amended_at": c.instant(n, "amended_at", p)})
+        for vp, version in c.items(n, "versions", p):
+            plan.add("note_versions", {"note_uid": n["uid"], "uid": c.uid(version, vp, seen),
+                                       "body": c.text(version, "body", vp, required=True),
+                                       "replaced_at": c.instant(version, "replaced_at", vp,
+                                                                required=True)})
     for p, m in c.items(s, "music_plays", path):
         plan.add("music_plays", {"session_uid": key, "uid": c.uid(m, p, seen),
                                  "title": c.text(m, "title", p, required=True),
@@ -257,7 +272,7 @@ def import_record(db: Database, data: Any) -> ImportResult:
             values = {k: v for k, v in row.items() if not k.endswith("_uid")}
             for column, target in links.items():
                 values[column] = ids[target] if target else None
-            if table not in ("notes", "music_plays"):
+            if table not in ("notes", "music_plays", "note_versions"):
                 values["created_at"] = now
             ids[row["uid"]] = db.execute(
                 f"INSERT INTO {table} ({', '.join(values)}) VALUES "
@@ -288,7 +303,12 @@ def import_record(db: Database, data: Any) -> ImportResult:
                            (ids[row["medication_session_uid"]], ids[row["uid"]]))
         for table in (*CHILD_TABLES, "discharges"):
             for row in plan.rows.get(table, []):
-                put(table, row, session_id=row["session_uid"])
+                links = {"session_id": row["session_uid"]}
+                if table in ("doses", "vitals"):
+                    links["corrects_id"] = row["corrects_uid"]
+                put(table, row, **links)
+        for row in plan.rows.get("note_versions", []):
+            put("note_versions", row, note_id=row["note_uid"])
         for row in plan.rows.get("outcome_measures", []):
             put("outcome_measures", row, session_id=row["session_uid"], **owner)
     total = sum(len(rows) for rows in plan.rows.values())

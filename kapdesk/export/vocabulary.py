@@ -20,6 +20,7 @@ def reading_json(judged: JudgedReading) -> dict[str, Any]:
         "within_thresholds": verdict.within_thresholds if verdict else None,
         "breaches": [b.to_json() for b in verdict.breaches] if verdict else [],
         "missing": list(verdict.missing) if verdict else [],
+        "correction_reason": judged.correction_reason,
     }
 
 

@@ -307,3 +307,22 @@ def m0005_follow_ups(db: Database) -> None:
         session_id INTEGER NOT NULL REFERENCES sessions(id),
         action TEXT NOT NULL CHECK (length(trim(action)) > 0),
         created_at TEXT NOT NULL)""")
+
+
+@MIGRATIONS(name="0006_amendments")
+def m0006_amendments(db: Database) -> None:
+    """Clinical records are not silently rewritten: an amended note keeps every earlier
+    wording with the time it was replaced; a reading or dose is corrected by a new entry
+    that names the one it corrects and why."""
+    db.execute("""CREATE TABLE note_versions (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        note_id INTEGER NOT NULL REFERENCES notes(id),
+        body TEXT NOT NULL,
+        replaced_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX note_versions_note ON note_versions(note_id, replaced_at)")
+    db.execute("ALTER TABLE notes ADD COLUMN amended_at TEXT")
+    for table in ("vitals", "doses"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN corrects_id INTEGER "
+                   f"REFERENCES {table}(id)")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN correction_reason TEXT")

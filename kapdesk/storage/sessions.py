@@ -114,20 +114,31 @@ def load_session(db: Database, session_id: int) -> SessionRecord:
                            thresholds=thresholds, order=order)
     if session["protocol"]:
         record.protocol = protocol_from_json(json.loads(session["protocol"]))
-    record.doses = [
-        Dose(id=r["id"], given_at=parse_instant(r["given_at"]), mg=r["mg"],
-             medicine=r["medicine"], form=r["form"], route=r["route"],
-             is_booster=bool(r["is_booster"]), amount_reason=r["amount_reason"],
-             gate_override_reason=r["gate_override_reason"])
-        for r in _children(db, "doses", session_id, "given_at")
-    ]
-    for row in _children(db, "vitals", session_id, "taken_at"):
+    doses = _children(db, "doses", session_id, "given_at")
+    replaced = {r["corrects_id"] for r in doses if r["corrects_id"]}
+    for r in doses:
+        dose = Dose(id=r["id"], given_at=parse_instant(r["given_at"]), mg=r["mg"],
+                    medicine=r["medicine"], form=r["form"], route=r["route"],
+                    is_booster=bool(r["is_booster"]), amount_reason=r["amount_reason"],
+                    gate_override_reason=r["gate_override_reason"],
+                    corrects_id=r["corrects_id"], correction_reason=r["correction_reason"])
+        (record.superseded_doses if r["id"] in replaced else record.doses).append(dose)
+    readings = _children(db, "vitals", session_id, "taken_at")
+    replaced = {r["corrects_id"] for r in readings if r["corrects_id"]}
+    for row in readings:
         reading = Reading(taken_at=parse_instant(row["taken_at"]), checkpoint=row["checkpoint"],
                           **{m: row[m] for m in MEASURES})
-        record.readings.append(JudgedReading(row["id"], reading, record.judge(reading)))
+        judged = JudgedReading(row["id"], reading, record.judge(reading), row["corrects_id"],
+                               row["correction_reason"])
+        (record.superseded_readings if row["id"] in replaced else record.readings).append(
+            judged)
     record.events = _children(db, "events", session_id, "at")
     record.ratings = _children(db, "ratings", session_id, "at")
     record.notes = _children(db, "notes", session_id, "at")
+    for version in db.query("""SELECT v.* FROM note_versions v JOIN notes n ON n.id = v.note_id
+                               WHERE n.session_id = ? ORDER BY v.replaced_at, v.id""",
+                            (session_id,)):
+        record.note_versions.setdefault(version["note_id"], []).append(version)
     record.music_plays = _children(db, "music_plays", session_id, "started_at")
     record.discharge = maybe(db, "SELECT * FROM discharges WHERE session_id = ?", (session_id,))
     return record

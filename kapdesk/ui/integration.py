@@ -94,8 +94,8 @@ class IntegrationWindow(QMainWindow):
         self.moments.setWordWrap(True)
         self.moments.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._entries = timeline_entries(self.medication)
-        for at, text in self._entries:
-            self.moments.addItem(f"{local(at):%H:%M}  {text}")
+        for entry in self._entries:
+            self.moments.addItem(f"{local(entry.at):%H:%M}  {entry.text}")
         self.moments.quote.connect(self.quote_moment)
         self.moments.itemDoubleClicked.connect(lambda item: self.quote_moment(
             self.moments.row(item)))
@@ -196,11 +196,11 @@ class IntegrationWindow(QMainWindow):
     def quote_moment(self, row: int) -> None:
         if self.ended:
             return
-        at, text = self._entries[row]
+        entry = self._entries[row]
         cursor = self.editor.textCursor()
         if self.editor.toPlainText() and not self.editor.toPlainText().endswith("\n"):
             cursor.insertText("\n")
-        cursor.insertText(quote(at, text) + "\n")
+        cursor.insertText(quote(entry.at, entry.text) + "\n")
         self.editor.setFocus()
 
     def _typed(self) -> None:

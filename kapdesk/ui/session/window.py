@@ -98,6 +98,17 @@ class SessionWindow(QMainWindow):
         self.band.selected.connect(lambda marker: self.focus_moment(marker.at))
         self.detail = _label(name="muted")
         self.detail.setWordWrap(True)
+        self.amend_button = QPushButton("Amend note…")
+        self.correct_button = QPushButton("Correct reading or dose…")
+        self.amend_button.clicked.connect(self.amend_selected)
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.edit_row = QWidget()
+        edit_layout = QHBoxLayout(self.edit_row)
+        edit_layout.setContentsMargins(0, 0, 0, 0)
+        edit_layout.addWidget(_label("Select a line below to amend or correct it.", "muted"))
+        edit_layout.addStretch(1)
+        edit_layout.addWidget(self.amend_button)
+        edit_layout.addWidget(self.correct_button)
 
         self.notes = NotesPanel(db, self.now)
         self.vitals = VitalsPanel(db, self.now)
@@ -118,6 +129,7 @@ class SessionWindow(QMainWindow):
         self.log.setFocusPolicy(Qt.NoFocus)
         self.log.setWordWrap(True)
         self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.log.currentRowChanged.connect(lambda _: self._edit_buttons())
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +154,7 @@ class SessionWindow(QMainWindow):
         layout.addWidget(self.player)
         layout.addWidget(self.band)
         layout.addWidget(self.detail)
+        layout.addWidget(self.edit_row)
         layout.addWidget(lower, 1)
         layout.addWidget(self.cheatsheet)
 
@@ -310,6 +323,8 @@ class SessionWindow(QMainWindow):
         self.cheatsheet.setVisible(not self.ended)
         self.panels.setEnabled(not self.ended)
         self.panels.setVisible(not self.ended)  # a finished session is read, not written
+        self.edit_row.setVisible(self.ended)
+        self._edit_buttons()
         self._fill_log()
         self.refresh_clock()
 
@@ -338,17 +353,49 @@ class SessionWindow(QMainWindow):
 
     def _fill_log(self) -> None:
         self.log.clear()
-        self._log_times = []
-        for at, text in reversed(timeline_entries(self.record)):
-            self.log.addItem(f"{local(at):%H:%M}  {text}")
-            self._log_times.append(at)
+        self.log_entries = list(reversed(timeline_entries(self.record)))
+        self._log_times = [entry.at for entry in self.log_entries]
+        for entry in self.log_entries:
+            self.log.addItem(f"{local(entry.at):%H:%M}  {entry.text}")
+
+    def selected_entry(self):
+        row = self.log.currentRow()
+        return self.log_entries[row] if 0 <= row < len(self.log_entries) else None
+
+    def _edit_buttons(self) -> None:
+        entry = self.selected_entry()
+        kind = entry.kind if entry else ""
+        self.amend_button.setEnabled(kind == "note")
+        self.correct_button.setEnabled(kind in ("vitals", "dose"))
+
+    def amend_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry and entry.kind == "note":
+            from kapdesk.ui.amend import AmendNoteDialog
+
+            self._open_edit(AmendNoteDialog(self.db, entry.ref, self.clock.now, self))
+
+    def correct_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry and entry.kind in ("vitals", "dose"):
+            from kapdesk.ui.amend import CorrectDoseDialog, CorrectVitalsDialog
+
+            dialog = (CorrectVitalsDialog if entry.kind == "vitals" else CorrectDoseDialog)(
+                self.db, entry.ref, self)
+            self._open_edit(dialog)
+
+    def _open_edit(self, dialog) -> None:
+        self.edit_dialog = dialog
+        dialog.saved.connect(lambda _: (self.reload(), self.say("✓ Saved; the earlier "
+                                                                "version stays in the record")))
+        dialog.open()
 
     def focus_moment(self, at: datetime) -> None:
         """Show everything around ``at``: the phase, what was playing, what was recorded."""
         m = moment(self.record, at)
         music = f"playing “{m.playing}”" if m.playing else "no music playing"
         lines = [f"{local(at):%H:%M} · {m.phase} · {music}"]
-        lines += [f"   {local(when):%H:%M}  {text}" for when, text in m.nearby]
+        lines += [f"   {local(entry.at):%H:%M}  {entry.text}" for entry in m.nearby]
         self.detail.setText("\n".join(lines))
         self.band.highlight = at
         self.band.update()
