@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     p.add_argument("--for", dest="recipient", default="", metavar="WHOM",
                    help="who receives it (kept in the export log)")
+    p = sub.add_parser("export-course", parents=[db_flag],
+                       help="prescriber summary of a client's course (no notes at all)")
+    p.add_argument("client_id", type=int, metavar="CLIENT_ID")
+    p.add_argument("--format", required=True, choices=("pdf", "json", "csv"))
+    p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    p.add_argument("--for", dest="recipient", default="", metavar="WHOM",
+                   help="who receives it (kept in the export log)")
     p = sub.add_parser("export-record", parents=[db_flag],
                        help="a client's whole record (JSON), to move it to another laptop")
     p.add_argument("client_id", type=int, metavar="CLIENT_ID")
@@ -183,21 +190,34 @@ def _status(row: dict) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.format == "pdf":
-        raise CommandError("PDF export is not available in this version yet; "
-                           "use --format json or --format csv")
-    from kapdesk.export.csv_summary import summary_csv
     from kapdesk.export.summary import session_summary
-    from kapdesk.storage.exports import record_export
 
     db = _open_existing(args)
-    summary = session_summary(db, args.session_id)
-    text = (json.dumps(summary, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
-            else summary_csv(summary))
-    target = _write(args.output, text)
-    record_export(db, what="session summary", fmt=args.format, file_name=target,
+    return _deliver(db, args, session_summary(db, args.session_id), "session")
+
+
+def cmd_export_course(args: argparse.Namespace) -> int:
+    from kapdesk.export.course_summary import course_summary
+
+    db = _open_existing(args)
+    return _deliver(db, args, course_summary(db, args.client_id), "course")
+
+
+def _deliver(db, args: argparse.Namespace, summary: dict, kind: str) -> int:
+    """To a file (any format) or, for JSON and CSV, to stdout; the export is logged."""
+    from kapdesk.report.delivery import WHAT, as_text, save
+    from kapdesk.storage.exports import record_export
+
+    if args.output and args.output != "-":
+        save(db, summary, kind=kind, fmt=args.format, target=Path(args.output),
+             recipient=args.recipient)
+        return 0
+    if args.format == "pdf":
+        raise CommandError("a PDF needs a file: add -o FILE.pdf")
+    sys.stdout.write(as_text(summary, kind, args.format))
+    record_export(db, what=WHAT[kind], fmt=args.format, file_name="<stdout>",
                   recipient=args.recipient, client_id=summary["client"]["id"],
-                  session_id=args.session_id)
+                  session_id=summary["session"]["id"] if kind == "session" else None)
     return 0
 
 
@@ -276,6 +296,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "sessions": cmd_sessions,
     "export": cmd_export,
+    "export-course": cmd_export_course,
     "export-record": cmd_export_record,
     "import": cmd_import,
     "check": cmd_check,

@@ -82,6 +82,6 @@ def _close_windows_after_each_test():
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
-    if app is not None:
+    if app is not None and hasattr(app, "topLevelWidgets"):
         for widget in app.topLevelWidgets():
             widget.hide()

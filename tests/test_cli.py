@@ -85,10 +85,10 @@ def test_csv_export_has_one_row_per_record_in_time_order(capsys, demo_db):
     assert "Noticed my own urge" not in out  # a process note of every demo session
 
 
-def test_pdf_says_plainly_it_is_not_available_yet(capsys, demo_db):
+def test_a_pdf_needs_a_file_and_says_so(capsys, demo_db):
     code, out, err = run(capsys, "export", 2, "--format", "pdf", "--db", demo_db)
     assert code == 1 and out == ""
-    assert err.count("\n") == 1 and "PDF export is not available" in err
+    assert err == "kapdesk: error: a PDF needs a file: add -o FILE.pdf\n"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,10 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
     practice = get_practice(db) or {}
     discharge = record.discharge
     last_dose = record.last_dose
+    integration = maybe(db, "SELECT scheduled_for, started_at FROM sessions WHERE "
+                            "medication_session_id = ? ORDER BY id LIMIT 1", (session_id,))
+    peak = max((r for r in record.readings if r.reading.systolic is not None),
+               key=lambda r: r.reading.systolic, default=None)
     return {
         "format": SUMMARY_FORMAT,
         "generated_at": to_iso(utc_now()),
@@ -67,6 +71,10 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
         "ratings": [rating_json(r) for r in record.ratings],
         "notes": [{"at": n["at"], "kind": n["kind"], "body": n["body"]}
                   for n in shareable_notes(record)],
+        "peak_bp": {"systolic": peak.reading.systolic, "diastolic": peak.reading.diastolic,
+                    "taken_at": to_iso(peak.reading.taken_at)} if peak else None,
+        "integration": {"scheduled_for": integration["started_at"]
+                        or integration["scheduled_for"]} if integration else None,
         "discharge": {
             "at": discharge["at"],
             "cleared": bool(discharge["cleared"]),

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
                 ("course", "Start course…", None), ("schedule", "Schedule session…", None),
                 ("outcome", "Record outcome score…", None),
                 ("overview", "Course overview and charts…", "Ctrl+G"),
+                ("export", "Export course summary…", None),
                 ("start", "Start medication session…", "Ctrl+R"),
                 ("emergency", "Emergency card", "F2"), ("archive", "Archive / restore", None)):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),
@@ -230,6 +231,12 @@ class MainWindow(QMainWindow):
             self.open_dialog(ui_class("session.preflight", "PreflightDialog")(
                 self.db, client["id"], self.clock.now, self), keep_client=client["id"])
             self.dialog.saved.connect(self.open_session)
+            return
+        if key == "export":
+            dialog = ui_class("export_preview", "ExportDialog")(self.db, client_id=client["id"],
+                                                                 parent=self)
+            dialog.accepted.connect(lambda: self.reload(select=client["id"]))
+            self.open_dialog(dialog)
             return
         if key == "archive":
             (restore_client if client["archived_at"] else archive_client)(self.db, client["id"])

@@ -109,6 +109,9 @@ class SessionWindow(QMainWindow):
         edit_layout.addStretch(1)
         edit_layout.addWidget(self.amend_button)
         edit_layout.addWidget(self.correct_button)
+        self.export_button = QPushButton("Export summary for the prescriber…")
+        self.export_button.clicked.connect(self.export_summary)
+        edit_layout.addWidget(self.export_button)
 
         self.notes = NotesPanel(db, self.now)
         self.vitals = VitalsPanel(db, self.now)
@@ -384,10 +387,19 @@ class SessionWindow(QMainWindow):
                 self.db, entry.ref, self)
             self._open_edit(dialog)
 
+    def export_summary(self) -> None:
+        from kapdesk.ui.export_preview import ExportDialog
+
+        self._open_edit(ExportDialog(self.db, client_id=self.record.session["client_id"],
+                                     session_id=self.record.id, parent=self))
+
     def _open_edit(self, dialog) -> None:
         self.edit_dialog = dialog
-        dialog.saved.connect(lambda _: (self.reload(), self.say("✓ Saved; the earlier "
-                                                                "version stays in the record")))
+        if hasattr(dialog, "saved"):
+            dialog.saved.connect(lambda _: (self.reload(), self.say(
+                "✓ Saved; the earlier version stays in the record")))
+        else:
+            dialog.accepted.connect(lambda: self.say(f"✓ Exported to {dialog.saved_to}"))
         dialog.open()
 
     def focus_moment(self, at: datetime) -> None:

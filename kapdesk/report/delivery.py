@@ -1,0 +1,52 @@
+"""Writing a prescriber summary to a file and logging that it left the laptop: one path for
+the command line and the app. Qt (for PDF) is loaded only when a PDF is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from kapdesk.export.course_summary import course_csv
+from kapdesk.export.csv_summary import summary_csv
+from kapdesk.storage.exports import record_export
+
+WHAT = {"session": "session summary", "course": "course summary"}
+
+
+def as_text(summary: dict[str, Any], kind: str, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    return summary_csv(summary) if kind == "session" else course_csv(summary)
+
+
+def write_atomically(target: Path, write) -> None:
+    """All or nothing: a temporary file beside the target, renamed into place."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(db: Database, summary: dict[str, Any], *, kind: str, fmt: str, target: Path,
+         recipient: str = "") -> Path:
+    if fmt == "pdf":
+        from kapdesk.report import documents
+
+        render = documents.session_pdf if kind == "session" else documents.course_pdf
+        write_atomically(target, lambda path: render(summary, path))
+    else:
+        text = as_text(summary, kind, fmt)
+        write_atomically(target, lambda path: path.write_text(text, encoding="utf-8"))
+    record_export(db, what=WHAT[kind], fmt=fmt, file_name=str(target), recipient=recipient,
+                  client_id=summary["client"]["id"],
+                  session_id=summary["session"]["id"] if kind == "session" else None)
+    return target
