@@ -134,7 +134,7 @@ def session_summary_html(summary: dict[str, Any]) -> str:
                      bounds_text(thresholds[bound_key]) if thresholds else "—",
                      verdict_cell(v)])
     parts.append(table(["Time", "Checkpoint", "BP", "HR", "RR", "SpO2", "Bounds", "Verdict"],
-                       rows or [["—"] * 8], widths=[7, 11, 10, 6, 6, 7, 28, 25]))
+                       rows or [["—"] * 8], widths=[7, 14, 10, 6, 6, 7, 26, 24]))
     peak = summary.get("peak_bp")
     if peak:
         parts.append(f"<p>Peak BP {peak['systolic']}/{peak['diastolic']} at "

@@ -88,7 +88,10 @@ class ExportDialog(QDialog):
         if self.fmt == "pdf":
             build = session_summary_html if self.kind == "session" else course_summary_html
             page = build(self.summary).replace("<img ", "<img alt='[chart]' ")
-            self.preview.setStyleSheet("QTextBrowser { background: white; color: #1d2329; }")
+            self.preview.setStyleSheet(
+                "QTextBrowser { background: white; color: #1d2329; }"
+                "QScrollBar { background: #eef1f4; }"
+                "QScrollBar::handle { background: #b8c1cb; border-radius: 4px; }")
             self.preview.setHtml(page)
         else:
             self.preview.setStyleSheet("")
