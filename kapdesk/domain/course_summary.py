@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kapdesk.domain.session import JudgedReading, SessionRecord
+from kapdesk.domain.thresholds import Thresholds
 from kapdesk.domain.vocabulary import ADVERSE_EVENTS, EVENT_KINDS, RATING_LEVELS
 
 
@@ -28,6 +29,7 @@ class CourseRow:
     dissociation: str | None
     scores: dict[str, int]  # outcome totals recorded with this session or its integration
     discharge_overridden: bool
+    thresholds: Thresholds | None = None  # the version this session was judged by
 
 
 def _strongest(record: SessionRecord, scale: str) -> str | None:
@@ -60,5 +62,6 @@ def course_rows(records: Sequence[SessionRecord],
             dissociation=_strongest(record, "dissociation"),
             scores=scores,
             discharge_overridden=bool(record.discharge and not record.discharge["cleared"]),
+            thresholds=record.thresholds,
         ))
     return rows

@@ -23,7 +23,6 @@ from kapdesk.domain.course_summary import CourseRow
 from kapdesk.storage.clients import get_client
 from kapdesk.storage.course_view import client_course_rows
 from kapdesk.storage.courses import outcomes
-from kapdesk.storage.sessions import load_session
 from kapdesk.ui.models import RowsModel
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label, table
@@ -127,7 +126,10 @@ class CourseWindow(QMainWindow):
         view.setMaximumHeight(260)
 
         self.charts = {
-            "bp": self.bp_chart(), "hr": self.hr_chart(), "dose": self.dose_chart(),
+            "bp": self.vital_chart("Systolic blood pressure (mmHg)", "systolic", "mmHg", 90,
+                                   180, peak=True),
+            "hr": self.vital_chart("Heart rate (bpm)", "heart_rate", "bpm", 40, 130),
+            "dose": self.dose_chart(),
             "outcomes": self.outcome_chart(client_id),
         }
         grid = QGridLayout()
@@ -147,39 +149,30 @@ class CourseWindow(QMainWindow):
         layout.addLayout(grid, 1)
         self.setCentralWidget(body)
 
-    def _limit(self, row: CourseRow, checkpoint: str, measure: str) -> int | None:
-        thresholds = load_session(self.db, row.session_id).thresholds
-        bound = thresholds.for_checkpoint(checkpoint).get(measure) if thresholds else None
-        return bound.max if bound else None
-
-    def bp_chart(self) -> QChart:
-        chart = _chart("Systolic blood pressure (mmHg)")
+    def vital_chart(self, title: str, measure: str, unit: str, low: int, high: int, *,
+                    peak: bool = False) -> QChart:
+        """One vital sign per session: pre-dose, discharge (and peak), against the discharge
+        maximum of the thresholds each session was judged by."""
+        chart = _chart(title)
         n = [(i + 1, r) for i, r in enumerate(self.rows)]
-        sbp = lambda reading: reading.reading.systolic if reading else None  # noqa: E731
-        chart.addSeries(_line("pre-dose", SERIES_COLORS["pre"], [(x, sbp(r.pre_dose))
-                                                                 for x, r in n]))
-        chart.addSeries(_line("discharge", SERIES_COLORS["discharge"],
-                              [(x, sbp(r.discharge)) for x, r in n]))
-        chart.addSeries(_line("peak", SERIES_COLORS["peak"], [(x, r.peak_systolic)
-                                                              for x, r in n]))
-        chart.addSeries(_line("discharge max", SERIES_COLORS["limit"],
-                              [(x, self._limit(r, "discharge", "systolic")) for x, r in n],
-                              dashed=True))
-        _axes(chart, x_max=max(len(n), 1), y_title="mmHg", y_min=90, y_max=180)
-        return chart
 
-    def hr_chart(self) -> QChart:
-        chart = _chart("Heart rate (bpm)")
-        n = [(i + 1, r) for i, r in enumerate(self.rows)]
-        hr = lambda reading: reading.reading.heart_rate if reading else None  # noqa: E731
-        chart.addSeries(_line("pre-dose", SERIES_COLORS["pre"], [(x, hr(r.pre_dose))
-                                                                 for x, r in n]))
+        def value(reading) -> int | None:
+            return reading.reading.value(measure) if reading else None
+
+        def limit(row: CourseRow) -> int | None:
+            bound = row.thresholds.discharge.get(measure) if row.thresholds else None
+            return bound.max if bound else None
+
+        chart.addSeries(_line("pre-dose", SERIES_COLORS["pre"],
+                              [(x, value(r.pre_dose)) for x, r in n]))
         chart.addSeries(_line("discharge", SERIES_COLORS["discharge"],
-                              [(x, hr(r.discharge)) for x, r in n]))
+                              [(x, value(r.discharge)) for x, r in n]))
+        if peak:
+            chart.addSeries(_line("peak", SERIES_COLORS["peak"],
+                                  [(x, r.peak_systolic) for x, r in n]))
         chart.addSeries(_line("discharge max", SERIES_COLORS["limit"],
-                              [(x, self._limit(r, "discharge", "heart_rate")) for x, r in n],
-                              dashed=True))
-        _axes(chart, x_max=max(len(n), 1), y_title="bpm", y_min=40, y_max=130)
+                              [(x, limit(r)) for x, r in n], dashed=True))
+        _axes(chart, x_max=max(len(n), 1), y_title=unit, y_min=low, y_max=high)
         return chart
 
     def dose_chart(self) -> QChart:

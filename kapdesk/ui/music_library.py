@@ -7,6 +7,7 @@ come back to the window's thread, which records them. The window never waits on 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -237,31 +238,30 @@ class MusicLibraryDialog(QDialog):
         item = self.playlists.currentItem()
         return item.data(Qt.UserRole) if item else None
 
-    def new_playlist(self) -> None:
+    def _named(self, action) -> Any:
+        """Run a playlist action on the typed name; a refusal shows, the name stays."""
         try:
-            playlist_id = create_playlist(self.db, self.name.text())
+            result = action(self.name.text())
         except KapdeskError as exc:
             self.error.setText(message(exc))
-            return
+            return None
         self.error.clear()
         self.name.clear()
         self.reload()
+        return result
+
+    def new_playlist(self) -> None:
+        playlist_id = self._named(lambda name: create_playlist(self.db, name))
+        if playlist_id is None:
+            return
         for row in range(self.playlists.count()):
             if self.playlists.item(row).data(Qt.UserRole) == playlist_id:
                 self.playlists.setCurrentRow(row)
 
     def rename(self) -> None:
         playlist_id = self.current_playlist()
-        if playlist_id is None:
-            return
-        try:
-            rename_playlist(self.db, playlist_id, self.name.text())
-        except KapdeskError as exc:
-            self.error.setText(message(exc))
-            return
-        self.error.clear()
-        self.name.clear()
-        self.reload()
+        if playlist_id is not None:
+            self._named(lambda name: rename_playlist(self.db, playlist_id, name))
 
     def show_playlist(self) -> None:
         self.items.clear()
