@@ -44,20 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", parents=[db_flag], help="create a fictional demo practice")
     p = sub.add_parser("sessions", parents=[db_flag], help="list sessions")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = sub.add_parser("export", parents=[db_flag],
-                       help="prescriber summary of one session (no process notes)")
-    p.add_argument("session_id", type=int, metavar="SESSION_ID")
-    p.add_argument("--format", required=True, choices=("pdf", "json", "csv"))
-    p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
-    p.add_argument("--for", dest="recipient", default="", metavar="WHOM",
-                   help="who receives it (kept in the export log)")
-    p = sub.add_parser("export-course", parents=[db_flag],
-                       help="prescriber summary of a client's course (no notes at all)")
-    p.add_argument("client_id", type=int, metavar="CLIENT_ID")
-    p.add_argument("--format", required=True, choices=("pdf", "json", "csv"))
-    p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
-    p.add_argument("--for", dest="recipient", default="", metavar="WHOM",
-                   help="who receives it (kept in the export log)")
+    for name, ref, what in (
+            ("export", "session_id", "prescriber summary of one session (no process notes)"),
+            ("export-course", "client_id", "prescriber summary of a client's course (no notes "
+                                           "at all)")):
+        p = sub.add_parser(name, parents=[db_flag], help=what)
+        p.add_argument(ref, type=int, metavar=ref.upper())
+        p.add_argument("--format", required=True, choices=("pdf", "json", "csv"))
+        p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+        p.add_argument("--for", dest="recipient", default="", metavar="WHOM",
+                       help="who receives it (kept in the export log)")
     p = sub.add_parser("export-record", parents=[db_flag],
                        help="a client's whole record (JSON), to move it to another laptop")
     p.add_argument("client_id", type=int, metavar="CLIENT_ID")

@@ -3,6 +3,8 @@ Enter / Esc. Panels replace pop-ups, so nothing ever covers the clock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -19,8 +21,12 @@ from kapdesk.ui.errors import message
 
 
 class Panel(QWidget):
+    """Each panel defines ``save() -> str``: it writes its record (raising KapdeskError to
+    refuse) and returns a short confirmation."""
+
     done = Signal(str)  # a short confirmation for the status line
     cancelled = Signal()
+    save: Callable[[], str]
 
     def __init__(self, title: str, action: str) -> None:
         super().__init__()
@@ -88,6 +94,3 @@ class Panel(QWidget):
             return
         self.clear_error()
         self.done.emit(confirmation)
-
-    def save(self) -> str:
-        raise NotImplementedError  # each panel saves its own record
