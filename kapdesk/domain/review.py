@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
-from kapdesk.domain.vitals import CHECKPOINT_LABELS
+from kapdesk.domain.vitals import CHECKPOINT_LABELS, vitals_text
 from kapdesk.domain.vocabulary import EVENT_KINDS, NOTE_KINDS, RATING_LEVELS, RATING_SCALES
 
 AROUND = timedelta(minutes=5)
@@ -40,14 +40,8 @@ class Entry:
 
 
 def _vitals_line(judged, label: str) -> str:
-    values = judged.reading.values()
-    parts = [f"BP {values['systolic']}/{values['diastolic']}"] \
-        if values["systolic"] is not None else []
-    parts += [f"{short} {values[key]}" for key, short in
-              (("heart_rate", "HR"), ("resp_rate", "RR"), ("spo2", "SpO2"))
-              if values[key] is not None]
     verdict = f" — {judged.verdict.status}" if judged.verdict else ""
-    return f"{label}: {', '.join(parts)}{verdict}"
+    return f"{label}: {vitals_text(judged.reading.values())}{verdict}"
 
 
 def timeline_entries(record: SessionRecord) -> list[Entry]:

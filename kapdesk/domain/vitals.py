@@ -113,3 +113,12 @@ def make_reading(values: Mapping[str, object], *, taken_at: datetime, checkpoint
     if all(v is None for v in parsed.values()):
         raise InvalidInput("", "enter at least one measurement")
     return Reading(taken_at=taken_at, checkpoint=checkpoint, **parsed)
+
+
+def vitals_text(values: Mapping[str, int | None]) -> str:
+    """``BP 128/82, HR 74, SpO2 98``: the measures that were taken, in a line."""
+    parts = [f"BP {values['systolic']}/{values['diastolic']}"] \
+        if values.get("systolic") is not None else []
+    parts += [f"{SHORT[key]} {values[key]}" for key in ("heart_rate", "resp_rate", "spo2")
+              if values.get(key) is not None]
+    return ", ".join(parts)

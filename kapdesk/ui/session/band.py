@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.thresholds import Verdict
 from kapdesk.domain.timeutil import format_duration, local, parse_instant
-from kapdesk.domain.vitals import CHECKPOINT_LABELS
+from kapdesk.domain.vitals import CHECKPOINT_LABELS, vitals_text
 from kapdesk.domain.vocabulary import ADVERSE_EVENTS, EVENT_KINDS, NOTE_KINDS
 from kapdesk.ui.theme import COLORS, STATUS_COLORS
 
@@ -110,7 +110,7 @@ class TimelineBand(QWidget):
             status = verdict.status if verdict else "within"
             values = judged.reading.values()
             text = (f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals "
-                    f"{_hm(judged.reading.taken_at)}: " + _vitals_text(values)
+                    f"{_hm(judged.reading.taken_at)}: " + vitals_text(values)
                     + (f" — {verdict.describe()}" if verdict else ""))
             self._dot(painter, "vitals", judged.reading.taken_at, STATUS_COLORS[status], text)
         for event in self.record.events:
@@ -206,12 +206,3 @@ def _moved(delta: timedelta) -> str:
     minutes = round(delta.total_seconds() / 60)
     return f" ({minutes:+d} min from plan)" if minutes else ""
 
-
-def _vitals_text(values: dict[str, int | None]) -> str:
-    parts = []
-    if values["systolic"] is not None:
-        parts.append(f"BP {values['systolic']}/{values['diastolic']}")
-    for key, label in (("heart_rate", "HR"), ("resp_rate", "RR"), ("spo2", "SpO2")):
-        if values[key] is not None:
-            parts.append(f"{label} {values[key]}")
-    return ", ".join(parts)
