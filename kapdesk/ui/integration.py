@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QHBoxLayout,
@@ -24,15 +24,13 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.review import timeline_entries
 from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.storage.courses import open_course, schedule_medication_with_integration
-from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
 from kapdesk.storage.integration import add_follow_up, follow_ups, open_integration, quote
 from kapdesk.storage.live import next_medication_session
 from kapdesk.storage.sessions import end_session, load_session
+from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import when
 from kapdesk.ui.widgets import label
-
-DRAFT_DELAY_MS = 400
 
 
 class MomentList(QListWidget):
@@ -107,7 +105,6 @@ class IntegrationWindow(QMainWindow):
         self.editor.setPlaceholderText("Integration note: what came up, what it means now. "
                                        "Ctrl+Enter saves it.")
         self.editor.commit.connect(self.save_note)
-        self.editor.textChanged.connect(self._typed)
         save = QPushButton("Save note  Ctrl+Enter")
         save.clicked.connect(self.save_note)
         self.draft_state = label(name="muted")
@@ -159,16 +156,9 @@ class IntegrationWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(body)
 
-        self._timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
-        self._timer.timeout.connect(self.save_draft_now)
-        self._started: datetime | None = None
-        draft = get_draft(db, session_id)
-        if draft:
-            self.editor.blockSignals(True)
-            self.editor.setPlainText(draft["body"])
-            self.editor.blockSignals(False)
-            self._started = parse_instant(draft["started_at"])
-            self.draft_state.setText("draft restored")
+        self.draft = DraftKeeper(db, self.editor, self.draft_state, now=clock.now,
+                                 kind=lambda: "integration")
+        self.draft.restore(session_id)
         self.reload()
 
     @property
@@ -203,32 +193,10 @@ class IntegrationWindow(QMainWindow):
         cursor.insertText(quote(entry.at, entry.text) + "\n")
         self.editor.setFocus()
 
-    def _typed(self) -> None:
-        if self._started is None and self.editor.toPlainText().strip():
-            self._started = self.clock.now()
-        self.draft_state.setText("typing…")
-        self._timer.start()
-
-    def save_draft_now(self) -> None:
-        self._timer.stop()
-        save_draft(self.db, self.record.id, "integration", self.editor.toPlainText(),
-                   at=self._started or self.clock.now())
-        self.draft_state.setText("draft saved" if self.editor.toPlainText().strip() else "")
-
     def save_note(self) -> None:
-        body = self.editor.toPlainText().strip()
-        if not body:
-            return
-        commit_draft(self.db, self.record.id, "integration", body,
-                     at=self._started or self.clock.now())
-        self._timer.stop()
-        self.editor.blockSignals(True)
-        self.editor.clear()
-        self.editor.blockSignals(False)
-        self._started = None
-        self.draft_state.setText("saved")
-        self.status.setText("✓ Integration note saved")
-        self.reload()
+        if self.draft.commit():
+            self.status.setText("✓ Integration note saved")
+            self.reload()
 
     def add_follow_up(self) -> None:
         try:
@@ -259,7 +227,6 @@ class IntegrationWindow(QMainWindow):
         self.reload()
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self._timer.isActive():
-            self.save_draft_now()
+        self.draft.flush()
         self.closed.emit()
         super().closeEvent(event)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -20,13 +20,11 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
-from kapdesk.domain.timeutil import parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, PRIVATE_NOTE_KINDS
-from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
+from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 
 LIVE_KINDS = ("observation", "client_words", "process", "summary")
-DRAFT_DELAY_MS = 400
 
 
 class NoteBox(QPlainTextEdit):
@@ -54,8 +52,6 @@ class NotesPanel(QWidget):
     def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
         super().__init__()
         self.db, self.now = db, now
-        self.session_id: int | None = None
-        self._draft_started: datetime | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         title = QLabel("Note  (N)")
@@ -82,7 +78,6 @@ class NotesPanel(QWidget):
         self.box.setTabChangesFocus(True)
         self.box.commit.connect(self.commit)
         self.box.kind_key.connect(lambda index: self.choose_kind(index, focus=True))
-        self.box.textChanged.connect(self._typed)
         layout.addWidget(self.box, 1)
         bottom = QHBoxLayout()
         self.share = QCheckBox("share with the prescriber")
@@ -93,10 +88,7 @@ class NotesPanel(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.state)
         layout.addLayout(bottom)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DRAFT_DELAY_MS)
-        self._timer.timeout.connect(self.save_draft_now)
+        self.draft = DraftKeeper(db, self.box, self.state, now=now, kind=lambda: self.kind)
         self.set_kind("observation")
 
     @property
@@ -112,57 +104,26 @@ class NotesPanel(QWidget):
         self.share.setEnabled(not private)
         self.share.setChecked(kind == "summary")
         self.share.setToolTip("Process notes are private and never exported" if private else "")
-        if self.session_id is not None and self.box.toPlainText().strip():
-            self.save_draft_now()
+        if self.box.toPlainText().strip():
+            self.draft.save_now()
         if focus:
             self.box.setFocus()
 
     def load(self, session_id: int) -> None:
         """Show the session's draft, if typing was under way when the app last closed."""
-        self.session_id = session_id
-        draft = get_draft(self.db, session_id)
-        self.box.blockSignals(True)
-        self.box.setPlainText(draft["body"] if draft else "")
-        self.box.blockSignals(False)
-        self._draft_started = parse_instant(draft["started_at"]) if draft else None
+        draft = self.draft.restore(session_id)
         if draft:
             self.set_kind(draft["kind"])
             self.state.setText("draft restored")
 
-    def _typed(self) -> None:
-        if self._draft_started is None and self.box.toPlainText().strip():
-            self._draft_started = self.now()
-        self.state.setText("typing…")
-        self._timer.start()
-
     def flush(self) -> None:
-        """Save typing that is still waiting for the draft timer (e.g. on close)."""
-        if self._timer.isActive():
-            self.save_draft_now()
-
-    def save_draft_now(self) -> None:
-        self._timer.stop()
-        if self.session_id is None:
-            return
-        save_draft(self.db, self.session_id, self.kind, self.box.toPlainText(),
-                   at=self._draft_started or self.now())
-        self.state.setText("draft saved" if self.box.toPlainText().strip() else "")
+        self.draft.flush()
 
     def commit(self) -> None:
-        body = self.box.toPlainText().strip()
-        if not body or self.session_id is None:
-            return
         try:
-            commit_draft(self.db, self.session_id, self.kind, body,
-                         at=self._draft_started or self.now(),
-                         shareable=self.share.isChecked() and self.share.isEnabled())
+            saved = self.draft.commit(shareable=self.share.isChecked() and self.share.isEnabled())
         except KapdeskError as exc:
             self.state.setText(message(exc))
             return
-        self._timer.stop()
-        self.box.blockSignals(True)
-        self.box.clear()
-        self.box.blockSignals(False)
-        self._draft_started = None
-        self.state.setText("saved")
-        self.saved.emit(f"{NOTE_KINDS[self.kind]} note saved")
+        if saved:
+            self.saved.emit(f"{NOTE_KINDS[self.kind]} note saved")

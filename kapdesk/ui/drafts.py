@@ -1,0 +1,77 @@
+"""A note editor whose text is kept as a draft while it is typed, and becomes a note (timed
+when typing began) when committed. Shared by the session window and the integration one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
+from sqlite_utils import Database
+
+from kapdesk.domain.timeutil import parse_instant
+from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
+
+DRAFT_DELAY_MS = 400
+
+
+class DraftKeeper(QObject):
+    def __init__(self, db: Database, editor: QPlainTextEdit, state: QLabel, *,
+                 now: Callable[[], datetime], kind: Callable[[], str]) -> None:
+        super().__init__(editor)
+        self.db, self.editor, self.state, self.now, self.kind = db, editor, state, now, kind
+        self.session_id: int | None = None
+        self.started: datetime | None = None
+        self.timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self.timer.timeout.connect(self.save_now)
+        editor.textChanged.connect(self._typed)
+
+    def restore(self, session_id: int) -> dict[str, Any] | None:
+        """Bring back the draft left when the app last closed, if any."""
+        self.session_id = session_id
+        draft = get_draft(self.db, session_id)
+        self._set_text(draft["body"] if draft else "")
+        self.started = parse_instant(draft["started_at"]) if draft else None
+        if draft:
+            self.state.setText("draft restored")
+        return draft
+
+    def _typed(self) -> None:
+        if self.started is None and self.editor.toPlainText().strip():
+            self.started = self.now()
+        self.state.setText("typing…")
+        self.timer.start()
+
+    def save_now(self) -> None:
+        self.timer.stop()
+        if self.session_id is None:
+            return
+        text = self.editor.toPlainText()
+        save_draft(self.db, self.session_id, self.kind(), text, at=self.started or self.now())
+        self.state.setText("draft saved" if text.strip() else "")
+
+    def flush(self) -> None:
+        """Save typing still waiting for the timer (the window is closing)."""
+        if self.timer.isActive():
+            self.save_now()
+
+    def commit(self, *, shareable: bool = False) -> bool:
+        """Turn the text into a note and clear the editor; False when there is nothing.
+        A refusal (KapdeskError) leaves the text and the draft as they are."""
+        body = self.editor.toPlainText().strip()
+        if not body or self.session_id is None:
+            return False
+        commit_draft(self.db, self.session_id, self.kind(), body,
+                     at=self.started or self.now(), shareable=shareable)
+        self.timer.stop()
+        self._set_text("")
+        self.started = None
+        self.state.setText("saved")
+        return True
+
+    def _set_text(self, text: str) -> None:
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(text)
+        self.editor.blockSignals(False)
