@@ -32,3 +32,14 @@ def choose(dialog, key: str, data) -> None:
 
 def save(qtbot, dialog) -> None:
     qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+
+
+def key(qtbot, window, k, modifier=Qt.NoModifier):
+    """Press a key where the window's focus is, without making the window active first:
+    under X without a window manager it is not, and the keys must still work."""
+    qtbot.keyClick(window.focusWidget() or window, k, modifier)
+
+
+def type_vitals(qtbot, sw, **values):
+    for measure, value in values.items():
+        sw.vitals.fields[measure].setText(str(value))

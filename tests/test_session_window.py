@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from conftest import T0
-from gui import type_into
+from gui import key, type_into, type_vitals
 from kapdesk.domain.timeutil import ManualClock, local
 from kapdesk.storage import open_database
-from kapdesk.storage.courses import add_course, add_screening
 from kapdesk.storage.drafts import get_draft
 from kapdesk.storage.live import begin_medication_session
 from kapdesk.storage.sessions import add_note, load_session, record_dose, record_vitals
@@ -21,41 +20,8 @@ from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.session.preflight import PreflightDialog
 
 
-@pytest.fixture
-def ready(db, client_id):
-    add_screening(db, client_id, items={}, screened_on=date.today(), cleared_on=date.today())
-    add_course(db, client_id, started_on=date.today())
-    return client_id
-
-
-@pytest.fixture
-def clock():
-    return ManualClock(T0)
-
-
-@pytest.fixture
-def running(db, ready, clock, qtbot, themed_app):
-    """A session started at T0 and the app opened on it, as launch does."""
-    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
-                                   ride_home_name="Sam T.", ride_confirmed=True)
-    main = open_windows(db, clock=clock)
-    qtbot.addWidget(main)
-    return main, main.session_window, sid
-
-
-def key(qtbot, window, k, modifier=Qt.NoModifier):
-    """Press a key where the window's focus is, without making the window active first:
-    under X without a window manager it is not, and the keys must still work."""
-    qtbot.keyClick(window.focusWidget() or window, k, modifier)
-
-
 def focused(window, widget) -> bool:
     return window.focusWidget() is widget
-
-
-def type_vitals(qtbot, sw, **values):
-    for measure, value in values.items():
-        sw.vitals.fields[measure].setText(str(value))
 
 
 def no_dialog_is_open(window):

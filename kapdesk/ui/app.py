@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import sys
 import traceback
@@ -17,17 +18,36 @@ from kapdesk.resources import asset_path
 from kapdesk.storage import open_database
 from kapdesk.storage.practice import get_practice, set_practice
 from kapdesk.storage.sessions import running_session
+from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.theme import apply_theme
 
 log = logging.getLogger("kapdesk")
 
 
+class _CrashTracingLog(RotatingFileHandler):
+    """The rotating log, and where a native crash (a fault inside Qt, SDL or SQLite) writes
+    its Python traceback through :mod:`faulthandler`; after each rotation the trace follows
+    the new file, so a crash always lands in ``logs/kapdesk.log``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        self._trace_crashes()
+
+    def doRollover(self) -> None:  # noqa: N802 (logging's name)
+        super().doRollover()
+        self._trace_crashes()
+
+    def _trace_crashes(self) -> None:
+        if self.stream is None:
+            self.stream = self._open()
+        faulthandler.enable(file=self.stream, all_threads=True)
+
+
 def _log_to_file() -> Path:
     folder = data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(folder / "kapdesk.log", maxBytes=1_000_000, backupCount=3,
-                                  encoding="utf-8")
+    handler = _CrashTracingLog(folder / "kapdesk.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -56,6 +76,11 @@ def run(db_path: Path) -> int:
     app.setWindowIcon(QIcon(str(asset_path("kapdesk.svg"))))
     apply_theme(app)
     _install_excepthook(_log_to_file())
+    fault = binding_fault()
+    if fault is not None:
+        log.critical("refusing to start: %s", fault)
+        QMessageBox.critical(None, "kapdesk", fault)
+        return 1
     db = open_database(db_path)
     if get_practice(db) is None:
         set_practice(db, name="Your practice")
