@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is a 1280x720 laptop's, so what fits in the tests fits in the room.
+_SCREEN = Path(__file__).with_name("laptop_screen.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from datetime import UTC, date, datetime  # noqa: E402

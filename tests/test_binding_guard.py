@@ -11,10 +11,16 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from conftest import T0
+from gui import key, type_into, type_vitals
+from kapdesk.storage.sessions import load_session
 from kapdesk.ui import binding
+from kapdesk.ui.main_window import MainWindow
 
 LAPTOP = (1280, 720)
 
@@ -94,3 +100,67 @@ def test_a_native_crash_leaves_its_trace_in_the_log(tmp_path):
     assert result.returncode != 0
     log = (tmp_path / "logs" / "kapdesk.log").read_text(encoding="utf-8")
     assert "Fatal Python error: Segmentation fault" in log
+
+
+def test_a_whole_three_hour_session_painted_every_second(db, ready, clock, qtbot, themed_app):
+    """Pre-flight to discharge through the real windows and keys, the clock moved one second
+    at a time for three hours and the window painted at each: nothing dies, nothing drifts,
+    nothing grows past a laptop screen."""
+    main = MainWindow(db, clock=clock)
+    qtbot.addWidget(main)
+    main.show()
+    main.actions["start"].trigger()
+    preflight = main.dialog
+    type_into(qtbot, preflight, "intention", "To rest and listen.")
+    preflight.fields["ride_confirmed"].setChecked(True)
+    qtbot.mouseClick(preflight.save_button, Qt.LeftButton)
+    sw = main.session_window
+    qtbot.addWidget(sw)
+
+    def vitals(**values) -> None:
+        key(qtbot, sw, Qt.Key_V)
+        type_vitals(qtbot, sw, **values)
+        key(qtbot, sw, Qt.Key_Return)
+
+    def note(text: str) -> None:
+        key(qtbot, sw, Qt.Key_N)
+        qtbot.keyClicks(sw.notes.box, text)
+        key(qtbot, sw, Qt.Key_Return)
+        key(qtbot, sw, Qt.Key_Escape)
+
+    def discharge() -> None:
+        key(qtbot, sw, Qt.Key_L)
+        key(qtbot, sw, Qt.Key_Return)
+
+    script = {
+        11: lambda: vitals(systolic=128, diastolic=82, heart_rate=74),
+        20: lambda: (key(qtbot, sw, Qt.Key_D), key(qtbot, sw, Qt.Key_Return)),
+        32: lambda: key(qtbot, sw, Qt.Key_S),
+        38: lambda: note("Breathing slow, hands open."),
+        45: lambda: (key(qtbot, sw, Qt.Key_2), key(qtbot, sw, Qt.Key_8)),
+        60: lambda: vitals(systolic=138, diastolic=86, heart_rate=80),
+        95: lambda: note("Said the colours were like the sea."),
+        141: lambda: vitals(systolic=126, diastolic=80, heart_rate=70, spo2=98),
+        175: discharge,
+    }
+    tick(clock, sw, 0)
+    before = sys.getrefcount(None)
+    largest = (0, 0)
+    for second in range(1, 3 * 60 * 60 + 1):
+        tick(clock, sw)
+        if second % 60 == 0:
+            action = script.get(second // 60)
+            if action:
+                action()
+            size = sw.frameGeometry().size()
+            largest = (max(largest[0], size.width()), max(largest[1], size.height()))
+            assert sw.isVisible()
+    assert not_drained(before)
+
+    record = load_session(db, sw.record.id)
+    assert record.discharge is not None and record.discharge["cleared"] == 1
+    assert record.session["ended_at"] == (T0 + timedelta(minutes=175)).isoformat()
+    assert [e["kind"] for e in record.events if e["kind"] == "spit"] == ["spit"]
+    assert len(record.notes) >= 2 and len(record.readings) == 3
+    assert sw.elapsed.text() == "2:55:00"  # an ended session's clock stops at discharge
+    assert largest[0] <= LAPTOP[0] and largest[1] <= LAPTOP[1], largest

@@ -195,9 +195,18 @@ def test_a_course_waits_for_screening_then_sessions_are_scheduled(window, qtbot)
     screening = window.dialog
     screening.fields["item.hypertension"].setFocus()
     qtbot.keyClick(screening.fields["item.hypertension"], Qt.Key_Space)
-    type_into(qtbot, screening, "cleared_on", TODAY)
+    assert screening.fields["screened_on"].text() == ""  # never silently "today"
+    type_into(qtbot, screening, "screened_on", "2026-11-10")
+    type_into(qtbot, screening, "cleared_on", TODAY)  # cleared days after the screening
     save(qtbot, screening)
     assert "note what the prescriber decided" in screening.error.text()
+    # The refusal is in view, below the fields and above Save, not hidden under the note.
+    error_top = screening.error.mapTo(screening, screening.error.rect().topLeft()).y()
+    fields = screening.scroll
+    assert screening.error.isVisible()
+    assert error_top >= fields.mapTo(screening, fields.rect().bottomLeft()).y()
+    assert screening.save_button.mapTo(screening, screening.save_button.rect().topLeft()).y() \
+        >= error_top + screening.error.height()
     type_into(qtbot, screening, "note", "BP controlled on amlodipine; prescriber cleared.")
     save(qtbot, screening)
     assert not screening.isVisible()

@@ -55,7 +55,7 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     review = window.review_window
     qtbot.addWidget(review)
     assert review.isVisible() and review.ended
-    detail = review.detail.text()
+    detail = review.moment.text()
     assert "playing “" in detail  # what was playing when the client said it
     assert "grandmother's kitchen" in detail
     assert review.band.highlight is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from conftest import T0
@@ -86,7 +86,7 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
     key(qtbot, sw, Qt.Key_Return)
     dose_at = T0 + timedelta(minutes=24)
     assert load_session(db, sid).first_dose.given_at == dose_at
-    assert sw.since_dose.text() == "since dose 0:00:00"
+    assert sw.since_dose.text() == "0:00:00"
 
     # The hold prompt counts down from the real (late) dose; one key records an event.
     clock.advance(minutes=9)
@@ -184,7 +184,7 @@ def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot,
     assert sw is not None and sw.isVisible() and not main.isVisible()
     qtbot.addWidget(sw)
     assert sw.elapsed.text() == "1:20:05"
-    assert sw.since_dose.text() == "since dose 1:00:05"
+    assert sw.since_dose.text() == "1:00:05"
     assert sw.phase.text() == "Onset & peak"
     assert sw.notes.box.toPlainText() == "half a thought"
     assert sw.notes.kind == "observation"
@@ -248,3 +248,31 @@ def test_single_keys_work_even_when_the_window_is_not_active(db, qtbot, running)
     key(qtbot, sw, Qt.Key_Escape)
     key(qtbot, sw, Qt.Key_U)
     assert [e["kind"] for e in db.query("SELECT kind FROM events")] == ["nausea"]
+
+
+def test_a_moment_from_the_band_opens_in_place_and_esc_returns_to_the_keys(db, clock, qtbot,
+                                                                           running):
+    """Clicking a marker shows what happened around it without growing the window; Esc,
+    a click beside the markers, or any action key leaves it, and the keys act again."""
+    _, sw, sid = running
+    for _ in range(8):
+        clock.advance(minutes=1)
+        key(qtbot, sw, Qt.Key_T)  # talking, eight times: a long moment list
+    size = sw.size()
+    sw.band.repaint()
+    marker = [m for m in sw.band.markers if "Talking" in m.text][-1]
+    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
+    assert sw.panels.currentWidget() is sw.moment
+    assert "Talking" in sw.moment.text() and sw.size() == size
+    key(qtbot, sw, Qt.Key_Escape)
+    assert sw.panels.currentWidget() is sw.notes
+    key(qtbot, sw, Qt.Key_U)  # the keys act again
+    assert [e["kind"] for e in load_session(db, sid).events][-1] == "nausea"
+
+    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
+    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=sw.band.rect().topLeft() + QPoint(3, 3))
+    assert sw.panels.currentWidget() is sw.notes  # a click beside the markers closes it
+
+    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
+    key(qtbot, sw, Qt.Key_V)
+    assert sw.panels.currentWidget() is sw.vitals  # an action key leaves it too

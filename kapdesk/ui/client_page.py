@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from kapdesk.domain.orders import describe_order
 from kapdesk.domain.screening import CONTRAINDICATIONS
 from kapdesk.domain.thresholds import describe_bounds
+from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.storage.courses import course_sequence, latest_course, latest_screening, outcomes
 from kapdesk.storage.exports import exports_for_client
 from kapdesk.storage.prescriptions import current_order, order_history, threshold_history
@@ -46,11 +47,12 @@ class ClientCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         top = QHBoxLayout()
-        self.name = label(name="title")
+        self.name = label(name="title", wrap=True)  # a long name wraps, never widens
         self.archived = label("archived", "badge")
-        top.addWidget(self.name)
+        top.addWidget(self.name, 1)
         top.addWidget(self.archived, 0, Qt.AlignVCenter)
-        top.addStretch(1)
+        layout.addLayout(top)
+        buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text in (("edit", "Edit details"), ("order", "Order…"),
                           ("thresholds", "Thresholds…"), ("screening", "Screening…"),
@@ -58,8 +60,9 @@ class ClientCard(QFrame):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, k=key: self.action.emit(k))
             self.buttons[key] = button
-            top.addWidget(button)
-        layout.addLayout(top)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.details = label(name="muted", wrap=True)
         self.thresholds = label(wrap=True)
         self.order = label(name="muted", wrap=True)
@@ -136,17 +139,22 @@ class ClientPage(QWidget):
         course_tab = QWidget()
         course_layout = QVBoxLayout(course_tab)
         course_layout.setContentsMargins(0, 8, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(self.course_line, 1)
+        # The course line wraps beside the overview buttons; the session buttons have a row
+        # of their own, so no text can push the window wider than a laptop screen.
         self.overview = QPushButton("Course overview  Ctrl+G")
         self.overview.clicked.connect(lambda: self.action.emit("overview"))
-        bar.addWidget(self.overview)
         self.export = QPushButton("Export course summary…")
         self.export.clicked.connect(lambda: self.action.emit("export"))
-        bar.addWidget(self.export)
+        line = QHBoxLayout()
+        line.addWidget(self.course_line, 1)
+        line.addWidget(self.overview)
+        line.addWidget(self.export)
+        course_layout.addLayout(line)
+        bar = QHBoxLayout()
+        bar.addWidget(self.start_session)
         bar.addWidget(self.start_course)
         bar.addWidget(self.schedule)
-        bar.addWidget(self.start_session)
+        bar.addStretch(1)
         course_layout.addLayout(bar)
         course_layout.addWidget(self.session_view, 1)
 
@@ -159,7 +167,7 @@ class ClientPage(QWidget):
         outcome_layout.setContentsMargins(0, 8, 0, 0)
         outcome_bar = QHBoxLayout()
         outcome_bar.addWidget(label("PHQ-9 (0-27), GAD-7 (0-21), PCL-5 (0-80) totals",
-                                    name="muted"), 1)
+                                    name="muted", wrap=True), 1)
         outcome_bar.addWidget(record)
         outcome_layout.addLayout(outcome_bar)
         outcome_layout.addWidget(self.outcome_view, 1)
@@ -200,6 +208,9 @@ class ClientPage(QWidget):
             state = f"ended {course['ended_on']}" if course["ended_on"] else "in progress"
             self.course_line.setText(f"Course from {course['started_on']} ({state}): {done} of "
                                      f"{course['planned_sessions']} medication sessions done.")
+        elif (latest_screening(self.db, client["id"]) or {}).get("cleared_on"):
+            self.course_line.setText("No course yet. The screening is cleared: start one "
+                                     "with Start course… when the client is ready.")
         else:
             self.course_line.setText("No course yet. A course starts after the prescriber "
                                      "has cleared the screening.")
@@ -222,7 +233,8 @@ class ClientPage(QWidget):
                   f"&nbsp;&nbsp;discharge: {describe_bounds(t.discharge)}"
                   for row, t in threshold_history(self.db, client_id)] or ["none yet"]
         lines.append("<br><b>What left this laptop</b>")
-        lines += [f"{e['created_at'][:16].replace('T', ' ')} UTC · {e['what']} ({e['format']})"
+        lines += [f"{local(parse_instant(e['created_at'])):%Y-%m-%d %H:%M} · {e['what']} "
+                  f"({e['format']})"
                   f" → {e['file_name']}" + (f" for {e['recipient']}" if e["recipient"] else "")
                   for e in exports_for_client(self.db, client_id)] or ["no exports yet"]
         return "<br>".join(lines)

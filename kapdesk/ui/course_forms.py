@@ -43,7 +43,10 @@ class ScreeningDialog(FormDialog):
             box = QCheckBox("present")
             box.setChecked(bool(last and last["items"].get(key)))
             self.add(f"item.{key}", label, box)
-        self.add("screened_on", "Screened on", line(date.today().isoformat(), "YYYY-MM-DD"))
+        # No default date: the screening usually happened days before it is entered, and a
+        # default of today would refuse the earlier clearance date typed below it.
+        self.add("screened_on", "Screened on",
+                 line((last or {}).get("screened_on") or "", "YYYY-MM-DD, the day of screening"))
         self.add("cleared_on", "Prescriber cleared on",
                  line((last or {}).get("cleared_on") or "", "YYYY-MM-DD, once cleared"))
         self.add("cleared_by", "Cleared by", combo(prescriber_options(db),

@@ -24,6 +24,7 @@ from kapdesk.storage.clients import get_client
 from kapdesk.storage.course_view import client_course_rows
 from kapdesk.storage.courses import outcomes
 from kapdesk.ui.models import RowsModel
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label, table
 
@@ -115,6 +116,7 @@ def _axes(chart: QChart, *, x_max: int, y_title: str, y_min: float, y_max: float
 class CourseWindow(QMainWindow):
     def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         self.db = db
         client = get_client(db, client_id)
         self.setWindowTitle(f"Course · {client['display_name']}")

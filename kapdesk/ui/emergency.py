@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QVBoxLa
 from sqlite_utils import Database
 
 from kapdesk.storage.clients import client_row
+from kapdesk.ui.screen_fit import keep_on_screen
 
 
 class EmergencyCard(QDialog):
@@ -14,6 +15,7 @@ class EmergencyCard(QDialog):
 
     def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         client = client_row(db, client_id)
         self.setWindowTitle(f"Emergency card — {client['display_name']}")
         self.setMinimumWidth(720)

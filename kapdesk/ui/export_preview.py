@@ -23,6 +23,7 @@ from kapdesk.export.summary import session_summary
 from kapdesk.export.summary_html import course_summary_html, session_summary_html
 from kapdesk.report.delivery import as_text, save
 from kapdesk.ui.errors import message
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons
 
 NEVER = {
@@ -36,6 +37,7 @@ class ExportDialog(QDialog):
     def __init__(self, db: Database, *, client_id: int, session_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         self.db = db
         self.kind = "session" if session_id else "course"
         self.summary = (session_summary(db, session_id) if session_id

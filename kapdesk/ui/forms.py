@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import InvalidInput, KapdeskError
 from kapdesk.ui.errors import message
+from kapdesk.ui.screen_fit import grow_to_content, keep_on_screen
+from kapdesk.ui.widgets import FittingScroll
 
 Submit = Callable[[dict[str, Any]], Any]
 
@@ -76,6 +78,7 @@ class FormDialog(QDialog):
     def __init__(self, title: str, submit: Submit, parent: QWidget | None = None, *,
                  intro: str = "", save_label: str = "Save") -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         self.setWindowTitle(title)
         self.setMinimumWidth(660)
         self._submit = submit
@@ -101,7 +104,13 @@ class FormDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(10)
-        outer.addLayout(self.form)
+        # The fields scroll when the screen is too short for them; the heading above and
+        # the error and Save/Cancel below always stay in view.
+        fields = QWidget()
+        fields.setLayout(self.form)
+        self.form.setContentsMargins(0, 0, 6, 0)
+        self.scroll = FittingScroll(fields)
+        outer.addWidget(self.scroll, 1)
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -182,7 +191,9 @@ class FormDialog(QDialog):
 
     def show_error(self, exc: BaseException) -> None:
         self.error.setText(message(exc, self.labels))
-        self.error.show()
+        if self.error.isHidden():
+            self.error.show()
+            grow_to_content(self)
         for key, widget in self.fields.items():
             widget.setProperty("invalid", isinstance(exc, InvalidInput)
                                and key == self._field_of(exc.field))

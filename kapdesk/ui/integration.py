@@ -30,6 +30,7 @@ from kapdesk.storage.sessions import end_session, load_session
 from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import when
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
 
 
@@ -58,6 +59,7 @@ class IntegrationWindow(QMainWindow):
 
     def __init__(self, db: Database, session_id: int, clock: Clock) -> None:
         super().__init__()
+        keep_on_screen(self)
         self.db, self.clock = db, clock
         session = open_integration(db, session_id, at=clock.now())
         self.record = load_session(db, session_id)

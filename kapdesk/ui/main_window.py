@@ -10,11 +10,13 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -30,6 +32,7 @@ from kapdesk.storage.sessions import get_session, running_session
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, table
 
 # Windows are imported when first opened, so start-up loads only the practice window.
@@ -39,7 +42,6 @@ CLIENT_DIALOGS: dict[str, tuple[str, str]] = {
     "screening": ("course_forms", "ScreeningDialog"), "course": ("course_forms", "CourseDialog"),
     "schedule": ("course_forms", "ScheduleDialog"), "outcome": ("course_forms", "OutcomeDialog"),
     "emergency": ("emergency", "EmergencyCard"),
-    "overview": ("course_view", "CourseWindow"),
 }
 
 
@@ -51,12 +53,14 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database, *, db_path: str = "", clock: Clock | None = None,
                  audio: Any = None) -> None:
         super().__init__()
+        keep_on_screen(self)
         self.db = db
         self.audio = audio  # the music backend; None means pygame, started on first play
         self.clock = clock or SystemClock()
         self.dialog: QDialog | None = None
         self.session_window: QMainWindow | None = None
         self.review_window: QMainWindow | None = None
+        self.course_window: QMainWindow | None = None
         practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
         self.setWindowTitle(f"kapdesk — {practice['name']}")
         self.resize(1240, 780)
@@ -155,7 +159,7 @@ class MainWindow(QMainWindow):
         act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         practice.addSeparator()
-        act(practice, "Quit", self.close, QKeySequence.Quit)
+        act(practice, "Quit", self.quit, QKeySequence.Quit)
         client = self.menuBar().addMenu("&Client")
         act(client, "New client…", self.new_client.click, QKeySequence.New)
         self.actions: dict[str, QAction] = {}
@@ -238,6 +242,11 @@ class MainWindow(QMainWindow):
             dialog.accepted.connect(lambda: self.reload(select=client["id"]))
             self.open_dialog(dialog)
             return
+        if key == "overview":  # a window of its own, beside the practice window
+            self.course_window = ui_class("course_view", "CourseWindow")(self.db, client["id"])
+            self.course_window.show()
+            self.course_window.raise_()
+            return
         if key == "archive":
             (restore_client if client["archived_at"] else archive_client)(self.db, client["id"])
             self.reload()
@@ -248,6 +257,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message(exc), 8000)
             return
         self.open_dialog(dialog, keep_client=client["id"])
+
+    def quit(self) -> None:
+        """Quitting never ends a session: while one runs, say so and let the therapist
+        choose; the session resumes, at the right time, when kapdesk opens again."""
+        if running_session(self.db) is not None:
+            box = QMessageBox(QMessageBox.Question, "Quit kapdesk?",
+                              "A session is running. It keeps running while kapdesk is closed: "
+                              "its clock goes on, and opening kapdesk returns to it at the right "
+                              "time with everything recorded so far.",
+                              parent=self.session_window if self.session_window
+                              and self.session_window.isVisible() else self)
+            quit_button = box.addButton("Quit; the session resumes later",
+                                        QMessageBox.AcceptRole)
+            stay = box.addButton("Stay", QMessageBox.RejectRole)
+            box.setDefaultButton(stay)
+            box.exec()
+            if box.clickedButton() is not quit_button:
+                return
+        if self.session_window is not None:
+            self.session_window.close()
+        QApplication.closeAllWindows()
 
     def search_notes(self) -> None:
         dialog = ui_class("search", "SearchDialog")(self.db, self)

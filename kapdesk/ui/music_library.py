@@ -42,6 +42,7 @@ from kapdesk.storage.music import (
 )
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import RowsModel
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons, table
 
 
@@ -80,6 +81,7 @@ def ensure_shipped_music(db: Database) -> int:
 class MusicLibraryDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         self.db = db
         self.setWindowTitle("Music library")
         self.resize(1060, 640)

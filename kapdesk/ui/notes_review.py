@@ -9,6 +9,7 @@ from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
 from kapdesk.storage.sessions import load_session
 from kapdesk.ui.models import when
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
 
 
@@ -16,6 +17,7 @@ class NotesReview(QDialog):
     def __init__(self, db: Database, session_id: int, at: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         record = load_session(db, session_id)
         s = record.session
         title = (f"{record.client['display_name']} · {SESSION_KINDS[s['kind']]}"

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from kapdesk.storage.practice import list_prescribers
 from kapdesk.ui.client_forms import PrescriberDialog
 from kapdesk.ui.models import RowsModel
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons, table
 
 
@@ -24,6 +25,7 @@ class PrescribersModel(RowsModel):
 class PrescribersDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         self.db = db
         self.setWindowTitle("Prescribers")
         self.resize(760, 420)

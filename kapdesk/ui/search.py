@@ -23,6 +23,7 @@ from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
 from kapdesk.storage.clients import list_clients
 from kapdesk.storage.search import MARK_END, MARK_START, search_notes
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label
 
@@ -48,6 +49,7 @@ class SearchDialog(QDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)
         self.db = db
         self.results: list[dict] = []
         self.setWindowTitle("Search notes")

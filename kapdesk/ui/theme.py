@@ -63,14 +63,15 @@ QLabel#formError {{ color: {incomplete}; background: #2a2619; border: 1px solid 
     border-radius: 6px; padding: 8px 10px; }}
 *[invalid="true"] {{ border: 1px solid {incomplete}; }}
 QLabel#bigNumber {{ font-size: 24px; font-weight: 600; color: {text}; }}
-QLabel#bigClock {{ font-size: 58px; font-weight: 300; color: {text}; }}
+QLabel#bigClock {{ font-size: 52px; font-weight: 300; color: {text}; }}
 QLabel#plainClock {{ font-size: 120px; font-weight: 200; color: {muted}; }}
-QLabel#sinceDose {{ font-size: 22px; color: {accent}; }}
-QLabel#phase {{ font-size: 28px; color: {text}; }}
-QLabel#nextStep {{ font-size: 24px; color: {incomplete}; }}
+QLabel#clockCaption {{ color: {muted}; font-size: 15px; }}
+QLabel#phase {{ font-size: 26px; color: {text}; }}
+QLabel#nextStep {{ font-size: 22px; color: {incomplete}; }}
+QLabel#secondary {{ color: {muted}; font-size: 15px; }}
 QLabel#panelTitle {{ font-size: 18px; font-weight: 600; }}
 QLabel#verdict {{ font-size: 17px; font-weight: 600; }}
-QLabel#cheatsheet {{ color: {muted}; font-size: 13px; }}
+QLabel#cheatsheet {{ color: {muted}; font-size: 14px; }}
 QLabel#statusLine {{ color: {within}; font-size: 14px; }}
 QPushButton#kindButton:checked {{ background: #26384a; border-color: {accent}; }}
 QPushButton#primary {{ border-color: {accent}; }}

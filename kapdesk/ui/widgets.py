@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -49,3 +51,62 @@ def no_default_buttons(dialog: QWidget) -> None:
     for button in dialog.findChildren(QPushButton):
         button.setAutoDefault(False)
         button.setDefault(False)
+
+
+class FittingScroll(QScrollArea):
+    """Scrolls its content only when the screen is too small for it.
+
+    A plain QScrollArea asks for a fixed modest size whatever it holds, so a form would
+    open with a needless scrollbar; this one asks for its content's full size and lets the
+    window shrink below it (the window is fitted to the screen when shown)."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().sizeHint()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
+                     inner.height() + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.widget().minimumSizeHint().width()
+                     + self.verticalScrollBar().sizeHint().width(), 80)
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in … when there is no room, instead of widening its window.
+    The whole text stays in the tooltip and in :meth:`full_text`."""
+
+    def __init__(self, text: str = "", name: str | None = None) -> None:
+        super().__init__()
+        if name:
+            self.setObjectName(name)
+        self._full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:  # the whole text, as written; the screen may show it elided
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(40, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8,
+                     super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(self.width() - 2, 20)
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.ElideRight, width))

@@ -32,6 +32,7 @@ class Marker:
 
 class TimelineBand(QWidget):
     selected = Signal(object)  # the instant of the chosen marker
+    missed = Signal()  # a click that hit no marker
 
     def __init__(self) -> None:
         super().__init__()
@@ -196,6 +197,8 @@ class TimelineBand(QWidget):
         marker = self.marker_at(event.position())
         if marker:
             self.selected.emit(marker)
+        else:
+            self.missed.emit()
 
 
 def _hm(instant: datetime) -> str:

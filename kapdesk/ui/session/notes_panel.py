@@ -25,6 +25,7 @@ from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 
 LIVE_KINDS = ("observation", "client_words", "process", "summary")
+SHORT_KINDS = {"summary": "For the prescriber"}  # the buttons fit beside the session log
 
 
 class NoteBox(QPlainTextEdit):
@@ -54,14 +55,15 @@ class NotesPanel(QWidget):
         self.db, self.now = db, now
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
-        title = QLabel("Note  (N)")
+        title = QLabel("Note  N     kind: Ctrl+1-4")
         title.setObjectName("panelTitle")
         layout.addWidget(title)
         kinds = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QPushButton] = {}
         for index, kind in enumerate(LIVE_KINDS, start=1):
-            button = QPushButton(f"{NOTE_KINDS[kind]}  Ctrl+{index}")
+            button = QPushButton(f"{index}  {SHORT_KINDS.get(kind, NOTE_KINDS[kind])}")
+            button.setToolTip(f"{NOTE_KINDS[kind]}  (Ctrl+{index})")
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.NoFocus)

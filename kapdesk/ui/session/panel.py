@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.ui.errors import message
+from kapdesk.ui.widgets import FittingScroll
 
 
 class Panel(QWidget):
@@ -40,24 +41,32 @@ class Panel(QWidget):
         self.title_row.addWidget(self.title)
         self.title_row.addStretch(1)
         layout.addLayout(self.title_row)
+        # What the panel says and asks scrolls if the window is short; the refusal and the
+        # buttons below it stay in view, and nothing is squeezed into unreadable slivers.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        body_layout.setSpacing(6)
         self.info = QLabel()
         self.info.setObjectName("muted")
         self.info.setWordWrap(True)
-        layout.addWidget(self.info)
+        body_layout.addWidget(self.info)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        layout.addLayout(self.form)
+        body_layout.addLayout(self.form)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(14)
         self.grid.setVerticalSpacing(4)
-        layout.addLayout(self.grid)
+        body_layout.addLayout(self.grid)
+        body_layout.addStretch(1)
+        self.body = FittingScroll(body)
+        layout.addWidget(self.body, 1)
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.cancel_button = QPushButton("Cancel  Esc")

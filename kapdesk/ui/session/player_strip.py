@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from sqlite_utils import Database
 
 from kapdesk.audio.backend import AudioBackend, PygameBackend
 from kapdesk.audio.controller import MusicController, Track
 from kapdesk.storage.music import close_open_plays, playlist_tracks, start_play, stop_play
 from kapdesk.storage.rows import maybe
+from kapdesk.ui.widgets import ElidedLabel
 
 TICK_MS = 100
 
@@ -39,8 +40,7 @@ class PlayerStrip(QWidget):
         close_open_plays(db, session_id, at=now())  # a play cut short by a crash
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.label.setObjectName("playerLine")
+        self.label = ElidedLabel(name="playerLine")  # a long title ends in …
         layout.addWidget(self.label, 1)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("previous", "Previous  ,", self.controller.previous),

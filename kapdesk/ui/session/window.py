@@ -33,19 +33,23 @@ from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.storage.sessions import load_session, record_event, record_rating
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
+from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.discharge_panel import DischargePanel
 from kapdesk.ui.session.dose_panel import DosePanel
 from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, PLAYER_KEYS, RATING_KEYS
+from kapdesk.ui.session.moment_panel import MomentPanel
 from kapdesk.ui.session.notes_panel import NotesPanel
 from kapdesk.ui.session.player_strip import PlayerStrip
 from kapdesk.ui.session.vitals_panel import VitalsPanel
+from kapdesk.ui.widgets import ElidedLabel
 
 
-def _label(text: str = "", name: str = "") -> QLabel:
+def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
     label = QLabel(text)
     if name:
         label.setObjectName(name)
+    label.setWordWrap(wrap)
     return label
 
 
@@ -55,13 +59,14 @@ class SessionWindow(QMainWindow):
     def __init__(self, db: Database, session_id: int, clock: Clock,
                  audio: AudioBackend | None = None) -> None:
         super().__init__()
+        keep_on_screen(self)
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
         self.player = PlayerStrip(db, session_id, self.now, audio)
         self.emergency: EmergencyCard | None = None
         self.resize(1280, 720)  # fits a 1366x768 laptop screen
 
-        self.title = _label(name="title")
+        self.title = ElidedLabel(name="title")  # a long name ends in …, never widens
         self.discreet_button = QPushButton("Discreet  H")
         self.discreet_button.clicked.connect(self.toggle_discreet)
         self.emergency_button = QPushButton("Emergency card  F2")
@@ -69,35 +74,39 @@ class SessionWindow(QMainWindow):
         self.back_button = QPushButton("Back to practice")
         self.back_button.clicked.connect(self.close)
         self.status = _label(name="statusLine")
+        self.status.setWordWrap(True)  # a long confirmation wraps; it never widens the window
         header = QHBoxLayout()
-        header.addWidget(self.title)
+        header.addWidget(self.title, 2)
         header.addSpacing(24)
-        header.addWidget(self.status, 1)
+        header.addWidget(self.status, 3)
         for button in (self.back_button, self.discreet_button, self.emergency_button):
             button.setFocusPolicy(Qt.NoFocus)
             header.addWidget(button)
 
+        # Since the last dose is the clinically important clock: as large as since start.
         self.elapsed = _label(name="bigClock")
-        self.since_dose = _label(name="sinceDose")
-        self.phase = _label(name="phase")
-        self.next_step = _label(name="nextStep")
-        self.later = _label(name="muted")
-        self.ratings = _label(name="muted")
+        self.since_dose = _label(name="bigClock")
+        self.dose_caption = _label("since dose", "clockCaption")
+        self.phase = ElidedLabel(name="phase")
+        self.next_step = ElidedLabel(name="nextStep")
+        self.later = ElidedLabel(name="secondary")
+        self.ratings = ElidedLabel(name="secondary")
         clock_grid = QGridLayout()
-        clock_grid.addWidget(_label("since start", "muted"), 0, 0)
-        clock_grid.addWidget(self.elapsed, 1, 0, 2, 1)
-        clock_grid.addWidget(self.since_dose, 3, 0)
-        clock_grid.addWidget(self.phase, 1, 1)
-        clock_grid.addWidget(self.next_step, 2, 1)
-        clock_grid.addWidget(self.later, 3, 1)
-        clock_grid.addWidget(self.ratings, 0, 1)
-        clock_grid.setColumnStretch(1, 1)
-        clock_grid.setHorizontalSpacing(40)
+        clock_grid.setVerticalSpacing(0)
+        clock_grid.addWidget(_label("since start", "clockCaption"), 0, 0)
+        clock_grid.addWidget(self.elapsed, 1, 0, 3, 1)
+        clock_grid.addWidget(self.dose_caption, 0, 1)
+        clock_grid.addWidget(self.since_dose, 1, 1, 3, 1)
+        clock_grid.addWidget(self.ratings, 0, 2)
+        clock_grid.addWidget(self.phase, 1, 2)
+        clock_grid.addWidget(self.next_step, 2, 2)
+        clock_grid.addWidget(self.later, 3, 2)
+        clock_grid.setColumnStretch(2, 1)
+        clock_grid.setHorizontalSpacing(36)
 
         self.band = TimelineBand()
         self.band.selected.connect(lambda marker: self.focus_moment(marker.at))
-        self.detail = _label(name="muted")
-        self.detail.setWordWrap(True)
+        self.band.missed.connect(self.keys_mode)  # a click beside the markers closes a moment
         self.amend_button = QPushButton("Amend note…")
         self.correct_button = QPushButton("Correct reading or dose…")
         self.amend_button.clicked.connect(self.amend_selected)
@@ -105,7 +114,8 @@ class SessionWindow(QMainWindow):
         self.edit_row = QWidget()
         edit_layout = QHBoxLayout(self.edit_row)
         edit_layout.setContentsMargins(0, 0, 0, 0)
-        edit_layout.addWidget(_label("Select a line below to amend or correct it.", "muted"))
+        edit_layout.addWidget(_label("Select a line to amend or correct it.", "muted", wrap=True),
+                              1)
         edit_layout.addStretch(1)
         edit_layout.addWidget(self.amend_button)
         edit_layout.addWidget(self.correct_button)
@@ -117,9 +127,10 @@ class SessionWindow(QMainWindow):
         self.vitals = VitalsPanel(db, self.now)
         self.dose = DosePanel(db, self.now)
         self.discharge = DischargePanel(db, self.now)
+        self.moment = MomentPanel()
         self.panels = QStackedWidget()
         self.panels.setObjectName("panelStack")
-        for panel in (self.notes, self.vitals, self.dose, self.discharge):
+        for panel in (self.notes, self.vitals, self.dose, self.discharge, self.moment):
             self.panels.addWidget(panel)
         for panel in (self.vitals, self.dose, self.discharge):
             panel.done.connect(self._saved)
@@ -156,7 +167,6 @@ class SessionWindow(QMainWindow):
         layout.addLayout(clock_grid)
         layout.addWidget(self.player)
         layout.addWidget(self.band)
-        layout.addWidget(self.detail)
         layout.addWidget(self.edit_row)
         layout.addWidget(lower, 1)
         layout.addWidget(self.cheatsheet)
@@ -238,6 +248,7 @@ class SessionWindow(QMainWindow):
 
     def show_notes(self) -> None:
         self.panels.setCurrentWidget(self.notes)
+        self.panels.setVisible(not self.ended)  # a finished session is read, not written
 
     def keys_mode(self) -> None:
         """Back to single-key actions: the note panel shows, no text field holds the keys."""
@@ -324,8 +335,9 @@ class SessionWindow(QMainWindow):
         self.back_button.setVisible(self.ended)
         self.player.setVisible(not self.ended)
         self.cheatsheet.setVisible(not self.ended)
-        self.panels.setEnabled(not self.ended)
-        self.panels.setVisible(not self.ended)  # a finished session is read, not written
+        self.panels.setVisible(not self.ended or self.panels.currentWidget() is self.moment)
+        for panel in (self.notes, self.vitals, self.dose, self.discharge):
+            panel.setEnabled(not self.ended)
         self.edit_row.setVisible(self.ended)
         self._edit_buttons()
         self._fill_log()
@@ -336,8 +348,9 @@ class SessionWindow(QMainWindow):
         face = clock_face(self.record, now)
         self.elapsed.setText(format_duration(face.elapsed))
         self.plain_clock.setText(format_duration(face.elapsed))
-        self.since_dose.setText(f"since dose {format_duration(face.since_last_dose)}"
-                                if face.since_last_dose is not None else "no dose yet")
+        dosed = face.since_last_dose is not None
+        self.since_dose.setText(format_duration(face.since_last_dose) if dosed else "—")
+        self.dose_caption.setText("since dose" if dosed else "no dose yet")
         if self.ended:
             discharge = self.record.discharge
             self.phase.setText("Session ended")
@@ -404,11 +417,10 @@ class SessionWindow(QMainWindow):
 
     def focus_moment(self, at: datetime) -> None:
         """Show everything around ``at``: the phase, what was playing, what was recorded."""
-        m = moment(self.record, at)
-        music = f"playing “{m.playing}”" if m.playing else "no music playing"
-        lines = [f"{local(at):%H:%M} · {m.phase} · {music}"]
-        lines += [f"   {local(entry.at):%H:%M}  {entry.text}" for entry in m.nearby]
-        self.detail.setText("\n".join(lines))
+        self.moment.show_moment(at, moment(self.record, at), live=not self.ended)
+        self.panels.setCurrentWidget(self.moment)
+        self.panels.setVisible(True)
+        self.pages.setFocus()  # the keys stay live: Esc, N, V... leave the moment
         self.band.highlight = at
         self.band.update()
         if self._log_times:
