@@ -67,9 +67,11 @@ def timeline_entries(record: SessionRecord) -> list[Entry]:
         entries.append(Entry(judged.reading.taken_at,
                              _vitals_line(judged, label) + " (replaced by a correction)"))
     for event in record.events:
+        entries.append(Entry(parse_instant(event["at"]), _event_text(event), "event",
+                             event["id"]))
+    for event in record.struck_events:
         entries.append(Entry(parse_instant(event["at"]),
-                             EVENT_KINDS.get(event["kind"], event["kind"])
-                             + (f": {event['detail']}" if event["detail"] else "")))
+                             f"struck out: {_event_text(event)} ({event['struck_reason']})"))
     for rating in record.ratings:
         entries.append(Entry(parse_instant(rating["at"]),
                              f"{RATING_SCALES[rating['scale']]}: "
@@ -91,3 +93,8 @@ def moment(record: SessionRecord, at: datetime) -> Moment:
     phase = timeline.current_phase(at) if timeline else None
     nearby = tuple(e for e in timeline_entries(record) if abs(e.at - at) <= AROUND)
     return Moment(at, phase.step.label if phase else "", playing_at(record, at), nearby)
+
+
+def _event_text(event: dict) -> str:
+    return EVENT_KINDS.get(event["kind"], event["kind"]) + (
+        f": {event['detail']}" if event["detail"] else "")

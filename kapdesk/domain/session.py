@@ -51,7 +51,9 @@ class SessionRecord:
     protocol: Protocol = DEFAULT_PROTOCOL
     doses: list[Dose] = field(default_factory=list)
     readings: list[JudgedReading] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # those that count
+    # Events struck out as mis-keyed: kept and shown struck, never counted or exported.
+    struck_events: list[dict[str, Any]] = field(default_factory=list)
     ratings: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     discharge: dict[str, Any] | None = None

@@ -129,7 +129,9 @@ def _session(db: Database, session_id: int, uids: dict[str, dict[int, str]]) -> 
                     "corrects_uid": rows["vitals"].get(r.corrects_id)}
                    for r in sorted(record.readings + record.superseded_readings,
                                    key=lambda r: r.id)],
-        "events": [{k: e[k] for k in ("uid", "at", "kind", "detail")} for e in record.events],
+        "events": [{k: e[k] for k in ("uid", "at", "kind", "detail", "struck_at",
+                                      "struck_reason")}
+                   for e in sorted(record.events + record.struck_events, key=lambda e: e["id"])],
         "ratings": [{"uid": r["uid"], **rating_json(r)} for r in record.ratings],
         "notes": [{"uid": n["uid"], "at": n["at"], "kind": n["kind"], "body": n["body"],
                    "shareable": bool(n["shareable"]), "created_at": n["created_at"],

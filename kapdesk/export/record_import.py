@@ -212,7 +212,9 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         plan.add("events", {"session_uid": key, "uid": c.uid(e, p, seen),
                             "at": c.instant(e, "at", p, required=True),
                             "kind": c.choice(e, "kind", p, EVENT_KINDS),
-                            "detail": c.text(e, "detail", p)})
+                            "detail": c.text(e, "detail", p),
+                            "struck_at": c.instant(e, "struck_at", p),
+                            "struck_reason": c.optional_text(e, "struck_reason", p)})
     for p, r in c.items(s, "ratings", path):
         plan.add("ratings", {"session_uid": key, "uid": c.uid(r, p, seen),
                              "at": c.instant(r, "at", p, required=True),

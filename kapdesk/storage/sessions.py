@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.gates import override_reason
+from kapdesk.domain.mistakes import strike_reason, undo_reason
 from kapdesk.domain.protocol import protocol_from_json
 from kapdesk.domain.session import Dose, JudgedReading, SessionRecord
 from kapdesk.domain.thresholds import Verdict
@@ -132,7 +133,8 @@ def load_session(db: Database, session_id: int) -> SessionRecord:
                                row["correction_reason"])
         (record.superseded_readings if row["id"] in replaced else record.readings).append(
             judged)
-    record.events = _children(db, "events", session_id, "at")
+    for event in _children(db, "events", session_id, "at"):
+        (record.struck_events if event["struck_at"] else record.events).append(event)
     record.ratings = _children(db, "ratings", session_id, "at")
     record.notes = _children(db, "notes", session_id, "at")
     for version in db.query("""SELECT v.* FROM note_versions v JOIN notes n ON n.id = v.note_id
@@ -212,6 +214,18 @@ def record_event(db: Database, session_id: int, kind: str, *, at: datetime,
     _running(db, session_id)
     return insert(db, "events", {"session_id": session_id, "at": to_iso(at), "kind": kind,
                                  "detail": detail.strip(), "created_at": stamp()})
+
+
+def strike_event(db: Database, event_id: int, *, at: datetime, reason: str | None = None,
+                 undo: bool = False) -> None:
+    """Strike out a mis-keyed event: it stays in the record with when and why, and no longer
+    counts. ``undo`` is the one-key undo, allowed for a minute after the event."""
+    event = one(db, "SELECT * FROM events WHERE id = ?", (event_id,), what="event")
+    if event["struck_at"]:
+        raise NotAllowed("that event is already struck out")
+    text = undo_reason(parse_instant(event["at"]), at) if undo else strike_reason(reason)
+    db.execute("UPDATE events SET struck_at = ?, struck_reason = ? WHERE id = ?",
+               (to_iso(at), text, event_id))
 
 
 def record_rating(db: Database, session_id: int, scale: str, level: int | str, *,

@@ -11,10 +11,13 @@ from PySide6.QtWidgets import QDateTimeEdit, QLabel, QPlainTextEdit, QWidget
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.mistakes import strike_reason
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import LABELS, MEASURES, UNITS, make_reading
+from kapdesk.domain.vocabulary import EVENT_KINDS
 from kapdesk.storage.amendments import amend_note, correct_dose, correct_vitals, note_versions
 from kapdesk.storage.rows import one
+from kapdesk.storage.sessions import strike_event
 from kapdesk.ui.forms import FormDialog, line
 
 
@@ -59,6 +62,26 @@ class CorrectVitalsDialog(FormDialog):
     def _save(self, values: dict[str, Any]) -> None:
         correct_vitals(self.db, self.vitals_id, {m: values[m] for m in MEASURES},
                        reason=values["reason"])
+
+
+class StrikeEventDialog(FormDialog):
+    def __init__(self, db: Database, event_id: int, now: Callable[[], datetime],
+                 parent: QWidget | None = None) -> None:
+        self.db, self.event_id, self.now = db, event_id, now
+        row = one(db, "SELECT * FROM events WHERE id = ?", (event_id,), what="event")
+        what = EVENT_KINDS.get(row["kind"], row["kind"])
+        super().__init__("Strike out an event", self._save, parent, save_label="Strike out",
+                         intro=f"“{what}” at {local(parse_instant(row['at'])):%H:%M} stays in the "
+                               "record, struck out with your reason; it no longer counts on "
+                               "the timeline, in the course overview or in the prescriber's "
+                               "summary.")
+        self.add("reason", "Reason", line("", "e.g. pressed Y by mistake; nothing happened"))
+
+    def check(self, values: dict[str, Any]) -> None:
+        strike_reason(values["reason"])
+
+    def _save(self, values: dict[str, Any]) -> None:
+        strike_event(self.db, self.event_id, at=self.now(), reason=values["reason"])
 
 
 class CorrectDoseDialog(FormDialog):

@@ -79,13 +79,17 @@ def fit(window: QWidget) -> None:
 
 def grow_to_content(window: QWidget) -> None:
     """Make room for what just appeared (an error line), as far as the screen allows."""
-    if not window.isVisible():
-        return
-    window.layout().activate()
+    if window.isVisible():
+        _grow(window)
+        fit(window)
+
+
+def _grow(window: QWidget) -> None:
+    if window.layout() is not None:
+        window.layout().activate()
     wanted = window.sizeHint()
     QWidget.resize(window, max(window.width(), wanted.width()),
                    max(window.height(), wanted.height()))
-    fit(window)
 
 
 def _restore(window: QMainWindow) -> None:
@@ -108,6 +112,8 @@ class _Fitter(QObject):
             watched.setProperty(_FITTED, True)
             if isinstance(watched, QMainWindow):
                 _restore(watched)
+            else:  # Qt opens a dialog at most 2/3 of the screen high: use what is there
+                _grow(watched)
             fit(watched)
         elif kind == QEvent.Type.Close and isinstance(watched, QMainWindow):
             remember(watched)

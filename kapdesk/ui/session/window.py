@@ -30,7 +30,7 @@ from kapdesk.domain.live import clock_face
 from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
-from kapdesk.storage.sessions import load_session, record_event, record_rating
+from kapdesk.storage.sessions import load_session, record_event, record_rating, strike_event
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
 from kapdesk.ui.screen_fit import keep_on_screen
@@ -62,6 +62,7 @@ class SessionWindow(QMainWindow):
         keep_on_screen(self)
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
+        self.last_event: tuple[int, str, datetime] | None = None  # what Backspace undoes
         self.player = PlayerStrip(db, session_id, self.now, audio)
         self.emergency: EmergencyCard | None = None
         self.resize(1280, 720)  # fits a 1366x768 laptop screen
@@ -76,9 +77,9 @@ class SessionWindow(QMainWindow):
         self.status = _label(name="statusLine")
         self.status.setWordWrap(True)  # a long confirmation wraps; it never widens the window
         header = QHBoxLayout()
-        header.addWidget(self.title, 2)
+        header.addWidget(self.title)
         header.addSpacing(24)
-        header.addWidget(self.status, 3)
+        header.addWidget(self.status, 1)
         for button in (self.back_button, self.discreet_button, self.emergency_button):
             button.setFocusPolicy(Qt.NoFocus)
             header.addWidget(button)
@@ -109,8 +110,10 @@ class SessionWindow(QMainWindow):
         self.band.missed.connect(self.keys_mode)  # a click beside the markers closes a moment
         self.amend_button = QPushButton("Amend note…")
         self.correct_button = QPushButton("Correct reading or dose…")
+        self.strike_button = QPushButton("Strike out event…")
         self.amend_button.clicked.connect(self.amend_selected)
         self.correct_button.clicked.connect(self.correct_selected)
+        self.strike_button.clicked.connect(self.strike_selected)
         self.edit_row = QWidget()
         edit_layout = QHBoxLayout(self.edit_row)
         edit_layout.setContentsMargins(0, 0, 0, 0)
@@ -119,6 +122,9 @@ class SessionWindow(QMainWindow):
         edit_layout.addStretch(1)
         edit_layout.addWidget(self.amend_button)
         edit_layout.addWidget(self.correct_button)
+        edit_layout.addWidget(self.strike_button)
+        for button in (self.amend_button, self.correct_button, self.strike_button):
+            button.setFocusPolicy(Qt.NoFocus)  # the session's single keys stay live
         self.export_button = QPushButton("Export summary for the prescriber…")
         self.export_button.clicked.connect(self.export_summary)
         edit_layout.addWidget(self.export_button)
@@ -226,6 +232,9 @@ class SessionWindow(QMainWindow):
             self.show_emergency()
         elif key == Qt.Key_Escape:
             self.keys_mode()
+        elif (key == Qt.Key_Backspace and not modifiers) or (
+                key == Qt.Key_Z and modifiers == Qt.ControlModifier):
+            self.undo_last_event()
         elif modifiers == Qt.ControlModifier and Qt.Key_1 <= key <= Qt.Key_4:
             if self._guard():
                 self.show_notes()
@@ -283,12 +292,32 @@ class SessionWindow(QMainWindow):
     def quick_event(self, kind: str) -> None:
         if not self._guard():
             return
+        at = self.now()
         try:
-            record_event(self.db, self.record.id, kind, at=self.now())
+            event_id = record_event(self.db, self.record.id, kind, at=at)
         except KapdeskError as exc:
             self.say(message(exc))
             return
-        self._saved(f"{EVENT_KINDS[kind]} noted at {local(self.now()):%H:%M}", keep_panel=True)
+        self.last_event = (event_id, kind, at)
+        self._saved(f"{EVENT_KINDS[kind]} noted at {local(at):%H:%M}  ·  Backspace undoes it "
+                    "within a minute", keep_panel=True)
+
+    def undo_last_event(self) -> None:
+        """One key takes back the event just keyed: it stays in the record, struck out."""
+        if not self._guard():
+            return
+        if self.last_event is None:
+            self.say("No event to undo. An older one can be struck out: select its line.")
+            return
+        event_id, kind, at = self.last_event
+        try:
+            strike_event(self.db, event_id, at=self.now(), undo=True)
+        except KapdeskError as exc:
+            self.say(message(exc))
+            return
+        self.last_event = None
+        self._saved(f"Undone: {EVENT_KINDS[kind]} at {local(at):%H:%M} (kept in the record, "
+                    "struck out)", keep_panel=True)
 
     def rate(self, scale: str, value: int) -> None:
         if not self._guard():
@@ -338,7 +367,7 @@ class SessionWindow(QMainWindow):
         self.panels.setVisible(not self.ended or self.panels.currentWidget() is self.moment)
         for panel in (self.notes, self.vitals, self.dose, self.discharge):
             panel.setEnabled(not self.ended)
-        self.edit_row.setVisible(self.ended)
+        self.export_button.setVisible(self.ended)
         self._edit_buttons()
         self._fill_log()
         self.refresh_clock()
@@ -383,6 +412,7 @@ class SessionWindow(QMainWindow):
         kind = entry.kind if entry else ""
         self.amend_button.setEnabled(kind == "note")
         self.correct_button.setEnabled(kind in ("vitals", "dose"))
+        self.strike_button.setEnabled(kind == "event")
 
     def amend_selected(self) -> None:
         entry = self.selected_entry()
@@ -399,6 +429,13 @@ class SessionWindow(QMainWindow):
             dialog = (CorrectVitalsDialog if entry.kind == "vitals" else CorrectDoseDialog)(
                 self.db, entry.ref, self)
             self._open_edit(dialog)
+
+    def strike_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry and entry.kind == "event":
+            from kapdesk.ui.amend import StrikeEventDialog
+
+            self._open_edit(StrikeEventDialog(self.db, entry.ref, self.clock.now, self))
 
     def export_summary(self) -> None:
         from kapdesk.ui.export_preview import ExportDialog
@@ -439,7 +476,8 @@ class SessionWindow(QMainWindow):
 def cheat_sheet() -> str:
     actions = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
     actions += ["<b>1-4</b> sedation", "<b>6-9</b> dissociation", "<b>F2</b> emergency",
-                "<b>Esc</b> back to keys", "<b>Space , . − =</b> music"]
+                "<b>Esc</b> back to keys", "<b>Backspace</b> undo event",
+                "<b>Space , . − =</b> music"]
     events = [f"<b>{k}</b> {SHORT_EVENT.get(kind, EVENT_KINDS[kind].lower())}"
               for k, kind in EVENT_KEYS.items()]
     return " · ".join(actions) + "<br>" + " · ".join(events)

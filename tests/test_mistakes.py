@@ -1,0 +1,77 @@
+"""A mis-keyed event is cheap to fix: one key undoes it for a minute, and any event can later
+be struck out with a reason. It stays in the record, struck, and stops counting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from gui import key, type_into
+from kapdesk.export.record import client_record
+from kapdesk.export.summary import session_summary
+from kapdesk.storage.sessions import load_session
+
+
+def log_lines(sw) -> list[str]:
+    return [sw.log.item(i).text() for i in range(sw.log.count())]
+
+
+def test_backspace_undoes_the_event_just_keyed(db, clock, qtbot, running):
+    _, sw, sid = running
+    clock.advance(minutes=30)
+    key(qtbot, sw, Qt.Key_Y)  # vomiting, by mistake
+    assert "Backspace undoes it" in sw.status.text()
+    clock.advance(seconds=20)
+    key(qtbot, sw, Qt.Key_Backspace)
+    assert sw.status.text().startswith("✓ Undone: Vomiting")
+    record = load_session(db, sid)
+    assert record.events == [] and [e["kind"] for e in record.struck_events] == ["vomiting"]
+    assert any(line.endswith("struck out: Vomiting (undone within a minute: keyed by mistake)")
+               for line in log_lines(sw))
+    summary = session_summary(db, sid)
+    assert summary["events"] == []  # never reaches the prescriber
+    sw.band.repaint()
+    assert not [m for m in sw.band.markers if "Vomiting" in m.text]
+
+
+def test_after_a_minute_backspace_explains_how_to_strike_it_out(db, clock, qtbot, running):
+    _, sw, sid = running
+    key(qtbot, sw, Qt.Key_Y)
+    clock.advance(minutes=2)
+    key(qtbot, sw, Qt.Key_Backspace)
+    assert "more than a minute has passed" in sw.status.text()
+    assert [e["kind"] for e in load_session(db, sid).events] == ["vomiting"]
+
+
+def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):
+    _, sw, sid = running
+    clock.advance(minutes=40)
+    key(qtbot, sw, Qt.Key_U)  # nausea
+    clock.advance(minutes=25)
+    key(qtbot, sw, Qt.Key_T)
+    row = next(i for i, line in enumerate(log_lines(sw)) if line.endswith("Nausea"))
+    assert not sw.strike_button.isEnabled()
+    sw.log.setCurrentRow(row)
+    assert sw.strike_button.isEnabled() and not sw.amend_button.isEnabled()
+    qtbot.mouseClick(sw.strike_button, Qt.LeftButton)
+    dialog = sw.edit_dialog
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    assert "Write why this event is struck out" in dialog.error.text()
+    assert load_session(db, sid).struck_events == []  # refused: nothing changed
+    type_into(qtbot, dialog, "reason", "pressed U instead of T")
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    record = load_session(db, sid)
+    assert [e["kind"] for e in record.events] == ["talking"]
+    assert record.struck_events[0]["struck_reason"] == "pressed U instead of T"
+    assert any("struck out: Nausea (pressed U instead of T)" in line for line in log_lines(sw))
+    # The client record keeps it, struck, for the move to another laptop.
+    events = client_record(db, record.session["client_id"])["sessions"][-1]["events"]
+    assert [(e["kind"], e["struck_reason"]) for e in events] == [
+        ("nausea", "pressed U instead of T"), ("talking", None)]
+    assert events[0]["struck_at"] == clock.now().isoformat()
+
+
+def test_nothing_to_undo_says_so(db, qtbot, running, clock):
+    _, sw, _ = running
+    clock.advance(minutes=1, seconds=1)
+    key(qtbot, sw, Qt.Key_Backspace)
+    assert sw.status.text().startswith("No event to undo")
