@@ -52,7 +52,32 @@ def clean_order(values: Mapping[str, Any]) -> dict[str, Any]:
     cleaned["ordered_on"] = parse_day("ordered_on", values.get("ordered_on"), required=True,
                                       not_future=True).isoformat()
     cleaned["prescriber_id"] = values.get("prescriber_id") or None
+    cleaned["prn_medicines"] = "; ".join(prn_list(values.get("prn_medicines"))) or None
     return cleaned
+
+
+def prn_list(text: Any) -> list[str]:
+    """The PRN medicines an order allows, written one per line or separated by ';'."""
+    if isinstance(text, Mapping):  # an order row
+        text = text.get("prn_medicines")
+    parts = str(text or "").replace("\n", ";").split(";")
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def prn_detail(medicine: str, dose: str, reason: str, allowed: list[str]) -> str:
+    """What a PRN event records: drug, dose and why, and whether the order lists it.
+    Raises InvalidInput naming the first missing part."""
+    parts = {}
+    for key, value, label in (("prn_medicine", medicine, "Medicine given"),
+                              ("prn_dose", dose, "Dose given"), ("prn_reason", reason, "Reason")):
+        text = " ".join(str(value or "").split())
+        if not text:
+            raise InvalidInput(key, f"{label} is required")
+        parts[key] = text
+    listed = any(parts["prn_medicine"].lower() in a.lower() or a.lower() in
+                 parts["prn_medicine"].lower() for a in allowed)
+    note = "" if listed or not allowed else " (not on the order's PRN list)"
+    return f"{parts['prn_medicine']} {parts['prn_dose']}, for {parts['prn_reason']}{note}"
 
 
 def describe_order(order: Mapping[str, Any] | None) -> str:
@@ -63,5 +88,8 @@ def describe_order(order: Mapping[str, Any] | None) -> str:
                else "no booster")
     stay = (f"; stays at least {order['min_minutes_after_dose']} min after the last dose"
             if order["min_minutes_after_dose"] is not None else "")
+    prn = prn_list(order)
+    allowed = f" PRN allowed: {'; '.join(prn)}." if prn else ""
     return (f"Order v{order['version']} ({order['ordered_on']}): {order['dose_mg']:g} mg "
-            f"{order['medicine']}, {order['form']}, {order['route']}; {booster}{stay}.")
+            f"{order['medicine']}, {order['form']}, {order['route']}; {booster}{stay}."
+            + allowed)

@@ -58,7 +58,7 @@ def client_record(db: Database, client_id: int) -> dict[str, Any]:
              "medicine": o["medicine"], "form": o["form"], "route": o["route"],
              "dose_mg": o["dose_mg"], "booster_allowed": bool(o["booster_allowed"]),
              "booster_mg": o["booster_mg"], "min_minutes_after_dose": o["min_minutes_after_dose"],
-             "ordered_on": o["ordered_on"]}
+             "ordered_on": o["ordered_on"], "prn_medicines": o["prn_medicines"]}
             for o in orders
         ],
         "thresholds": [

@@ -93,6 +93,7 @@ def read_record(data: Any) -> Plan:
             "min_minutes_after_dose": c.whole(o, "min_minutes_after_dose", path, 0, 1440,
                                               required=False),
             "ordered_on": c.day(o, "ordered_on", path, required=True),
+            "prn_medicines": c.optional_text(o, "prn_medicines", path),
         })
     thresholds = {}
     for path, t in c.items(root, "thresholds", ""):

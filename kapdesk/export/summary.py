@@ -91,7 +91,7 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
 
 def _order(order: dict[str, Any] | None) -> dict[str, Any] | None:
     picked = pick(order, "version", "medicine", "form", "route", "dose_mg", "booster_allowed",
-                  "booster_mg", "min_minutes_after_dose", "ordered_on")
+                  "booster_mg", "min_minutes_after_dose", "ordered_on", "prn_medicines")
     if picked:
         picked["booster_allowed"] = bool(picked["booster_allowed"])
     return picked

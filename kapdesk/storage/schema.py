@@ -333,3 +333,9 @@ def m0007_struck_events(db: Database) -> None:
     """A mis-keyed event is struck out, never deleted: when and why stay in the record."""
     db.execute("ALTER TABLE events ADD COLUMN struck_at TEXT")
     db.execute("ALTER TABLE events ADD COLUMN struck_reason TEXT")
+
+
+@MIGRATIONS(name="0008_prn_medicines")
+def m0008_prn_medicines(db: Database) -> None:
+    """The PRN medicines the prescriber's order allows, as the prescriber wrote them."""
+    db.execute("ALTER TABLE orders ADD COLUMN prn_medicines TEXT")

@@ -59,6 +59,9 @@ class OrderDialog(FormDialog):
         self.add("min_minutes_after_dose", "Minimum stay (min)",
                  line(_num(get("min_minutes_after_dose")),
                       "after the last dose; empty uses the protocol's 120 min"))
+        self.add("prn_medicines", "PRN allowed",
+                 line(get("prn_medicines") or "",
+                      "e.g. ondansetron 4 mg ODT; lorazepam 0.5 mg (separate with ;)"))
         self.add("ordered_on", "Ordered on", line(date.today().isoformat(), "YYYY-MM-DD"))
 
     def check(self, values: dict[str, Any]) -> None:

@@ -41,6 +41,7 @@ from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, PLAYER_KEYS, RATING
 from kapdesk.ui.session.moment_panel import MomentPanel
 from kapdesk.ui.session.notes_panel import NotesPanel
 from kapdesk.ui.session.player_strip import PlayerStrip
+from kapdesk.ui.session.prn_panel import PrnPanel
 from kapdesk.ui.session.vitals_panel import VitalsPanel
 from kapdesk.ui.widgets import ElidedLabel
 
@@ -133,12 +134,13 @@ class SessionWindow(QMainWindow):
         self.vitals = VitalsPanel(db, self.now)
         self.dose = DosePanel(db, self.now)
         self.discharge = DischargePanel(db, self.now)
+        self.prn = PrnPanel(db, self.now)
         self.moment = MomentPanel()
         self.panels = QStackedWidget()
         self.panels.setObjectName("panelStack")
-        for panel in (self.notes, self.vitals, self.dose, self.discharge, self.moment):
+        for panel in (self.notes, self.vitals, self.dose, self.discharge, self.prn, self.moment):
             self.panels.addWidget(panel)
-        for panel in (self.vitals, self.dose, self.discharge):
+        for panel in (self.vitals, self.dose, self.discharge, self.prn):
             panel.done.connect(self._saved)
             panel.cancelled.connect(self.keys_mode)
         self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
@@ -218,6 +220,7 @@ class SessionWindow(QMainWindow):
         self._keys = {key: actions[action] for key, (action, _) in ACTION_KEYS.items()}
         self._keys.update({key: (lambda k=kind: self.quick_event(k))
                            for key, kind in EVENT_KEYS.items()})
+        self._keys["P"] = self.show_prn  # a PRN needs its medicine, dose and reason
         self._keys.update({key: (lambda s=scale, v=value: self.rate(s, v))
                            for key, (scale, value) in RATING_KEYS.items()})
         self._keys.update({key: (lambda a=action: self.music(a))
@@ -283,6 +286,11 @@ class SessionWindow(QMainWindow):
         if self._guard():
             self.dose.open_for(self.record, booster=booster)
             self.panels.setCurrentWidget(self.dose)
+
+    def show_prn(self) -> None:
+        if self._guard():
+            self.prn.open_for(self.record)
+            self.panels.setCurrentWidget(self.prn)
 
     def show_discharge(self) -> None:
         if self._guard():
@@ -365,7 +373,7 @@ class SessionWindow(QMainWindow):
         self.player.setVisible(not self.ended)
         self.cheatsheet.setVisible(not self.ended)
         self.panels.setVisible(not self.ended or self.panels.currentWidget() is self.moment)
-        for panel in (self.notes, self.vitals, self.dose, self.discharge):
+        for panel in (self.notes, self.vitals, self.dose, self.discharge, self.prn):
             panel.setEnabled(not self.ended)
         self.export_button.setVisible(self.ended)
         self._edit_buttons()
