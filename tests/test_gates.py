@@ -53,7 +53,7 @@ def test_dosing_gate_needs_thresholds_and_within_pre_dose_vitals():
 
 def test_override_needs_a_written_reason_only_when_closed():
     closed = gate(ride_home_confirmed=False)
-    with pytest.raises(InvalidInput, match="ride home not confirmed"):
+    with pytest.raises(InvalidInput, match="ride home not confirmed.*write why"):
         override_reason(closed, "  ")
     with pytest.raises(InvalidInput):
         override_reason(closed, "ok")

@@ -16,3 +16,12 @@ class InvalidInput(KapdeskError, ValueError):
 
 class NotAllowed(KapdeskError):
     """An action the clinical rules do not allow right now; the message says why."""
+
+
+class GateClosed(InvalidInput):
+    """A gated step without a written reason. The message names the gate's reasons;
+    ``advice`` is only what to do, for a screen that already lists those reasons."""
+
+    def __init__(self, reasons: tuple[str, ...], advice: str):
+        super().__init__("reason", f"the gate is closed ({'; '.join(reasons)}): {advice}")
+        self.advice = advice

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.errors import GateClosed
 from kapdesk.domain.thresholds import Thresholds, Verdict
 
 
@@ -33,6 +33,19 @@ def dosing_gate(thresholds: Thresholds | None, latest_pre_dose: Verdict | None) 
     if latest_pre_dose.status != "within":
         return Gate((f"latest pre-dose vitals: {latest_pre_dose.describe()}",))
     return Gate()
+
+
+def booster_gate(*, first_dose_at: datetime, window_opens_at: datetime,
+                 at: datetime) -> Gate:
+    """A booster before the protocol's booster window is an off-order step: it needs a
+    written reason, like any other."""
+    if at >= window_opens_at:
+        return Gate()
+    early = int(-(-(window_opens_at - at).total_seconds() // 60))
+    after = round((at - first_dose_at).total_seconds() / 60)
+    opens = round((window_opens_at - first_dose_at).total_seconds() / 60)
+    return Gate((f"the booster window opens {opens} "
+                 f"min after the dose; this is {after} min after it, {early} min early",))
 
 
 def discharge_gate(
@@ -69,9 +82,6 @@ def override_reason(gate: Gate, reason: str | None) -> str | None:
         return reason.strip() if reason and reason.strip() else None
     text = (reason or "").strip()
     if len(text) < 10:
-        raise InvalidInput(
-            "reason",
-            "the gate is closed (" + "; ".join(gate.reasons) + "): write why you are "
-            "overriding it, e.g. 'prescriber consulted by phone, cleared'",
-        )
+        raise GateClosed(gate.reasons, "write why you are going ahead anyway (a few words), "
+                                       "e.g. 'prescriber consulted by phone, cleared'")
     return text

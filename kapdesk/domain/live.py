@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeline import Timeline
+from kapdesk.domain.timeutil import parse_instant
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,23 @@ class ClockFace:
 def recheck_due(record: SessionRecord) -> Upcoming | None:
     """A breached or incomplete latest reading at a checkpoint that still has to clear asks
     for a recheck ``recheck_minutes`` after it was taken."""
-    for checkpoint, still_open in (("pre_dose", not record.doses),
-                                   ("discharge", record.discharge is None)):
+    newest = max(record.readings, key=lambda r: (r.reading.taken_at, r.id), default=None)
+    for checkpoint, still_open in (
+            ("pre_dose", not record.doses),
+            ("discharge", record.discharge is None),
+            # a mid-session breach is rechecked until a later reading of any kind follows it
+            ("other", record.discharge is None and newest is record.latest("other"))):
         latest = record.latest(checkpoint)
-        if still_open and latest and latest.verdict and latest.verdict.status != "within":
-            label = "recheck pre-dose vitals" if checkpoint == "pre_dose" else \
-                "recheck discharge vitals"
-            return Upcoming(label, latest.reading.taken_at
+        # a mid-session reading needs no recheck for a missing optional measure, only a breach
+        settled = ("within", "incomplete") if checkpoint == "other" else ("within",)
+        if still_open and latest and latest.verdict and latest.verdict.status not in settled:
+            return Upcoming(RECHECK_LABELS[checkpoint], latest.reading.taken_at
                             + timedelta(minutes=record.protocol.recheck_minutes))
     return None
+
+
+RECHECK_LABELS = {"pre_dose": "recheck pre-dose vitals", "discharge": "recheck discharge vitals",
+                  "other": "recheck vitals"}
 
 
 def clock_face(record: SessionRecord, now: datetime) -> ClockFace:
@@ -68,6 +77,10 @@ def clock_face(record: SessionRecord, now: datetime) -> ClockFace:
 def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
     """Steps still to come, minus those already done (dose given, vitals taken)."""
     has_discharge_vitals = record.latest("discharge") is not None
+    answered_spit = [parse_instant(e["at"]) for e in record.events
+                     if e["kind"] in ("spit", "swallow")]
+    mid_vitals = [r.reading.taken_at for r in record.readings
+                  if r.reading.checkpoint == "other"]
     for ts in timeline.steps:
         step = ts.step
         if not step.hint or ts.start <= now - timedelta(minutes=1):
@@ -81,6 +94,15 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
         if step.key == "post_vitals" and has_discharge_vitals:
             continue
         if step.key == "booster" and any(d.is_booster for d in record.doses):
+            continue
+        if step.key == "spit":  # one prompt, for the latest dose, until spit or swallow
+            dose_at = ts.start - timedelta(minutes=step.start.minutes)
+            if timeline.last_dose and dose_at < timeline.last_dose:
+                continue
+            if any(at >= dose_at for at in answered_spit):
+                continue
+        if step.key == "mid_vitals" and timeline.first_dose and any(
+                at >= timeline.first_dose for at in mid_vitals):
             continue
         yield Upcoming(step.hint, ts.start)
     if not record.doses:

@@ -7,10 +7,10 @@ the exports read it. Nothing here touches a database or a widget.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from kapdesk.domain.gates import Gate, discharge_gate, dosing_gate
+from kapdesk.domain.gates import Gate, booster_gate, discharge_gate, dosing_gate
 from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol
 from kapdesk.domain.thresholds import Thresholds, Verdict, judge_reading
 from kapdesk.domain.timeline import Timeline, build_timeline
@@ -94,6 +94,14 @@ class SessionRecord:
     def dosing_gate(self) -> Gate:
         latest = self.latest("pre_dose")
         return dosing_gate(self.thresholds, latest.verdict if latest else None)
+
+    def booster_gate(self, at: datetime) -> Gate:
+        """Open from the protocol's booster window on; earlier needs a written reason."""
+        window = next((s for s in self.protocol.steps if s.key == "booster"), None)
+        if self.first_dose is None or window is None:
+            return Gate()
+        opens = self.first_dose.given_at + timedelta(minutes=window.start.minutes)
+        return booster_gate(first_dose_at=self.first_dose.given_at, window_opens_at=opens, at=at)
 
     def min_minutes_after_dose(self) -> int:
         ordered = (self.order or {}).get("min_minutes_after_dose")

@@ -187,7 +187,7 @@ def record_dose(db: Database, session_id: int, *, given_at: datetime, mg: float 
         if not order["booster_allowed"]:
             raise NotAllowed("the prescriber's order does not allow a booster")
         ordered_mg = order["booster_mg"]
-        stored_gate_reason = None
+        stored_gate_reason = override_reason(record.booster_gate(given_at), gate_reason)
     else:
         if record.doses:
             raise NotAllowed("the dose is already recorded; a further lozenge is a booster")

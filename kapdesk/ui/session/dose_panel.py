@@ -22,7 +22,7 @@ class DosePanel(Panel):
         self.record: SessionRecord | None = None
         self.booster = False
         self.labels = {"mg": "Amount", "amount_reason": "Reason for a different amount",
-                       "reason": "Prescriber consulted"}
+                       "reason": "Override reason"}
         self.mg = QLineEdit()
         self.mg.setFixedWidth(120)
         self.form.addRow("Amount (mg)", self.mg)
@@ -36,7 +36,7 @@ class DosePanel(Panel):
         self.form.addRow("Different amount", self.amount_reason)
         self.gate_reason = QLineEdit()
         self.gate_reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to dose")
-        self.form.addRow("Gate override", self.gate_reason)
+        self.form.addRow("Override reason", self.gate_reason)
 
     def open_for(self, record: SessionRecord, *, booster: bool) -> None:
         self.record, self.booster = record, booster
@@ -52,11 +52,12 @@ class DosePanel(Panel):
                  f"{order.get('medicine', '')}, {order.get('form', '')}"
                  + (f"; booster {order['booster_mg']:g} mg allowed" if order.get("booster_allowed")
                     else "; no booster ordered")]
-        gate = record.dosing_gate()
-        closed = not booster and not gate.open
+        gate = record.booster_gate(self.now()) if booster else record.dosing_gate()
+        closed = not gate.open
         if closed:
-            lines.append("Dosing gate closed: " + "; ".join(gate.reasons)
-                         + ". To dose anyway, write that the prescriber was consulted.")
+            lines.append(("Booster early: " if booster else "Dosing gate closed: ")
+                         + "; ".join(gate.reasons)
+                         + ". To go ahead, write why (e.g. the prescriber was consulted).")
         self.gate_reason.setEnabled(closed)
         self.info.setText("\n".join(lines))
         self.info.setObjectName("warning" if closed else "muted")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.errors import GateClosed, KapdeskError
 from kapdesk.ui.errors import message
 from kapdesk.ui.widgets import FittingScroll
 
@@ -89,7 +89,10 @@ class Panel(QWidget):
             super().keyPressEvent(event)
 
     def show_error(self, exc: BaseException, labels: dict[str, str] | None = None) -> None:
-        self.error.setText(message(exc, labels))
+        if isinstance(exc, GateClosed):  # the panel lists the reasons just above
+            self.error.setText(f"The gate is closed: {exc.advice}")
+        else:
+            self.error.setText(message(exc, labels))
         self.error.show()
 
     def clear_error(self) -> None:
