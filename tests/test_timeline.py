@@ -80,3 +80,10 @@ def test_system_clock_is_aware_and_moves_forward():
 
 def test_protocol_survives_storage_as_json():
     assert protocol_from_json(DEFAULT_PROTOCOL.to_json()) == DEFAULT_PROTOCOL
+
+
+def test_an_early_dose_ends_the_pre_dose_phases():
+    """Dosed a minute after the start: at D+10 the client is in the hold, not 'pre-dose'."""
+    dose = T0 + timedelta(minutes=1)
+    timeline = build_timeline(DEFAULT_PROTOCOL, T0, [dose], dose + timedelta(minutes=10))
+    assert timeline.current_phase(dose + timedelta(minutes=10)).step.key == "hold"

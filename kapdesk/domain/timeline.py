@@ -61,6 +61,9 @@ class Timeline:
         for ts in self.phases():
             if not ts.confirmed:
                 continue
+            if (ts.step.start.anchor == "start" and self.first_dose is not None
+                    and ts.start >= self.first_dose):
+                continue  # a pre-dose step planned after an early dose: the dose came first
             if ts.start <= now and (ts.end is None or now < ts.end or not ts.end_confirmed):
                 if current is None or ts.start >= current.start:
                     current = ts
