@@ -136,3 +136,25 @@ def test_amend_a_note_in_review_and_see_both_versions(window, qtbot, monkeypatch
     texts = [review.log.item(i).text() for i in range(review.log.count())]
     assert any("(replaced by a correction)" in t for t in texts)
     assert any("corrected: recorded on the wrong checkpoint sheet" in t for t in texts)
+
+
+def test_every_result_shows_its_whole_text_and_arrows_reach_them(window, qtbot):
+    """Reached by its shortcut; the words typed, Down, Down, Enter opens the second result.
+    No result's text is cut: each row is at least as tall as its wrapped text."""
+    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)
+    dialog = window.dialog
+    assert isinstance(dialog, SearchDialog) and dialog.isVisible()
+    qtbot.keyClicks(dialog.query, "breathing")
+    qtbot.waitUntil(lambda: dialog.list.count() > 2)
+    qtbot.wait(50)
+    for row in range(dialog.list.count()):
+        text = dialog.list.itemWidget(dialog.list.item(row))
+        assert text.height() >= text.heightForWidth(text.width()), f"row {row} is cut"
+    qtbot.keyClick(dialog.query, Qt.Key_Down)
+    assert dialog.list.hasFocus() and dialog.list.currentRow() == 0
+    qtbot.keyClick(dialog.list, Qt.Key_Down)
+    second = dialog.results[1]
+    qtbot.keyClick(dialog.list, Qt.Key_Return)
+    assert second["session_kind"] == "medication"
+    assert window.review_window.isVisible()
+    assert window.review_window.record.id == second["session_id"]

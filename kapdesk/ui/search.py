@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +26,10 @@ from kapdesk.storage.search import MARK_END, MARK_START, search_notes
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label
+
+
+# The list's own item padding (theme: QListWidget::item, 6px 8px) and a little air.
+ITEM_PADDING = (20, 16)
 
 
 def snippet_html(snippet: str) -> str:
@@ -80,6 +84,7 @@ class SearchDialog(QDialog):
         self.query.textChanged.connect(lambda: self._timer.start())
         self.client.currentIndexChanged.connect(self.run)
         self.query.returnPressed.connect(self._to_results)
+        self.query.installEventFilter(self)
 
     def _to_results(self) -> None:
         self.run()
@@ -103,14 +108,35 @@ class SearchDialog(QDialog):
             text.setWordWrap(True)
             text.setContentsMargins(8, 6, 8, 6)
             item = QListWidgetItem()
-            width = max(self.list.viewport().width() - 4, 300)
-            item.setSizeHint(QSize(width, text.heightForWidth(width)))
             self.list.addItem(item)
             self.list.setItemWidget(item, text)
+        self._fit_rows()
         words = self.query.text().strip()
         self.count.setText("" if not words else
                            f"{len(self.results)} note{'s' * (len(self.results) != 1)}, "
                            "most relevant first" if self.results else "No note matches.")
+
+    def _fit_rows(self) -> None:
+        """Each result as tall as its wrapped text at the list's present width, so no line
+        is cut in half; done again whenever the width changes."""
+        width = max(self.list.viewport().width() - ITEM_PADDING[0], 200)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            text = self.list.itemWidget(item)
+            text.ensurePolished()
+            item.setSizeHint(QSize(width, text.heightForWidth(width) + ITEM_PADDING[1]))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        """Down from the search words goes to the results, as in any search box."""
+        if watched is self.query and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key_Down:
+            self._to_results()
+            return True
+        return super().eventFilter(watched, event)
 
     def choose(self, row: int) -> None:
         result = self.results[row]
