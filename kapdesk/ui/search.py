@@ -27,7 +27,6 @@ from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label
 
-
 # The list's own item padding (theme: QListWidget::item, 6px 8px) and a little air.
 ITEM_PADDING = (20, 16)
 
