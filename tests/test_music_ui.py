@@ -14,6 +14,7 @@ from gui import column
 from kapdesk.audio.backend import FakeBackend
 from kapdesk.domain.timeutil import ManualClock
 from kapdesk.resources import music_dir
+from kapdesk.storage import open_database
 from kapdesk.storage.courses import add_course, add_screening
 from kapdesk.storage.live import begin_medication_session, preflight_for
 from kapdesk.storage.music import create_playlist, list_tracks, set_playlist_tracks
@@ -206,3 +207,47 @@ def test_a_clients_preferred_playlist_is_chosen_in_their_details(db, client_id, 
     choose(dialog, "preferred_playlist_id", playlist)
     save(qtbot, dialog)
     assert db["clients"].get(client_id)["preferred_playlist_id"] == playlist
+
+
+def test_next_names_the_coming_track_at_once(db, music_ready, qtbot):
+    backend = FakeBackend()
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
+    titles = [t.title for t in sw.player.controller.queue]
+    qtbot.keyClick(sw, Qt.Key_Space)
+    advance(sw, clock, ticks, 5)
+    qtbot.keyClick(sw, Qt.Key_Period)
+    assert titles[1] in sw.player.label.text()  # before the fade has even begun
+
+
+def test_a_reopened_session_resumes_at_the_track_and_volume_it_had(db_path, db, music_ready,
+                                                                   qtbot):
+    backend = FakeBackend()
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
+    titles = [t.title for t in sw.player.controller.queue]
+    qtbot.keyClick(sw, Qt.Key_Space)
+    advance(sw, clock, ticks, 5)
+    qtbot.keyClick(sw, Qt.Key_Period)
+    advance(sw, clock, ticks, 8)
+    for _ in range(3):
+        qtbot.keyClick(sw, Qt.Key_Minus)
+    assert "volume 40%" in sw.player.label.text()
+    db.close()  # the laptop dies while the second track plays
+
+    reopened = open_database(db_path)
+    main = open_windows(reopened, clock=clock, audio=FakeBackend())
+    qtbot.addWidget(main)
+    label = main.session_window.player.label.text()
+    assert titles[1] in label and "volume 40%" in label and "ready" in label
+
+
+def test_a_short_play_shows_on_the_live_band_at_once(db, music_ready, qtbot):
+    backend = FakeBackend()
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
+    first = sw.player.controller.queue[0].title
+    qtbot.keyClick(sw, Qt.Key_Space)
+    advance(sw, clock, ticks, 3)
+    qtbot.keyClick(sw, Qt.Key_Period)  # skipped after three seconds
+    advance(sw, clock, ticks, 3)
+    sw.band.grab()  # paints the band, which places its markers
+    [short] = [m for m in sw.band.markers if first in m.text]
+    assert short.rect.width() >= 6  # wide enough to see and to click

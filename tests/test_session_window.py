@@ -278,3 +278,21 @@ def test_a_moment_from_the_band_opens_in_place_and_esc_returns_to_the_keys(db, c
     qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
     key(qtbot, sw, Qt.Key_V)
     assert sw.panels.currentWidget() is sw.vitals  # an action key leaves it too
+
+
+def test_a_private_process_note_is_never_marked_shared(db, qtbot, running):
+    _, sw, sid = running
+    key(qtbot, sw, Qt.Key_N)
+    key(qtbot, sw, Qt.Key_4, Qt.ControlModifier)  # for the prescriber: shared by default
+    assert sw.notes.share.isChecked() and sw.notes.share.isEnabled()
+    qtbot.mouseClick(sw.notes.kind_buttons["process"], Qt.LeftButton)
+    assert not sw.notes.share.isChecked() and not sw.notes.share.isEnabled()
+    key(qtbot, sw, Qt.Key_1, Qt.ControlModifier)
+    qtbot.mouseClick(sw.notes.share, Qt.LeftButton)  # ticked by hand on an observation
+    assert sw.notes.share.isChecked()
+    key(qtbot, sw, Qt.Key_3, Qt.ControlModifier)
+    assert not sw.notes.share.isChecked() and not sw.notes.share.isEnabled()
+    qtbot.keyClicks(sw.notes.box, "my own restlessness")
+    key(qtbot, sw, Qt.Key_Return)
+    [note] = load_session(db, sid).notes
+    assert note["kind"] == "process" and note["shareable"] == 0

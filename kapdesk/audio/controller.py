@@ -74,6 +74,12 @@ class MusicController:
         if not self.queue:
             self.message = "No tracks in this playlist."
 
+    def cue(self, track_id: Any, volume: float | None) -> None:
+        """Ready at a given track and volume without playing (a reopened session)."""
+        self.index = next((i for i, t in enumerate(self.queue) if t.id == track_id), self.index)
+        if volume is not None:
+            self.volume = round(max(0.0, min(1.0, volume)), 2)
+
     @property
     def current(self) -> Track | None:
         return self.queue[self.index] if self.state != "stopped" and self.queue else None
@@ -174,6 +180,7 @@ class MusicController:
                 self.state = "stopped"
             return
         self._log_stop()
+        self.index = target  # the player names the next track at once, while this one fades
         self._fade(self._level, 0.0, SKIP_FADE_S,
                    then=lambda: self._start(target, fade_in=FADE_IN_S))
 

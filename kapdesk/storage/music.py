@@ -116,3 +116,15 @@ def close_open_plays(db: Database, session_id: int, *, at: datetime) -> None:
     """After a crash the last play has no stop; it ended when the app did, at the latest."""
     db.execute("UPDATE music_plays SET stopped_at = ? WHERE session_id = ? AND stopped_at IS NULL",
                (to_iso(at), session_id))
+
+
+def set_music_volume(db: Database, session_id: int, volume: float) -> None:
+    db.execute("UPDATE sessions SET music_volume = ? WHERE id = ?", (volume, session_id))
+
+
+def resume_point(db: Database, session_id: int) -> tuple[int | None, float | None]:
+    """The track last played in this session and the volume it was left at."""
+    last = maybe(db, "SELECT track_id FROM music_plays WHERE session_id = ? "
+                     "ORDER BY started_at DESC, id DESC LIMIT 1", (session_id,))
+    session = maybe(db, "SELECT music_volume FROM sessions WHERE id = ?", (session_id,))
+    return (last or {}).get("track_id"), (session or {}).get("music_volume")

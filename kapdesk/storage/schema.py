@@ -339,3 +339,9 @@ def m0007_struck_events(db: Database) -> None:
 def m0008_prn_medicines(db: Database) -> None:
     """The PRN medicines the prescriber's order allows, as the prescriber wrote them."""
     db.execute("ALTER TABLE orders ADD COLUMN prn_medicines TEXT")
+
+
+@MIGRATIONS(name="0009_session_music_volume")
+def m0009_session_music_volume(db: Database) -> None:
+    """The session's music volume, so that reopening a running session resumes it."""
+    db.execute("ALTER TABLE sessions ADD COLUMN music_volume REAL")

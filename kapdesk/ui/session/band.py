@@ -129,7 +129,8 @@ class TimelineBand(QWidget):
         for play in self.record.music_plays:
             begin = parse_instant(play["started_at"])
             stop = parse_instant(play["stopped_at"]) if play["stopped_at"] else self.now
-            rect = self._span_rect(painter, "music", begin, stop, QColor("#4b5d73"), 1.0)
+            rect = self._span_rect(painter, "music", begin, stop, QColor("#6a84a3"), 1.0,
+                                   min_width=6)  # a track skipped after seconds still shows
             self.markers.append(Marker(rect, begin, f"{_hm(begin)} ♪ {play['title']}"))
         if self.highlight is not None:
             x = self.x_of(self.highlight)
@@ -154,11 +155,11 @@ class TimelineBand(QWidget):
             minute += 30
 
     def _span_rect(self, painter: QPainter, row: str, begin: datetime, stop: datetime | None,
-                   color: QColor, opacity: float) -> QRectF:
+                   color: QColor, opacity: float, min_width: float = 2) -> QRectF:
         y, h = ROWS[row]
         left = self.x_of(begin)
         right = self.x_of(stop) if stop else left + 2
-        rect = QRectF(left, y, max(right - left, 2), h)
+        rect = QRectF(left, y, max(right - left, min_width), h)
         painter.save()
         painter.setOpacity(opacity)
         painter.setPen(Qt.NoPen)

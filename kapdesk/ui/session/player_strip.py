@@ -10,13 +10,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from sqlite_utils import Database
 
 from kapdesk.audio.backend import AudioBackend, PygameBackend
 from kapdesk.audio.controller import MusicController, Track
-from kapdesk.storage.music import close_open_plays, playlist_tracks, start_play, stop_play
+from kapdesk.storage.music import (
+    close_open_plays,
+    playlist_tracks,
+    resume_point,
+    set_music_volume,
+    start_play,
+    stop_play,
+)
 from kapdesk.storage.rows import maybe
 from kapdesk.ui.widgets import ElidedLabel
 
@@ -24,6 +31,7 @@ TICK_MS = 100
 
 
 class PlayerStrip(QWidget):
+    logged = Signal()  # a track started or stopped: the band shows it at once
     def __init__(self, db: Database, session_id: int, now: Callable[[], datetime],
                  backend: AudioBackend | None = None) -> None:
         super().__init__()
@@ -38,6 +46,7 @@ class PlayerStrip(QWidget):
         self.controller.set_queue([Track(r["path"], r["title"], r["artist"], r["id"])
                                    for r in rows])
         close_open_plays(db, session_id, at=now())  # a play cut short by a crash
+        self.controller.cue(*resume_point(db, session_id))  # where a reopened session was
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = ElidedLabel(name="playerLine")  # a long title ends in …
@@ -63,7 +72,10 @@ class PlayerStrip(QWidget):
         if not self.controller.queue:
             self.refresh()
             return
+        volume = self.controller.volume
         action()
+        if self.controller.volume != volume:
+            set_music_volume(self.db, self.session_id, self.controller.volume)
         self.timer.start()
         self.refresh()
 
@@ -98,8 +110,11 @@ class PlayerStrip(QWidget):
         self.label.setText(text)
 
     def _started(self, track: Track) -> Any:
-        return start_play(self.db, self.session_id, track_id=track.id, title=track.title,
-                          artist=track.artist, path=track.path, at=self.now())
+        play_id = start_play(self.db, self.session_id, track_id=track.id, title=track.title,
+                             artist=track.artist, path=track.path, at=self.now())
+        self.logged.emit()
+        return play_id
 
     def _stopped(self, play_id: Any) -> None:
         stop_play(self.db, play_id, at=self.now())
+        self.logged.emit()

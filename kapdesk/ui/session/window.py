@@ -65,6 +65,7 @@ class SessionWindow(QMainWindow):
         self.record = load_session(db, session_id)
         self.last_event: tuple[int, str, datetime] | None = None  # what Backspace undoes
         self.player = PlayerStrip(db, session_id, self.now, audio)
+        self.player.logged.connect(self._music_logged)
         self.emergency: EmergencyCard | None = None
         self.resize(1280, 720)  # fits a 1366x768 laptop screen
 
@@ -354,6 +355,10 @@ class SessionWindow(QMainWindow):
         self.say(f"✓ {text}")
         if not keep_panel:
             self.keys_mode()
+
+    def _music_logged(self) -> None:
+        if hasattr(self, "log"):  # not while the window is still being built
+            self.reload()
 
     def say(self, text: str) -> None:
         self.status.setText(text)
