@@ -154,8 +154,12 @@ def test_enter_thresholds_refusing_implausible_bounds(window, qtbot):
     assert dialog.fields["pre_dose.systolic.max"].property("invalid") is True
     type_into(qtbot, dialog, "pre_dose.systolic.max", "140")
     save(qtbot, dialog)
-    assert "discharge" in dialog.error.text() and "no bound" in dialog.error.text()
+    assert dialog.error.text() == ("Discharge thresholds: the prescriber set no bound at this "
+                                   "checkpoint")
     assert window.db["threshold_versions"].count == 0
+    type_into(qtbot, dialog, "pre_dose.systolic.min", "150")  # min above max: named plainly
+    assert dialog.error.text() == "Pre-dose Systolic BP: min 150 is above max 140"
+    type_into(qtbot, dialog, "pre_dose.systolic.min", "")
     for key, value in {"pre_dose.heart_rate.min": "50", "pre_dose.heart_rate.max": "100",
                        "discharge.systolic.max": "150", "discharge.spo2.min": "94"}.items():
         type_into(qtbot, dialog, key, value)

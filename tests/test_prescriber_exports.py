@@ -160,3 +160,16 @@ def test_the_preview_shows_what_leaves_and_saves_it(demo, tmp_path, qtbot, theme
     last = list(db.query("SELECT * FROM exports ORDER BY id DESC LIMIT 1"))[0]
     assert (last["format"], last["recipient"], last["file_name"]) == (
         "pdf", "Dr. Okafor's office", str(target))
+
+
+def test_the_clients_words_are_quoted_once(demo):
+    """Words typed with their own quotation marks are not printed in double quotes."""
+    from kapdesk.export.summary import session_summary
+    from kapdesk.export.summary_html import session_summary_html
+
+    path, third = demo
+    summary = session_summary(open_database(path), third)
+    summary["notes"] = [{"at": "2026-11-20T15:40:00+00:00", "kind": "client_words",
+                         "body": '"It feels like the sea."'}]
+    page = session_summary_html(summary)
+    assert "“It feels like the sea.”" in page and "“&quot;" not in page

@@ -22,7 +22,10 @@ def _mg(field: str, raw: Any, label: str) -> float:
     if raw is None:
         raise InvalidInput(field, f"{label} is required")
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 1000:
-        raise InvalidInput(field, f"{label} must be between 0 and 1000 mg, not {raw!r}")
+        shown = f"{raw:g}" if isinstance(raw, int | float) and not isinstance(raw, bool) \
+            else repr(raw)
+        raise InvalidInput(field, f"{label} must be more than 0 and at most 1000 mg, "
+                                  f"not {shown}")
     return float(raw)
 
 

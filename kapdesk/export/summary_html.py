@@ -173,7 +173,7 @@ def session_summary_html(summary: dict[str, Any]) -> str:
     parts.append("".join(f"<p>{e(n['body'])}</p>" for n in summaries) or "<p>—</p>")
     if words:
         parts.append("<h2>The client's own words</h2>" + "".join(
-            f"<p>{hm(n['at'])} “{e(n['body'])}”</p>" for n in words))
+            f"<p>{hm(n['at'])} “{e(_unquoted(n['body']))}”</p>" for n in words))
     if others:
         parts.append("<h2>Other shared notes</h2>" + "".join(
             f"<p>{hm(n['at'])} {NOTE_KINDS[n['kind']]}: {e(n['body'])}</p>" for n in others))
@@ -231,3 +231,13 @@ def course_summary_html(summary: dict[str, Any]) -> str:
              f"<p class='muted'>Prepared with kapdesk on {day(summary['generated_at'])}. No "
              "notes of any kind are included in a course summary.</p>"]
     return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+def _unquoted(text: str) -> str:
+    """The client's words are printed in quotation marks; quotes typed around them already
+    would double up (“"It feels…"”)."""
+    stripped = text.strip()
+    pairs = {'"': '"', "“": "”", "'": "'", "„": "“", "«": "»"}
+    if len(stripped) > 1 and pairs.get(stripped[0]) == stripped[-1]:
+        return stripped[1:-1].strip()
+    return stripped

@@ -6,11 +6,16 @@ from kapdesk.domain.errors import InvalidInput, KapdeskError
 
 
 def message(exc: BaseException, labels: dict[str, str] | None = None) -> str:
-    """``Ride home phone: must be a phone number…``; field codes become their labels."""
+    """``Ride home phone: must be a phone number…``. Field codes become the labels the
+    therapist sees, and are never shown themselves; every message starts with a capital."""
+    return _sentence(_text(exc, labels or {}))
+
+
+def _text(exc: BaseException, labels: dict[str, str]) -> str:
     if isinstance(exc, InvalidInput):
-        label = (labels or {}).get(exc.field)
+        label = labels.get(exc.field)
         if label is None:
-            return str(exc) if exc.field and not exc.reason.startswith(exc.field) else exc.reason
+            return exc.reason
         bare = label.split(" (")[0].lower()  # "Dose (mg)" is named by "Dose ..."
         if exc.reason.lower().startswith(bare):
             return exc.reason
@@ -18,3 +23,7 @@ def message(exc: BaseException, labels: dict[str, str] | None = None) -> str:
     if isinstance(exc, KapdeskError):
         return str(exc)
     return f"Unexpected problem: {exc}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

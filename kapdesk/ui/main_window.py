@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         practice.addSeparator()
-        act(practice, "Quit", self.quit, QKeySequence.Quit)
+        act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
         act(client, "New client…", self.new_client.click, QKeySequence.New)
         self.actions: dict[str, QAction] = {}
@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         self.session_window = ui_class("session.window", "SessionWindow")(
             self.db, session_id, self.clock, self.audio)
         self.session_window.closed.connect(self._session_closed)
+        self.session_window.quit_requested.connect(self.quit)
         self.session_window.show()
         self.hide()
 

@@ -108,6 +108,9 @@ class ThresholdsDialog(FormDialog):
         for row, measure in enumerate(MEASURES, start=2):
             grid.addWidget(QLabel(f"{LABELS[measure]} ({UNITS[measure]})"), row, 0)
             for c, checkpoint in enumerate(THRESHOLD_CHECKPOINTS):
+                # a refusal about the pair (min above max) names the measure, not its key
+                self.labels[f"{checkpoint}.{measure}"] = \
+                    f"{CHECKPOINT_TITLES[checkpoint]} {LABELS[measure]}"
                 for s, side in enumerate(("min", "max")):
                     key = f"{checkpoint}.{measure}.{side}"
                     bound = previous.for_checkpoint(checkpoint).get(measure) if previous else None
@@ -127,6 +130,8 @@ class ThresholdsDialog(FormDialog):
                     grid.addWidget(old, row, 5 + c, Qt.AlignCenter)
         grid.setColumnStretch(0, 1)
         self.add_block(grid_host)
+        for checkpoint in THRESHOLD_CHECKPOINTS:
+            self.labels[checkpoint] = f"{CHECKPOINT_TITLES[checkpoint]} thresholds"
         prescriber = (get_prescriber(db, client["prescriber_id"])
                       if client["prescriber_id"] else None)
         self.add("set_by", "Set by", line(prescriber_label(prescriber) if prescriber else "",

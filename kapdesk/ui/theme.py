@@ -33,7 +33,7 @@ QTableView {{ gridline-color: transparent; selection-background-color: #26384a;
     selection-color: {text}; alternate-background-color: #1e242c; }}
 QTableView::item {{ padding: 6px 8px; border: none; }}
 QHeaderView::section {{ background: {panel}; color: {muted}; border: none;
-    border-bottom: 1px solid {line}; padding: 6px 8px; font-size: 13px; }}
+    border-bottom: 1px solid {line}; padding: 6px 8px; font-size: 14px; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QComboBox, QDateEdit {{ background: {raised};
     border: 1px solid {line}; border-radius: 6px; padding: 6px 8px;
     selection-background-color: {accent}; selection-color: {bg}; }}
@@ -57,7 +57,7 @@ QLabel#muted {{ color: {muted}; }}
 QLabel#title {{ font-size: 22px; font-weight: 600; }}
 QLabel#clock {{ font-size: 34px; font-weight: 300; color: {text}; }}
 QLabel#badge {{ color: {bg}; background: {incomplete}; border-radius: 4px;
-    padding: 2px 8px; font-size: 12px; font-weight: 600; }}
+    padding: 2px 8px; font-size: 14px; font-weight: 600; }}
 QLabel#warning {{ color: {incomplete}; }}
 QLabel#formError {{ color: {incomplete}; background: #2a2619; border: 1px solid #4a4126;
     border-radius: 6px; padding: 8px 10px; }}
@@ -83,7 +83,7 @@ QStackedWidget#panelStack {{ background: {panel}; border: 1px solid {line};
     border-radius: 8px; }}
 QLabel#playerLine {{ color: {muted}; font-size: 15px; }}
 QPushButton#playerButton {{ padding: 3px 10px; color: {muted}; }}
-QLabel#section {{ color: {muted}; font-size: 13px; font-weight: 600; padding-top: 6px; }}
+QLabel#section {{ color: {muted}; font-size: 14px; font-weight: 600; padding-top: 6px; }}
 QTabWidget::pane {{ border: none; }}
 QTabBar::tab {{ background: transparent; color: {muted}; padding: 8px 16px;
     border-bottom: 2px solid transparent; }}

@@ -23,6 +23,9 @@ ROWS = {"planned": (18, 10), "actual": (34, 24), "doses": (62, 14), "vitals": (8
         "events": (100, 12), "notes": (118, 12), "music": (136, 8)}
 
 
+LABEL_PX = 14  # the band's row names and times: secondary text, never below 14 px
+
+
 @dataclass(frozen=True)
 class Marker:
     rect: QRectF
@@ -70,11 +73,13 @@ class TimelineBand(QWidget):
         timeline = self.record.timeline(self.now)
         start, end = self._span()
         small = QFont(self.font())
-        small.setPixelSize(12)
+        small.setPixelSize(LABEL_PX)
         painter.setFont(small)
         painter.setPen(QColor(COLORS["muted"]))
-        for name, (y, h) in ROWS.items():
-            painter.drawText(QRectF(6, y - 2, 60, h + 4), Qt.AlignLeft | Qt.AlignVCenter, name)
+        for name, (y, h) in ROWS.items():  # centred on the row, as tall as the text needs
+            middle = y + h / 2
+            painter.drawText(QRectF(6, middle - 9, 62, 18), Qt.AlignLeft | Qt.AlignVCenter,
+                             name)
         self._ticks(painter, start, end)
         for index, ts in enumerate(timeline.phases()):
             color = QColor(PHASE_COLORS[index % len(PHASE_COLORS)])
@@ -101,7 +106,7 @@ class TimelineBand(QWidget):
             x = self.x_of(dose.given_at)
             painter.setPen(QPen(QColor(COLORS["accent"]), 2))
             painter.drawLine(QPointF(x, 30), QPointF(x, 76))
-            painter.drawText(QRectF(x + 3, 62, 60, 14), Qt.AlignLeft | Qt.AlignVCenter,
+            painter.drawText(QRectF(x + 3, 60, 60, 18), Qt.AlignLeft | Qt.AlignVCenter,
                              "B" if dose.is_booster else "D")
             self.markers.append(Marker(QRectF(x - 5, 60, 10, 16), dose.given_at,
                                        f"{'Booster' if dose.is_booster else 'Dose'} "
@@ -149,7 +154,7 @@ class TimelineBand(QWidget):
             painter.drawLine(QPointF(x, 14), QPointF(x, self.height() - 18))
             painter.save()
             painter.setPen(QColor(COLORS["muted"]))
-            painter.drawText(QRectF(x - 30, self.height() - 17, 60, 14), Qt.AlignCenter,
+            painter.drawText(QRectF(x - 30, self.height() - 19, 60, 18), Qt.AlignCenter,
                              format_duration(timedelta(minutes=minute))[:-3])
             painter.restore()
             minute += 30

@@ -56,6 +56,7 @@ def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
 
 class SessionWindow(QMainWindow):
     closed = Signal()
+    quit_requested = Signal()  # Ctrl+Q here: the practice window asks what to do
 
     def __init__(self, db: Database, session_id: int, clock: Clock,
                  audio: AudioBackend | None = None) -> None:
@@ -232,7 +233,9 @@ class SessionWindow(QMainWindow):
         so they never arrive; this works whatever the window manager thinks is active."""
         modifiers = event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)
         key = event.key()
-        if key == Qt.Key_F2:
+        if key == Qt.Key_Q and modifiers == Qt.ControlModifier:
+            self.quit_requested.emit()
+        elif key == Qt.Key_F2:
             self.show_emergency()
         elif key == Qt.Key_Escape:
             self.keys_mode()
