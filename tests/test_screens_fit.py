@@ -180,3 +180,22 @@ def test_review_and_integration_windows_fit(practice, qtbot):
 def test_no_dialog_is_left_open_over_the_practice_window(practice):
     main, _, _ = practice
     assert not [d for d in main.findChildren(QDialog) if d.isVisible()]
+
+
+def test_the_practice_window_reopens_at_the_size_and_state_it_was_left(db, qtbot, themed_app):
+    first = MainWindow(db)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(1000, 600)
+    first.close()
+    second = MainWindow(db)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (1000, 600)
+    second.showMaximized()
+    qtbot.waitUntil(second.isMaximized)
+    second.close()
+    third = MainWindow(db)
+    qtbot.addWidget(third)
+    third.show()
+    qtbot.waitUntil(third.isMaximized)
