@@ -92,18 +92,19 @@ def _line(name: str, color: str, points, *, dashed: bool = False) -> QLineSeries
     return series
 
 
-def _axes(chart: QChart, *, x_max: int, y_title: str, y_min: float, y_max: float) -> None:
+def _axes(chart: QChart, *, x_max: int, y_min: float, y_max: float) -> None:
     x = QValueAxis()
     x.setRange(0, x_max + 1)  # whole-number ticks, one per session, a margin each side
     x.setTickCount(x_max + 2)
-    x.setLabelFormat("%d")
-    x.setTitleText("session")
+    x.setLabelFormat("%d")  # the session numbers, as in the table's first column
     y = QValueAxis()
     y.setRange(y_min, y_max)
-    y.setTickCount(int((y_max - y_min) / 15) + 1)
+    # A tick every 30 (mmHg or bpm): every 15 crowded a laptop-sized chart until Qt cut
+    # each label to "…". The unit is in the chart's title, so the axis keeps no title.
+    y.setTickCount(int((y_max - y_min) / 30) + 1)
     y.setLabelFormat("%d")
-    y.setTitleText(y_title)
     for axis in (x, y):
+        axis.setTruncateLabels(False)
         axis.setLabelsColor(QColor(COLORS["muted"]))
         axis.setTitleBrush(QColor(COLORS["muted"]))
         axis.setGridLineColor(QColor(COLORS["line"]))
@@ -125,12 +126,12 @@ class CourseWindow(QMainWindow):
         self.model = CourseRowsModel(self)
         view = table(self.model)
         self.model.set_rows(self.rows)
-        view.setMaximumHeight(260)
+        view.setMaximumHeight(200)
 
         self.charts = {
-            "bp": self.vital_chart("Systolic blood pressure (mmHg)", "systolic", "mmHg", 90,
+            "bp": self.vital_chart("Systolic blood pressure (mmHg)", "systolic", 90,
                                    180, peak=True),
-            "hr": self.vital_chart("Heart rate (bpm)", "heart_rate", "bpm", 40, 130),
+            "hr": self.vital_chart("Heart rate (bpm)", "heart_rate", 40, 130),
             "dose": self.dose_chart(),
             "outcomes": self.outcome_chart(client_id),
         }
@@ -138,7 +139,7 @@ class CourseWindow(QMainWindow):
         for index, chart in enumerate(self.charts.values()):
             chart_view = QChartView(chart)
             chart_view.setRenderHint(QPainter.Antialiasing)
-            chart_view.setMinimumHeight(230)
+            chart_view.setMinimumHeight(200)
             grid.addWidget(chart_view, index // 2, index % 2)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -151,7 +152,7 @@ class CourseWindow(QMainWindow):
         layout.addLayout(grid, 1)
         self.setCentralWidget(body)
 
-    def vital_chart(self, title: str, measure: str, unit: str, low: int, high: int, *,
+    def vital_chart(self, title: str, measure: str, low: int, high: int, *,
                     peak: bool = False) -> QChart:
         """One vital sign per session: pre-dose, discharge (and peak), against the discharge
         maximum of the thresholds each session was judged by."""
@@ -174,7 +175,7 @@ class CourseWindow(QMainWindow):
                                   [(x, r.peak_systolic) for x, r in n]))
         chart.addSeries(_line("discharge max", SERIES_COLORS["limit"],
                               [(x, limit(r)) for x, r in n], dashed=True))
-        _axes(chart, x_max=max(len(n), 1), y_title=unit, y_min=low, y_max=high)
+        _axes(chart, x_max=max(len(n), 1), y_min=low, y_max=high)
         return chart
 
     def dose_chart(self) -> QChart:
