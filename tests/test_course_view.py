@@ -49,3 +49,33 @@ def test_the_charts_hold_the_sessions_points(demo, qtbot, themed_app):
     assert [p.y() for p in outcomes["PHQ-9"].points()] == [19, 15, 10, 7]
     assert window.model.rowCount() == 6
     assert "⚑" not in window.model.index(2, 4).data()  # left on a passing recheck
+
+
+@pytest.mark.parametrize("way", ["shortcut", "menu", "button"])
+def test_the_overview_opens_the_way_a_therapist_opens_it_and_esc_closes_it(demo, qtbot,
+                                                                            themed_app, way):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from kapdesk.ui.main_window import MainWindow
+
+    main = MainWindow(demo)
+    qtbot.addWidget(main)
+    main.show()
+    main.reload(select=1)
+    if way == "shortcut":
+        # Qt dispatches Ctrl+G to the action bound to it only in the active window, which the
+        # offscreen platform does not reliably report; the binding and the action are ours.
+        [bound] = [a for a in main.findChildren(QAction)
+                   if a.shortcut() == QKeySequence("Ctrl+G")]
+        bound.trigger()
+    elif way == "menu":
+        client_menu = main.menuBar().actions()[1].menu()
+        next(a for a in client_menu.actions() if a.text().startswith("Course overview")).trigger()
+    else:
+        qtbot.mouseClick(main.page.overview, Qt.LeftButton)
+    window = main.course_window
+    assert window is not None and window.isVisible()
+    assert window.windowTitle() == "Course · Avery L." and window.model.rowCount() == 6
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key_Escape)
+    assert not window.isVisible() and main.isVisible()

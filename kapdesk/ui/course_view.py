@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QGridLayout, QMainWindow, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
@@ -121,6 +121,7 @@ class CourseWindow(QMainWindow):
         self.db = db
         client = get_client(db, client_id)
         self.setWindowTitle(f"Course · {client['display_name']}")
+        QShortcut(QKeySequence.Close, self, activated=self.close)
         self.resize(1280, 800)
         self.rows = client_course_rows(db, client_id)
         self.model = CourseRowsModel(self)
@@ -151,6 +152,13 @@ class CourseWindow(QMainWindow):
         layout.addWidget(view)
         layout.addLayout(grid, 1)
         self.setCentralWidget(body)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Esc puts the overview away: one key, whatever has the focus inside it."""
+        if event.key() == Qt.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     def vital_chart(self, title: str, measure: str, low: int, high: int, *,
                     peak: bool = False) -> QChart:
