@@ -111,7 +111,7 @@ def test_amend_a_note_in_review_and_see_both_versions(window, qtbot, monkeypatch
     window.open_past(medication["id"])
     review = window.review_window
     qtbot.addWidget(review)
-    assert review.edit_row.isVisible() and not review.amend_button.isEnabled()
+    assert review.amend_button.isVisible() and not review.amend_button.isEnabled()
     row = next(i for i, e in enumerate(review.log_entries) if e.kind == "note"
                and "Client's words" in e.text)
     review.log.setCurrentRow(row)

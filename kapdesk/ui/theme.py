@@ -72,7 +72,9 @@ QLabel#secondary {{ color: {muted}; font-size: 15px; }}
 QLabel#panelTitle {{ font-size: 18px; font-weight: 600; }}
 QLabel#verdict {{ font-size: 17px; font-weight: 600; }}
 QLabel#cheatsheet {{ color: {muted}; font-size: 14px; }}
-QLabel#statusLine {{ color: {within}; font-size: 14px; }}
+QLabel#statusLine {{ color: {within}; font-size: 15px; }}
+QLabel#statusLine[warning="true"] {{ color: {incomplete}; }}
+QPushButton#smallButton {{ padding: 3px 10px; }}
 QPushButton#kindButton:checked {{ background: #26384a; border-color: {accent}; }}
 QPushButton#primary {{ border-color: {accent}; }}
 QListWidget {{ background: {panel}; border: 1px solid {line}; border-radius: 8px;

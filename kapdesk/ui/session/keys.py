@@ -8,8 +8,8 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "D": ("dose", "dose"),
     "B": ("booster", "booster"),
     "N": ("note", "note"),
-    "L": ("discharge", "leave / discharge"),
-    "H": ("discreet", "hide (discreet)"),
+    "L": ("discharge", "discharge"),
+    "H": ("discreet", "discreet"),
 }
 
 EVENT_KEYS: dict[str, str] = {

@@ -33,7 +33,7 @@ from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.storage.sessions import load_session, record_event, record_rating, strike_event
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
-from kapdesk.ui.screen_fit import keep_on_screen
+from kapdesk.ui.screen_fit import fit, keep_on_screen
 from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.discharge_panel import DischargePanel
 from kapdesk.ui.session.dose_panel import DosePanel
@@ -83,7 +83,9 @@ class SessionWindow(QMainWindow):
         header.addWidget(self.title)
         header.addSpacing(24)
         header.addWidget(self.status, 1)
-        for button in (self.back_button, self.discreet_button, self.emergency_button):
+        self.export_button = QPushButton("Export summary for the prescriber…")
+        for button in (self.export_button, self.back_button, self.discreet_button,
+                       self.emergency_button):
             button.setFocusPolicy(Qt.NoFocus)
             header.addWidget(button)
 
@@ -111,26 +113,21 @@ class SessionWindow(QMainWindow):
         self.band = TimelineBand()
         self.band.selected.connect(lambda marker: self.focus_moment(marker.at))
         self.band.missed.connect(self.keys_mode)  # a click beside the markers closes a moment
-        self.amend_button = QPushButton("Amend note…")
-        self.correct_button = QPushButton("Correct reading or dose…")
-        self.strike_button = QPushButton("Strike out event…")
+        # Edits after the fact sit above the session log whose line they act on: no row of
+        # their own, so the panels keep the height a vitals verdict needs.
+        self.amend_button = QPushButton("Amend…")
+        self.amend_button.setToolTip("Amend a note; its first wording stays in the record")
+        self.correct_button = QPushButton("Correct…")
+        self.correct_button.setToolTip("Correct a reading or a dose by a new entry")
+        self.strike_button = QPushButton("Strike out…")
+        self.strike_button.setToolTip("Strike out a mis-keyed event, with a reason")
         self.amend_button.clicked.connect(self.amend_selected)
         self.correct_button.clicked.connect(self.correct_selected)
         self.strike_button.clicked.connect(self.strike_selected)
-        self.edit_row = QWidget()
-        edit_layout = QHBoxLayout(self.edit_row)
-        edit_layout.setContentsMargins(0, 0, 0, 0)
-        edit_layout.addWidget(_label("Select a line to amend or correct it.", "muted", wrap=True),
-                              1)
-        edit_layout.addStretch(1)
-        edit_layout.addWidget(self.amend_button)
-        edit_layout.addWidget(self.correct_button)
-        edit_layout.addWidget(self.strike_button)
+        self.export_button.clicked.connect(self.export_summary)
         for button in (self.amend_button, self.correct_button, self.strike_button):
             button.setFocusPolicy(Qt.NoFocus)  # the session's single keys stay live
-        self.export_button = QPushButton("Export summary for the prescriber…")
-        self.export_button.clicked.connect(self.export_summary)
-        edit_layout.addWidget(self.export_button)
+            button.setObjectName("smallButton")
 
         self.notes = NotesPanel(db, self.now)
         self.vitals = VitalsPanel(db, self.now)
@@ -157,7 +154,11 @@ class SessionWindow(QMainWindow):
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
-        log_layout.addWidget(_label("This session", "section"))
+        log_head = QHBoxLayout()
+        log_head.addWidget(ElidedLabel("This session", "section"), 1)
+        for button in (self.amend_button, self.correct_button, self.strike_button):
+            log_head.addWidget(button)
+        log_layout.addLayout(log_head)
         log_layout.addWidget(self.log, 1)
         lower = QSplitter()
         lower.addWidget(self.panels)
@@ -177,7 +178,6 @@ class SessionWindow(QMainWindow):
         layout.addLayout(clock_grid)
         layout.addWidget(self.player)
         layout.addWidget(self.band)
-        layout.addWidget(self.edit_row)
         layout.addWidget(lower, 1)
         layout.addWidget(self.cheatsheet)
 
@@ -355,7 +355,8 @@ class SessionWindow(QMainWindow):
         self.reload()
         if self.ended:
             self.player.fade_out()  # the session is over: the music fades away
-        self.say(f"✓ {text}")
+        warning = "breach" in text.lower()  # a breach is never announced as a success
+        self.say(f"⚑ {text}" if warning else f"✓ {text}", warning=warning)
         if not keep_panel:
             self.keys_mode()
 
@@ -363,8 +364,12 @@ class SessionWindow(QMainWindow):
         if hasattr(self, "log"):  # not while the window is still being built
             self.reload()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, *, warning: bool = False) -> None:
         self.status.setText(text)
+        if self.status.property("warning") != warning:
+            self.status.setProperty("warning", warning)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
 
     # display -------------------------------------------------------------------------
     def _title(self) -> str:
@@ -387,6 +392,7 @@ class SessionWindow(QMainWindow):
         self._edit_buttons()
         self._fill_log()
         self.refresh_clock()
+        fit(self)  # a state that briefly needed more room must not leave the window wider
 
     def refresh_clock(self) -> None:
         now = self.now() if not self.ended else parse_instant(self.record.session["ended_at"])
@@ -492,7 +498,7 @@ class SessionWindow(QMainWindow):
 def cheat_sheet() -> str:
     actions = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
     actions += ["<b>1-4</b> sedation", "<b>6-9</b> dissociation", "<b>F2</b> emergency",
-                "<b>Esc</b> back to keys", "<b>Backspace</b> undo event",
+                "<b>Esc</b> back", "<b>Backspace</b> undo",
                 "<b>Space , . − =</b> music"]
     events = [f"<b>{k}</b> {SHORT_EVENT.get(kind, EVENT_KINDS[kind].lower())}"
               for k, kind in EVENT_KEYS.items()]
