@@ -74,4 +74,55 @@ def test_nothing_to_undo_says_so(db, qtbot, running, clock):
     _, sw, _ = running
     clock.advance(minutes=1, seconds=1)
     key(qtbot, sw, Qt.Key_Backspace)
-    assert sw.status.text().startswith("No event to undo")
+    assert sw.status.text().startswith("Nothing to undo by key")
+
+
+def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, running):
+    """S, then a PRN through its panel: Backspace takes back the PRN, never the earlier S.
+    After a note, Backspace takes back nothing."""
+    _, sw, sid = running
+    key(qtbot, sw, Qt.Key_S)
+    key(qtbot, sw, Qt.Key_P)
+    sw.prn.medicine.setEditText("ondansetron")
+    sw.prn.dose.setText("4 mg")
+    sw.prn.reason.setText("nausea")
+    key(qtbot, sw, Qt.Key_Return)
+    assert "Backspace undoes it" in sw.status.text()
+    key(qtbot, sw, Qt.Key_Backspace)
+    record = load_session(db, sid)
+    assert [e["kind"] for e in record.events] == ["spit"]
+    assert [e["kind"] for e in record.struck_events] == ["prn"]
+
+    key(qtbot, sw, Qt.Key_U)
+    key(qtbot, sw, Qt.Key_N)
+    qtbot.keyClicks(sw.notes.box, "settling")
+    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key_Escape)
+    key(qtbot, sw, Qt.Key_Backspace)
+    assert sw.status.text().startswith("Nothing to undo by key")
+    assert [e["kind"] for e in load_session(db, sid).events] == ["spit", "nausea"]
+
+
+def test_a_mis_keyed_rating_is_undone_or_struck_and_stops_counting(db, clock, qtbot, running):
+    _, sw, sid = running
+    clock.advance(minutes=45)
+    key(qtbot, sw, Qt.Key_4)  # sedation strong, meant mild
+    key(qtbot, sw, Qt.Key_Backspace)
+    key(qtbot, sw, Qt.Key_2)
+    record = load_session(db, sid)
+    assert [(r["scale"], r["value"]) for r in record.ratings] == [("sedation", 1)]
+    assert [r["value"] for r in record.struck_ratings] == [3]
+    assert sw.ratings.text() == "Sedation: mild"
+    assert [r["level"] for r in session_summary(db, sid)["ratings"]] == ["mild"]
+
+    clock.advance(minutes=5)
+    key(qtbot, sw, Qt.Key_9)  # dissociation strong, noticed too late for Backspace
+    clock.advance(minutes=3)
+    sw.log.setCurrentRow(next(i for i, line in enumerate(log_lines(sw))
+                              if line.endswith("Dissociation: strong")))
+    qtbot.mouseClick(sw.strike_button, Qt.LeftButton)
+    type_into(qtbot, sw.edit_dialog, "reason", "pressed 9 for 8")
+    qtbot.mouseClick(sw.edit_dialog.save_button, Qt.LeftButton)
+    assert load_session(db, sid).struck_ratings[-1]["struck_reason"] == "pressed 9 for 8"
+    assert any("struck out: Dissociation: strong (pressed 9 for 8)" in line
+               for line in log_lines(sw))

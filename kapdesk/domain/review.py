@@ -35,7 +35,8 @@ def playing_at(record: SessionRecord, at: datetime) -> str | None:
 class Entry:
     at: datetime
     text: str
-    kind: str = ""  # "note", "vitals", "dose" for entries that can be amended or corrected
+    # "note", "vitals", "dose" (amended or corrected); "event", "rating" (struck out)
+    kind: str = ""
     ref: int | None = None
 
 
@@ -73,9 +74,16 @@ def timeline_entries(record: SessionRecord) -> list[Entry]:
         entries.append(Entry(parse_instant(event["at"]),
                              f"struck out: {_event_text(event)} ({event['struck_reason']})"))
     for rating in record.ratings:
+        entries.append(Entry(parse_instant(rating["at"]), _rating_text(rating), "rating",
+                             rating["id"]))
+    for rating in record.struck_ratings:
         entries.append(Entry(parse_instant(rating["at"]),
-                             f"{RATING_SCALES[rating['scale']]}: "
-                             f"{RATING_LEVELS[rating['value']]}"))
+                             f"struck out: {_rating_text(rating)} ({rating['struck_reason']})"))
+    if record.discharge:
+        d = record.discharge
+        entries.append(Entry(parse_instant(d["at"]), "Discharged: the gate cleared"
+                             if d["cleared"] else
+                             f"Discharged with an override: {d['override_reason']}"))
     for note in record.notes:
         text = f"{NOTE_KINDS[note['kind']]}: {note['body']}"
         if note.get("amended_at"):
@@ -93,6 +101,10 @@ def moment(record: SessionRecord, at: datetime) -> Moment:
     phase = timeline.current_phase(at) if timeline else None
     nearby = tuple(e for e in timeline_entries(record) if abs(e.at - at) <= AROUND)
     return Moment(at, phase.step.label if phase else "", playing_at(record, at), nearby)
+
+
+def _rating_text(rating: dict) -> str:
+    return f"{RATING_SCALES[rating['scale']]}: {RATING_LEVELS[rating['value']]}"
 
 
 def _event_text(event: dict) -> str:

@@ -54,6 +54,7 @@ class SessionRecord:
     events: list[dict[str, Any]] = field(default_factory=list)  # those that count
     # Events struck out as mis-keyed: kept and shown struck, never counted or exported.
     struck_events: list[dict[str, Any]] = field(default_factory=list)
+    struck_ratings: list[dict[str, Any]] = field(default_factory=list)
     ratings: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     discharge: dict[str, Any] | None = None

@@ -132,7 +132,10 @@ def _session(db: Database, session_id: int, uids: dict[str, dict[int, str]]) -> 
         "events": [{k: e[k] for k in ("uid", "at", "kind", "detail", "struck_at",
                                       "struck_reason")}
                    for e in sorted(record.events + record.struck_events, key=lambda e: e["id"])],
-        "ratings": [{"uid": r["uid"], **rating_json(r)} for r in record.ratings],
+        "ratings": [{"uid": r["uid"], **rating_json(r), "struck_at": r["struck_at"],
+                     "struck_reason": r["struck_reason"]}
+                    for r in sorted(record.ratings + record.struck_ratings,
+                                    key=lambda r: r["id"])],
         "notes": [{"uid": n["uid"], "at": n["at"], "kind": n["kind"], "body": n["body"],
                    "shareable": bool(n["shareable"]), "created_at": n["created_at"],
                    "updated_at": n["updated_at"], "amended_at": n["amended_at"],

@@ -220,7 +220,9 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         plan.add("ratings", {"session_uid": key, "uid": c.uid(r, p, seen),
                              "at": c.instant(r, "at", p, required=True),
                              "scale": c.choice(r, "scale", p, RATING_SCALES),
-                             "value": c.whole(r, "value", p, 0, len(RATING_LEVELS) - 1)})
+                             "value": c.whole(r, "value", p, 0, len(RATING_LEVELS) - 1),
+                             "struck_at": c.instant(r, "struck_at", p),
+                             "struck_reason": c.optional_text(r, "struck_reason", p)})
     for p, n in c.items(s, "notes", path):
         kind_ = c.choice(n, "kind", p, NOTE_KINDS)
         shareable = c.flag(n, "shareable", p)

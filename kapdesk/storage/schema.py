@@ -328,11 +328,13 @@ def m0006_amendments(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN correction_reason TEXT")
 
 
-@MIGRATIONS(name="0007_struck_events")
-def m0007_struck_events(db: Database) -> None:
-    """A mis-keyed event is struck out, never deleted: when and why stay in the record."""
-    db.execute("ALTER TABLE events ADD COLUMN struck_at TEXT")
-    db.execute("ALTER TABLE events ADD COLUMN struck_reason TEXT")
+@MIGRATIONS(name="0007_struck_entries")
+def m0007_struck_entries(db: Database) -> None:
+    """A mis-keyed event or rating is struck out, never deleted: when and why stay in the
+    record."""
+    for table in ("events", "ratings"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN struck_at TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN struck_reason TEXT")
 
 
 @MIGRATIONS(name="0008_prn_medicines")

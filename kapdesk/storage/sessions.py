@@ -135,7 +135,8 @@ def load_session(db: Database, session_id: int) -> SessionRecord:
             judged)
     for event in _children(db, "events", session_id, "at"):
         (record.struck_events if event["struck_at"] else record.events).append(event)
-    record.ratings = _children(db, "ratings", session_id, "at")
+    for rating in _children(db, "ratings", session_id, "at"):
+        (record.struck_ratings if rating["struck_at"] else record.ratings).append(rating)
     record.notes = _children(db, "notes", session_id, "at")
     for version in db.query("""SELECT v.* FROM note_versions v JOIN notes n ON n.id = v.note_id
                                WHERE n.session_id = ? ORDER BY v.replaced_at, v.id""",
@@ -216,16 +217,20 @@ def record_event(db: Database, session_id: int, kind: str, *, at: datetime,
                                  "detail": detail.strip(), "created_at": stamp()})
 
 
-def strike_event(db: Database, event_id: int, *, at: datetime, reason: str | None = None,
-                 undo: bool = False) -> None:
-    """Strike out a mis-keyed event: it stays in the record with when and why, and no longer
-    counts. ``undo`` is the one-key undo, allowed for a minute after the event."""
-    event = one(db, "SELECT * FROM events WHERE id = ?", (event_id,), what="event")
-    if event["struck_at"]:
-        raise NotAllowed("that event is already struck out")
-    text = undo_reason(parse_instant(event["at"]), at) if undo else strike_reason(reason)
-    db.execute("UPDATE events SET struck_at = ?, struck_reason = ? WHERE id = ?",
-               (to_iso(at), text, event_id))
+STRIKABLE = {"events": "event", "ratings": "rating"}
+
+
+def strike_entry(db: Database, table: str, entry_id: int, *, at: datetime,
+                 reason: str | None = None, undo: bool = False) -> None:
+    """Strike out a mis-keyed event or rating: it stays in the record with when and why,
+    and no longer counts. ``undo`` is the one-key undo, allowed for a minute after it."""
+    what = STRIKABLE[table]
+    entry = one(db, f"SELECT * FROM {table} WHERE id = ?", (entry_id,), what=what)
+    if entry["struck_at"]:
+        raise NotAllowed(f"that {what} is already struck out")
+    text = undo_reason(parse_instant(entry["at"]), at) if undo else strike_reason(reason)
+    db.execute(f"UPDATE {table} SET struck_at = ?, struck_reason = ? WHERE id = ?",
+               (to_iso(at), text, entry_id))
 
 
 def record_rating(db: Database, session_id: int, scale: str, level: int | str, *,

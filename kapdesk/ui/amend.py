@@ -14,10 +14,10 @@ from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.mistakes import strike_reason
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import LABELS, MEASURES, UNITS, make_reading
-from kapdesk.domain.vocabulary import EVENT_KINDS
+from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.storage.amendments import amend_note, correct_dose, correct_vitals, note_versions
 from kapdesk.storage.rows import one
-from kapdesk.storage.sessions import strike_event
+from kapdesk.storage.sessions import strike_entry
 from kapdesk.ui.forms import FormDialog, line
 
 
@@ -64,13 +64,16 @@ class CorrectVitalsDialog(FormDialog):
                        reason=values["reason"])
 
 
-class StrikeEventDialog(FormDialog):
-    def __init__(self, db: Database, event_id: int, now: Callable[[], datetime],
+class StrikeEntryDialog(FormDialog):
+    """Strike out a mis-keyed event or rating, with a reason."""
+
+    def __init__(self, db: Database, table: str, entry_id: int, now: Callable[[], datetime],
                  parent: QWidget | None = None) -> None:
-        self.db, self.event_id, self.now = db, event_id, now
-        row = one(db, "SELECT * FROM events WHERE id = ?", (event_id,), what="event")
-        what = EVENT_KINDS.get(row["kind"], row["kind"])
-        super().__init__("Strike out an event", self._save, parent, save_label="Strike out",
+        self.db, self.table, self.entry_id, self.now = db, table, entry_id, now
+        row = one(db, f"SELECT * FROM {table} WHERE id = ?", (entry_id,), what="entry")
+        what = (EVENT_KINDS.get(row["kind"], row["kind"]) if table == "events" else
+                f"{RATING_SCALES[row['scale']]}: {RATING_LEVELS[row['value']]}")
+        super().__init__("Strike out an entry", self._save, parent, save_label="Strike out",
                          intro=f"“{what}” at {local(parse_instant(row['at'])):%H:%M} stays in the "
                                "record, struck out with your reason; it no longer counts on "
                                "the timeline, in the course overview or in the prescriber's "
@@ -81,7 +84,8 @@ class StrikeEventDialog(FormDialog):
         strike_reason(values["reason"])
 
     def _save(self, values: dict[str, Any]) -> None:
-        strike_event(self.db, self.event_id, at=self.now(), reason=values["reason"])
+        strike_entry(self.db, self.table, self.entry_id, at=self.now(),
+                     reason=values["reason"])
 
 
 class CorrectDoseDialog(FormDialog):

@@ -22,6 +22,7 @@ class PrnPanel(Panel):
         self.db, self.now = db, now
         self.record: SessionRecord | None = None
         self.allowed: list[str] = []
+        self.recorded: tuple[int, datetime] | None = None  # the PRN just saved: undoable
         self.labels = {"prn_medicine": "Medicine", "prn_dose": "Dose", "prn_reason": "Reason"}
         self.medicine = QComboBox()
         self.medicine.setEditable(True)
@@ -63,5 +64,5 @@ class PrnPanel(Panel):
         detail = prn_detail(self.medicine.currentText(), self.dose.text(), self.reason.text(),
                             self.allowed)
         at = self.now()
-        record_event(self.db, self.record.id, "prn", at=at, detail=detail)
+        self.recorded = (record_event(self.db, self.record.id, "prn", at=at, detail=detail), at)
         return f"PRN noted at {local(at):%H:%M}: {detail}"

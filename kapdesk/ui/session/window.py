@@ -30,7 +30,7 @@ from kapdesk.domain.live import clock_face
 from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
-from kapdesk.storage.sessions import load_session, record_event, record_rating, strike_event
+from kapdesk.storage.sessions import load_session, record_event, record_rating, strike_entry
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
 from kapdesk.ui.screen_fit import fit, keep_on_screen
@@ -64,7 +64,8 @@ class SessionWindow(QMainWindow):
         keep_on_screen(self)
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
-        self.last_event: tuple[int, str, datetime] | None = None  # what Backspace undoes
+        # What Backspace undoes: the event or rating just recorded, and nothing older.
+        self.last_entry: tuple[str, int, str, datetime] | None = None
         self.player = PlayerStrip(db, session_id, self.now, audio)
         self.player.logged.connect(self._music_logged)
         self.emergency: EmergencyCard | None = None
@@ -140,8 +141,10 @@ class SessionWindow(QMainWindow):
         for panel in (self.notes, self.vitals, self.dose, self.discharge, self.prn, self.moment):
             self.panels.addWidget(panel)
         for panel in (self.vitals, self.dose, self.discharge, self.prn):
-            panel.done.connect(self._saved)
             panel.cancelled.connect(self.keys_mode)
+        for panel in (self.vitals, self.dose, self.discharge):
+            panel.done.connect(self._saved)
+        self.prn.done.connect(self._prn_saved)
         self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
         self.notes.box.leave.connect(self.keys_mode)
 
@@ -310,32 +313,45 @@ class SessionWindow(QMainWindow):
         except KapdeskError as exc:
             self.say(message(exc))
             return
-        self.last_event = (event_id, kind, at)
-        self._saved(f"{EVENT_KINDS[kind]} noted at {local(at):%H:%M}  ·  Backspace undoes it "
-                    "within a minute", keep_panel=True)
+        self._saved_undoable("events", event_id, EVENT_KINDS[kind], at)
+
+    def _prn_saved(self, text: str) -> None:
+        event_id, at = self.prn.recorded
+        self._saved(text)
+        self.last_entry = ("events", event_id, "PRN medication", at)
+        self.say(f"✓ {text}  ·  Backspace undoes it within a minute")
+
+    def _saved_undoable(self, table: str, entry_id: int, what: str, at: datetime) -> None:
+        self._saved(f"{what} noted at {local(at):%H:%M}  ·  Backspace undoes it within a "
+                    "minute", keep_panel=True)
+        self.last_entry = (table, entry_id, what, at)  # after _saved, which forgets it
 
     def undo_last_event(self) -> None:
-        """One key takes back the event just keyed: it stays in the record, struck out."""
+        """One key takes back the event or rating just recorded: it stays in the record,
+        struck out. Anything recorded since (a note, a reading) means there is nothing to
+        undo by key: an older entry is struck out from its line."""
         if not self._guard():
             return
-        if self.last_event is None:
-            self.say("No event to undo. An older one can be struck out: select its line.")
+        if self.last_entry is None:
+            self.say("Nothing to undo by key. To strike out an older event or rating, select "
+                     "its line and press Strike out…")
             return
-        event_id, kind, at = self.last_event
+        table, entry_id, what, at = self.last_entry
         try:
-            strike_event(self.db, event_id, at=self.now(), undo=True)
+            strike_entry(self.db, table, entry_id, at=self.now(), undo=True)
         except KapdeskError as exc:
             self.say(message(exc))
             return
-        self.last_event = None
-        self._saved(f"Undone: {EVENT_KINDS[kind]} at {local(at):%H:%M} (kept in the record, "
-                    "struck out)", keep_panel=True)
+        self._saved(f"Undone: {what} at {local(at):%H:%M} (kept in the record, struck out)",
+                    keep_panel=True)
 
     def rate(self, scale: str, value: int) -> None:
         if not self._guard():
             return
-        record_rating(self.db, self.record.id, scale, value, at=self.now())
-        self._saved(f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", keep_panel=True)
+        at = self.now()
+        rating_id = record_rating(self.db, self.record.id, scale, value, at=at)
+        self._saved_undoable("ratings", rating_id,
+                             f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", at)
 
     def music(self, action: str) -> None:
         """Music keys work in discreet mode too: pausing needs no names on screen."""
@@ -352,6 +368,7 @@ class SessionWindow(QMainWindow):
         self.emergency.show()
 
     def _saved(self, text: str, keep_panel: bool = False) -> None:
+        self.last_entry = None  # something newer was recorded: Backspace must not reach back
         self.reload()
         if self.ended:
             self.player.fade_out()  # the session is over: the music fades away
@@ -434,7 +451,7 @@ class SessionWindow(QMainWindow):
         kind = entry.kind if entry else ""
         self.amend_button.setEnabled(kind == "note")
         self.correct_button.setEnabled(kind in ("vitals", "dose"))
-        self.strike_button.setEnabled(kind == "event")
+        self.strike_button.setEnabled(kind in ("event", "rating"))
 
     def amend_selected(self) -> None:
         entry = self.selected_entry()
@@ -454,10 +471,11 @@ class SessionWindow(QMainWindow):
 
     def strike_selected(self) -> None:
         entry = self.selected_entry()
-        if entry and entry.kind == "event":
-            from kapdesk.ui.amend import StrikeEventDialog
+        if entry and entry.kind in ("event", "rating"):
+            from kapdesk.ui.amend import StrikeEntryDialog
 
-            self._open_edit(StrikeEventDialog(self.db, entry.ref, self.clock.now, self))
+            table = "events" if entry.kind == "event" else "ratings"
+            self._open_edit(StrikeEntryDialog(self.db, table, entry.ref, self.clock.now, self))
 
     def export_summary(self) -> None:
         from kapdesk.ui.export_preview import ExportDialog
