@@ -296,3 +296,43 @@ def test_a_private_process_note_is_never_marked_shared(db, qtbot, running):
     key(qtbot, sw, Qt.Key_Return)
     [note] = load_session(db, sid).notes
     assert note["kind"] == "process" and note["shareable"] == 0
+
+
+def test_a_booster_the_order_does_not_allow_is_refused_at_once(db, ready, clock, qtbot,
+                                                               running):
+    _, sw, sid = running
+    db.execute("UPDATE orders SET booster_allowed = 0, booster_mg = NULL")
+    record_vitals(db, sid, {"systolic": 120, "diastolic": 80, "heart_rate": 70},
+                  taken_at=T0, checkpoint="pre_dose")
+    record_dose(db, sid, given_at=T0)
+    sw.reload()
+    key(qtbot, sw, Qt.Key_B)
+    assert sw.status.text() == "The prescriber's order does not allow a booster."
+    assert sw.panels.currentWidget() is sw.notes
+
+
+def test_the_dose_panel_starts_at_the_amount_and_says_plainly_when_it_is_empty(db, qtbot,
+                                                                               running):
+    _, sw, sid = running
+    key(qtbot, sw, Qt.Key_D)
+    assert focused(sw, sw.dose.mg)  # even with the gate closed: the amount comes first
+    sw.dose.mg.clear()
+    key(qtbot, sw, Qt.Key_Return)
+    assert sw.dose.error.text() == "Amount is required (mg)"
+
+
+def test_in_review_a_line_opens_its_moment(db, clock, qtbot, running):
+    main, sw, sid = running
+    clock.advance(minutes=30)
+    key(qtbot, sw, Qt.Key_T)
+    clock.advance(minutes=30)
+    key(qtbot, sw, Qt.Key_L)
+    sw.discharge.reason.setText("prescriber consulted by phone, cleared")
+    key(qtbot, sw, Qt.Key_Return)
+    assert sw.ended
+    row = next(i for i in range(sw.log.count()) if sw.log.item(i).text().endswith("Talking"))
+    sw.log.setCurrentRow(row)
+    assert sw.panels.isVisible() and sw.panels.currentWidget() is sw.moment
+    assert "Talking" in sw.moment.text()
+    assert any("Discharged with an override: prescriber consulted" in sw.log.item(i).text()
+               for i in range(sw.log.count()))

@@ -15,7 +15,7 @@ import json
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from kapdesk.paths import data_dir
@@ -32,7 +32,7 @@ def state_file() -> Path:
     return data_dir() / "window-state.json"
 
 
-def _load() -> dict[str, str]:
+def _load() -> dict[str, dict]:
     try:
         data = json.loads(state_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -41,9 +41,13 @@ def _load() -> dict[str, str]:
 
 
 def remember(window: QMainWindow) -> None:
-    """Keep the window's size, place and maximized state for the next time it opens."""
+    """Keep the window's size and maximized state for the next time it opens. Not its
+    place: the window manager places a window with its title bar in view, whereas a
+    restored position lands the title bar above the screen under some (openbox)."""
     states = _load()
-    states[_key(window)] = bytes(window.saveGeometry().toBase64()).decode("ascii")
+    size = window.normalGeometry().size() if window.isMaximized() else window.size()
+    states[_key(window)] = {"width": size.width(), "height": size.height(),
+                            "maximized": window.isMaximized()}
     try:
         state_file().parent.mkdir(parents=True, exist_ok=True)
         state_file().write_text(json.dumps(states, indent=1), encoding="utf-8")
@@ -92,13 +96,25 @@ def _grow(window: QWidget) -> None:
                    max(window.height(), wanted.height()))
 
 
-def _restore(window: QMainWindow) -> None:
+def _restore(window: QMainWindow, maximized_first: bool) -> None:
     saved = _load().get(_key(window))
-    if saved:
-        window.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+    if isinstance(saved, dict):
+        try:
+            QWidget.resize(window, int(saved["width"]), int(saved["height"]))
+            maximized = bool(saved["maximized"])
+        except (KeyError, TypeError, ValueError):
+            maximized = maximized_first
+    else:
+        maximized = maximized_first
+    if maximized:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 class _Fitter(QObject):
+    def __init__(self, window: QWidget, maximized_first: bool) -> None:
+        super().__init__(window)
+        self.maximized_first = maximized_first
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         try:
             self._handle(watched, event)
@@ -111,7 +127,7 @@ class _Fitter(QObject):
         if kind == QEvent.Type.Show and not watched.property(_FITTED):
             watched.setProperty(_FITTED, True)
             if isinstance(watched, QMainWindow):
-                _restore(watched)
+                _restore(watched, self.maximized_first)
             else:  # Qt opens a dialog at most 2/3 of the screen high: use what is there
                 _grow(watched)
             fit(watched)
@@ -119,7 +135,8 @@ class _Fitter(QObject):
             remember(watched)
 
 
-def keep_on_screen(window: QWidget) -> None:
+def keep_on_screen(window: QWidget, *, maximized_first: bool = False) -> None:
     """Fit ``window`` to the screen when it first shows; a main window also reopens with
-    the size, place and maximized state it was closed with."""
-    window.installEventFilter(_Fitter(window))
+    the size and maximized state it was closed with (``maximized_first``: maximized until
+    the therapist chooses otherwise)."""
+    window.installEventFilter(_Fitter(window, maximized_first))

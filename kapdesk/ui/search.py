@@ -58,7 +58,7 @@ class SearchDialog(QDialog):
         self.setWindowTitle("Search notes")
         self.resize(860, 600)
         self.query = QLineEdit()
-        self.query.setPlaceholderText("Words from any note, e.g. sea grandmother")
+        self.query.setPlaceholderText("Words from any note, e.g. grandmother kitchen")
         self.client = QComboBox()
         self.client.addItem("All clients", None)
         for row in list_clients(db, include_archived=True):

@@ -65,11 +65,11 @@ class DischargePanel(Panel):
         if planned is None:
             self.schedule.setText("schedule the integration session")
         elif stale:
-            self.schedule.setText("move the integration session, now "
-                                  f"{when(planned['scheduled_for'])}, to")
+            self.schedule.setText("move the integration session to")
+            self.info.setText(self.info.text() + "\nThe integration session is planned for "
+                              f"{when(planned['scheduled_for'])}, outside 24-48 hours.")
         else:
-            self.schedule.setText("integration already scheduled: "
-                                  + when(planned["scheduled_for"]))
+            self.schedule.setText("already scheduled: " + when(planned["scheduled_for"]))
         self.clear_error()
         (self.reason if self.reason.isEnabled() else self.action_button).setFocus()
 

@@ -64,10 +64,12 @@ class DosePanel(Panel):
         self.info.style().unpolish(self.info)
         self.info.style().polish(self.info)
         self.clear_error()
-        (self.gate_reason if closed else self.mg).setFocus()
+        self.mg.setFocus()  # the amount first; Tab reaches the reason when one is asked
 
     def save(self) -> str:
         text = self.mg.text().strip().replace(",", ".")
+        if not text:
+            raise InvalidInput("mg", "Amount is required (mg)")
         try:
             mg = float(text)
         except ValueError:

@@ -21,6 +21,10 @@ from kapdesk.storage.sessions import record_vitals
 from kapdesk.ui.session.panel import Panel
 from kapdesk.ui.theme import STATUS_COLORS
 
+# Column heads short enough that five readings fit beside the session log on a laptop.
+COLUMN_HEADS = {"systolic": "Systolic", "diastolic": "Diastolic", "heart_rate": "HR",
+                "resp_rate": "RR"}
+
 
 class VitalsPanel(Panel):
     def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
@@ -40,7 +44,8 @@ class VitalsPanel(Panel):
         self.fields: dict[str, QLineEdit] = {}
         self.bounds: dict[str, QLabel] = {}
         for col, measure in enumerate(MEASURES):
-            head = QLabel(f"{LABELS[measure]} ({UNITS[measure]})")
+            head = QLabel(f"{COLUMN_HEADS.get(measure, LABELS[measure])} ({UNITS[measure]})")
+            head.setToolTip(f"{LABELS[measure]} ({UNITS[measure]})")
             head.setObjectName("muted")
             edit = QLineEdit()
             edit.setObjectName(f"vital_{measure}")

@@ -61,11 +61,12 @@ class SessionWindow(QMainWindow):
     def __init__(self, db: Database, session_id: int, clock: Clock,
                  audio: AudioBackend | None = None) -> None:
         super().__init__()
-        keep_on_screen(self)
+        keep_on_screen(self, maximized_first=True)  # three hours in the room: all the screen
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
         # What Backspace undoes: the event or rating just recorded, and nothing older.
         self.last_entry: tuple[str, int, str, datetime] | None = None
+        self._focusing = False
         self.player = PlayerStrip(db, session_id, self.now, audio)
         self.player.logged.connect(self._music_logged)
         self.emergency: EmergencyCard | None = None
@@ -153,7 +154,7 @@ class SessionWindow(QMainWindow):
         self.log.setFocusPolicy(Qt.NoFocus)
         self.log.setWordWrap(True)
         self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.log.currentRowChanged.connect(lambda _: self._edit_buttons())
+        self.log.currentRowChanged.connect(self._log_row_chosen)
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
@@ -166,7 +167,7 @@ class SessionWindow(QMainWindow):
         lower = QSplitter()
         lower.addWidget(self.panels)
         lower.addWidget(log_box)
-        lower.setSizes([700, 560])
+        lower.setSizes([800, 440])  # the panel first: a reading's five fields and verdict
         lower.setChildrenCollapsible(False)
 
         self.cheatsheet = _label(name="cheatsheet")
@@ -290,6 +291,13 @@ class SessionWindow(QMainWindow):
             self.vitals.fields["systolic"].setFocus()
 
     def show_dose(self, *, booster: bool) -> None:
+        if booster and not (self.record.order or {}).get("booster_allowed"):
+            self.say("The prescriber's order does not allow a booster.", warning=True)
+            return
+        if booster and not self.record.doses:
+            self.say("A booster follows the first dose: record the dose first (D).",
+                     warning=True)
+            return
         if self._guard():
             self.dose.open_for(self.record, booster=booster)
             self.panels.setCurrentWidget(self.dose)
@@ -446,6 +454,12 @@ class SessionWindow(QMainWindow):
         row = self.log.currentRow()
         return self.log_entries[row] if 0 <= row < len(self.log_entries) else None
 
+    def _log_row_chosen(self, _row: int) -> None:
+        self._edit_buttons()
+        entry = self.selected_entry()
+        if self.ended and entry is not None and not self._focusing:
+            self.focus_moment(entry.at)  # in review a line opens its moment, like a marker
+
     def _edit_buttons(self) -> None:
         entry = self.selected_entry()
         kind = entry.kind if entry else ""
@@ -503,7 +517,9 @@ class SessionWindow(QMainWindow):
         if self._log_times:
             nearest = min(range(len(self._log_times)),
                           key=lambda i: abs(self._log_times[i] - at))
+            self._focusing = True
             self.log.setCurrentRow(nearest)
+            self._focusing = False
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.notes.flush()
