@@ -336,3 +336,16 @@ def test_in_review_a_line_opens_its_moment(db, clock, qtbot, running):
     assert "Talking" in sw.moment.text()
     assert any("Discharged with an override: prescriber consulted" in sw.log.item(i).text()
                for i in range(sw.log.count()))
+
+
+def test_a_finished_session_shows_no_phase_that_never_happened(db, clock, qtbot, running):
+    _, sw, sid = running
+    clock.advance(minutes=25)
+    key(qtbot, sw, Qt.Key_L)
+    sw.discharge.reason.setText("client chose to leave; prescriber consulted by phone")
+    key(qtbot, sw, Qt.Key_Return)
+    sw.band.grab()
+    labels = " ".join(m.text for m in sw.band.markers)
+    assert "Arrival & check-in" in labels
+    assert "Return" not in labels and "Processing & closing" not in labels
+    assert all(m.rect.right() <= sw.band.width() for m in sw.band.markers)

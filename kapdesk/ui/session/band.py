@@ -54,8 +54,16 @@ class TimelineBand(QWidget):
     # geometry -------------------------------------------------------------------------
     def _span(self) -> tuple[datetime, datetime]:
         timeline = self.record.timeline(self.now)
-        end = max(timeline.end, self.now) + timedelta(minutes=10)
+        ended = self._ended_at()
+        if ended is not None:  # a finished session: the band ends where the session did
+            return timeline.started_at, ended + timedelta(minutes=10)
+        planned = max((ts.planned_end or ts.planned_start) for ts in timeline.steps)
+        end = max(timeline.end, planned, self.now) + timedelta(minutes=10)
         return timeline.started_at, end
+
+    def _ended_at(self) -> datetime | None:
+        ended = self.record.session.get("ended_at")
+        return parse_instant(ended) if ended else None
 
     def x_of(self, instant: datetime) -> float:
         start, end = self._span()
@@ -81,13 +89,17 @@ class TimelineBand(QWidget):
             painter.drawText(QRectF(6, middle - 9, 62, 18), Qt.AlignLeft | Qt.AlignVCenter,
                              name)
         self._ticks(painter, start, end)
+        ended = self._ended_at()
         for index, ts in enumerate(timeline.phases()):
+            if ended is not None and ts.start >= ended:
+                continue  # a phase that never happened: the client left before it
             color = QColor(PHASE_COLORS[index % len(PHASE_COLORS)])
             self._span_rect(painter, "planned", ts.planned_start, ts.planned_end, color, 0.55)
             fill = QColor(color)
             if not ts.confirmed:
                 fill.setAlpha(90)
-            rect = self._span_rect(painter, "actual", ts.start, ts.end, fill, 1.0)
+            stop = min(ts.end, ended) if ended is not None and ts.end else ts.end
+            rect = self._span_rect(painter, "actual", ts.start, stop, fill, 1.0)
             painter.setPen(QColor(COLORS["text"] if ts.confirmed else COLORS["muted"]))
             painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
                              ts.step.label if rect.width() > 60 else "")
@@ -96,7 +108,7 @@ class TimelineBand(QWidget):
                                        + ("" if ts.confirmed else " (expected)")
                                        + _moved(ts.moved)))
         for ts in timeline.steps:
-            if ts.step.kind == "prompt":
+            if ts.step.kind == "prompt" and (ended is None or ts.start <= ended):
                 x = self.x_of(ts.start)
                 painter.setPen(QPen(QColor(COLORS["incomplete"]), 1.5))
                 painter.drawLine(QPointF(x, 34), QPointF(x, 58))
