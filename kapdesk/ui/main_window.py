@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         """Quitting never ends a session: while one runs, say so and let the therapist
         choose; the session resumes, at the right time, when kapdesk opens again."""
         if running_session(self.db) is not None:
-            box = QMessageBox(QMessageBox.Question, "Quit kapdesk?",
+            box = QMessageBox(QMessageBox.NoIcon, "Quit kapdesk?",
                               "A session is running. It keeps running while kapdesk is closed: "
                               "its clock goes on, and opening kapdesk returns to it at the right "
                               "time with everything recorded so far.",

@@ -176,6 +176,7 @@ class TimelineBand(QWidget):
         y, h = ROWS[row]
         left = self.x_of(begin)
         right = self.x_of(stop) if stop else left + 2
+        right = min(right, self.width() - 20.0)  # what lies beyond the band's span is cut
         rect = QRectF(left, y, max(right - left, min_width), h)
         painter.save()
         painter.setOpacity(opacity)
