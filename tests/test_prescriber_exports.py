@@ -173,3 +173,23 @@ def test_the_clients_words_are_quoted_once(demo):
                          "body": '"It feels like the sea."'}]
     page = session_summary_html(summary)
     assert "“It feels like the sea.”" in page and "“&quot;" not in page
+
+
+def test_the_course_preview_shows_the_charts_the_pdf_carries(demo, qtbot, themed_app):
+    """The preview is 'exactly what leaves the laptop': its charts are real images, not the
+    broken-image placeholders it showed."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QTextDocument
+
+    from kapdesk.ui.main_window import MainWindow
+
+    path, _ = demo
+    main = MainWindow(open_database(path))
+    qtbot.addWidget(main)
+    main.show()
+    main.reload(select=1)
+    main.actions["export"].trigger()
+    preview = main.dialog.preview
+    for name in ("bp.png", "dose.png", "scores.png"):
+        image = preview.loadResource(QTextDocument.ImageResource, QUrl(name))
+        assert isinstance(image, QImage) and image.width() >= 600, name

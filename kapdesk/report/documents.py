@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QImage
+
 from kapdesk.export.summary_html import course_summary_html, session_summary_html
 from kapdesk.report.charts import Series, chart
 from kapdesk.report.pdf import report_font, write_pdf
@@ -16,6 +18,13 @@ def session_pdf(summary: dict[str, Any], target: Path) -> Path:
 
 
 def course_pdf(summary: dict[str, Any], target: Path) -> Path:
+    return write_pdf(course_summary_html(summary), target, images=course_charts(summary),
+                     title=f"Course summary · {summary['client']['display_name']}")
+
+
+def course_charts(summary: dict[str, Any]) -> dict[str, QImage]:
+    """The course summary's chart images, by the names its page refers to; the PDF and
+    the preview of what leaves the laptop show the same ones."""
     family = report_font()
     sessions = summary["sessions"]
     labels = [str(s["number"] or i + 1) for i, s in enumerate(sessions)]
@@ -46,6 +55,4 @@ def course_pdf(summary: dict[str, Any], target: Path) -> Path:
                                    and o["instrument"] == name), None) for d in days])
         for name, color in (("PHQ-9", "#3e6f96"), ("GAD-7", "#2f6b43"), ("PCL-5", "#7d4f96"))
     ], [d[5:] for d in days], low=0, high=80, unit="total", family=family)
-    return write_pdf(course_summary_html(summary), target,
-                     images={"bp.png": bp, "dose.png": dose, "scores.png": score_chart},
-                     title=f"Course summary · {summary['client']['display_name']}")
+    return {"bp.png": bp, "dose.png": dose, "scores.png": score_chart}

@@ -33,6 +33,18 @@ NEVER = {
 }
 
 
+class PagePreview(QTextBrowser):
+    """The page as it will be printed, with its chart images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: dict[str, object] = {}
+
+    def loadResource(self, kind: int, name) -> object:  # noqa: N802
+        image = self.images.get(name.toString())
+        return image if image is not None else super().loadResource(kind, name)
+
+
 class ExportDialog(QDialog):
     def __init__(self, db: Database, *, client_id: int, session_id: int | None = None,
                  parent: QWidget | None = None) -> None:
@@ -54,7 +66,7 @@ class ExportDialog(QDialog):
         prescriber = self.summary.get("prescriber") or {}
         self.recipient = QLineEdit(prescriber.get("name", ""))
         self.recipient.setPlaceholderText("for whom (kept in the export log)")
-        self.preview = QTextBrowser()
+        self.preview = PagePreview()
         self.preview.setObjectName("exportPreview")
         self.status = label(name="warning", wrap=True)
         self.save_button = QPushButton("Save…")
@@ -89,7 +101,12 @@ class ExportDialog(QDialog):
     def show_preview(self) -> None:
         if self.fmt == "pdf":
             build = session_summary_html if self.kind == "session" else course_summary_html
-            page = build(self.summary).replace("<img ", "<img alt='[chart]' ")
+            page = build(self.summary)
+            if self.kind == "course" and not self.preview.images:
+                from kapdesk.report.documents import course_charts
+
+                # the very charts the PDF carries, not broken-image placeholders
+                self.preview.images = course_charts(self.summary)
             self.preview.setStyleSheet(
                 "QTextBrowser { background: white; color: #1d2329; }"
                 "QScrollBar { background: #eef1f4; }"
