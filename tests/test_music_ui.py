@@ -209,24 +209,24 @@ def test_a_clients_preferred_playlist_is_chosen_in_their_details(db, client_id, 
     assert db["clients"].get(client_id)["preferred_playlist_id"] == playlist
 
 
-def test_next_names_the_coming_track_at_once(db, music_ready, qtbot):
-    backend = FakeBackend()
-    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
+def playing_then_next(db, music_ready, qtbot):
+    """A session whose first track has played five seconds when '.' is pressed."""
+    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, FakeBackend())
     titles = [t.title for t in sw.player.controller.queue]
     qtbot.keyClick(sw, Qt.Key_Space)
     advance(sw, clock, ticks, 5)
     qtbot.keyClick(sw, Qt.Key_Period)
+    return sw, clock, ticks, titles
+
+
+def test_next_names_the_coming_track_at_once(db, music_ready, qtbot):
+    sw, _, _, titles = playing_then_next(db, music_ready, qtbot)
     assert titles[1] in sw.player.label.text()  # before the fade has even begun
 
 
 def test_a_reopened_session_resumes_at_the_track_and_volume_it_had(db_path, db, music_ready,
                                                                    qtbot):
-    backend = FakeBackend()
-    sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
-    titles = [t.title for t in sw.player.controller.queue]
-    qtbot.keyClick(sw, Qt.Key_Space)
-    advance(sw, clock, ticks, 5)
-    qtbot.keyClick(sw, Qt.Key_Period)
+    sw, clock, ticks, titles = playing_then_next(db, music_ready, qtbot)
     advance(sw, clock, ticks, 8)
     for _ in range(3):
         qtbot.keyClick(sw, Qt.Key_Minus)

@@ -16,17 +16,18 @@ def prompts(sw) -> str:
     return sw.next_step.text() + " · " + sw.later.text()
 
 
-def dosed(db, sid, clock, minutes=20):
-    record_vitals(db, sid, {"systolic": 120, "diastolic": 80, "heart_rate": 70},
+def dosed(db, sw, clock, minutes=20):
+    """Pre-dose vitals and the dose recorded; the window shows them, the clock at the dose."""
+    record_vitals(db, sw.record.id, {"systolic": 120, "diastolic": 80, "heart_rate": 70},
                   taken_at=T0 + timedelta(minutes=11), checkpoint="pre_dose")
-    record_dose(db, sid, given_at=T0 + timedelta(minutes=minutes))
+    record_dose(db, sw.record.id, given_at=T0 + timedelta(minutes=minutes))
     clock.current = T0 + timedelta(minutes=minutes)
+    sw.reload()
 
 
 def test_spitting_clears_the_spit_prompt(db, clock, qtbot, running):
     _, sw, sid = running
-    dosed(db, sid, clock)
-    sw.reload()
+    dosed(db, sw, clock)
     clock.advance(minutes=5)
     assert "spit or swallow in 7 min" in prompts(sw)
     key(qtbot, sw, Qt.Key_S)
@@ -35,8 +36,7 @@ def test_spitting_clears_the_spit_prompt(db, clock, qtbot, running):
 
 def test_an_early_booster_asks_why_and_leaves_one_spit_prompt(db, clock, qtbot, running):
     _, sw, sid = running
-    dosed(db, sid, clock)
-    sw.reload()
+    dosed(db, sw, clock)
     clock.advance(minutes=4)
     key(qtbot, sw, Qt.Key_B)
     assert "Booster early: the booster window opens 30 min after the dose; this is 4 min " \
@@ -56,8 +56,7 @@ def test_an_early_booster_asks_why_and_leaves_one_spit_prompt(db, clock, qtbot, 
 
 def test_a_booster_in_its_window_needs_no_reason(db, clock, qtbot, running):
     _, sw, sid = running
-    dosed(db, sid, clock)
-    sw.reload()
+    dosed(db, sw, clock)
     clock.advance(minutes=32)
     key(qtbot, sw, Qt.Key_B)
     assert "early" not in sw.dose.info.text() and not sw.dose.gate_reason.isEnabled()
@@ -67,8 +66,7 @@ def test_a_booster_in_its_window_needs_no_reason(db, clock, qtbot, running):
 
 def test_a_mid_session_breach_is_rechecked(db, clock, qtbot, running):
     _, sw, sid = running
-    dosed(db, sid, clock)
-    sw.reload()
+    dosed(db, sw, clock)
     clock.advance(minutes=40)
     key(qtbot, sw, Qt.Key_V)
     assert sw.vitals.checkpoint.currentData() == "other"
