@@ -5,8 +5,8 @@ form); tests/test_screens_fit.py walks every window to catch one that forgets. T
 on that window alone: a Python event filter on the whole application sees every event of
 every widget, which is slow and, with PySide6, has crashed on item views' internal widgets.
 A window is fitted when first shown: never larger than the screen's free area (leaving room
-for the title bar), never placed off it. Main windows remember their size, place and
-maximized state in ``window-state.json`` in the data folder.
+for the title bar), never placed off it. Main windows remember their size and maximized
+state in ``window-state.json`` in the data folder.
 """
 
 from __future__ import annotations
