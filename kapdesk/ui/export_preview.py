@@ -105,7 +105,7 @@ class ExportDialog(QDialog):
             if self.kind == "course" and not self.preview.images:
                 from kapdesk.report.documents import course_charts
 
-                # the very charts the PDF carries, not broken-image placeholders
+                # the very charts the PDF carries, not the empty boxes Qt drew for them
                 self.preview.images = course_charts(self.summary)
             self.preview.setStyleSheet(
                 "QTextBrowser { background: white; color: #1d2329; }"
