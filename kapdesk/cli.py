@@ -117,9 +117,15 @@ def _open_window(args: argparse.Namespace) -> int:
     else:
         path = _db_path(args)
     _require_display()
-    from kapdesk.ui.app import run
+    from kapdesk.ui.app import FAULTY_BINDING, run
 
-    return run(path)
+    code = run(path)
+    if code == FAULTY_BINDING:
+        # The faulty binding has already drained None: the interpreter's own clean-up would
+        # abort with a fatal error after the plain message. Leave without it.
+        sys.stderr.flush()
+        os._exit(1)
+    return code
 
 
 def _require_display() -> None:

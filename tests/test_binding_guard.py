@@ -67,7 +67,7 @@ def test_a_faulty_binding_is_refused_at_start_with_a_plain_message(tmp_path, mon
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     db_file = tmp_path / "practice.sqlite"
     try:
-        assert app_module.run(db_file) == 1
+        assert app_module.run(db_file) == app_module.FAULTY_BINDING
     finally:
         _detach_log_handlers()
     assert shown and "known fault that would close a running session" in shown[0]

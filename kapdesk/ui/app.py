@@ -24,6 +24,8 @@ from kapdesk.ui.theme import apply_theme
 
 log = logging.getLogger("kapdesk")
 
+FAULTY_BINDING = 3  # run()'s answer when the Qt binding would crash a session
+
 
 class _CrashTracingLog(RotatingFileHandler):
     """The rotating log, and where a native crash (a fault inside Qt, SDL or SQLite) writes
@@ -80,7 +82,9 @@ def run(db_path: Path) -> int:
     if fault is not None:
         log.critical("refusing to start: %s", fault)
         QMessageBox.critical(None, "kapdesk", fault)
-        return 1
+        for handler in log.handlers:  # the process may leave without Python's clean-up
+            handler.flush()
+        return FAULTY_BINDING
     db = open_database(db_path)
     if get_practice(db) is None:
         set_practice(db, name="Your practice")
