@@ -67,6 +67,13 @@ def prn_list(text: Any) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
+def on_prn_list(medicine: str, allowed: list[str]) -> bool:
+    """Whether a medicine as typed is one the order lists ('ondansetron' matches
+    'ondansetron 4 mg ODT')."""
+    typed = " ".join(medicine.split()).lower()
+    return bool(typed) and any(typed in a.lower() or a.lower() in typed for a in allowed)
+
+
 def prn_detail(medicine: str, dose: str, reason: str, allowed: list[str]) -> str:
     """What a PRN event records: drug, dose and why, and whether the order lists it.
     Raises InvalidInput naming the first missing part."""
@@ -77,8 +84,7 @@ def prn_detail(medicine: str, dose: str, reason: str, allowed: list[str]) -> str
         if not text:
             raise InvalidInput(key, f"{label} is required")
         parts[key] = text
-    listed = any(parts["prn_medicine"].lower() in a.lower() or a.lower() in
-                 parts["prn_medicine"].lower() for a in allowed)
+    listed = on_prn_list(parts["prn_medicine"], allowed)
     note = "" if listed or not allowed else " (not on the order's PRN list)"
     return f"{parts['prn_medicine']} {parts['prn_dose']}, for {parts['prn_reason']}{note}"
 

@@ -96,6 +96,14 @@ class SessionRecord:
         latest = self.latest("pre_dose")
         return dosing_gate(self.thresholds, latest.verdict if latest else None)
 
+    def booster_refusal(self) -> str | None:
+        """Why no booster can be given at all now, or None."""
+        if not self.doses:
+            return "a booster follows the first dose; record the dose first"
+        if not (self.order or {}).get("booster_allowed"):
+            return "the prescriber's order does not allow a booster"
+        return None
+
     def booster_gate(self, at: datetime) -> Gate:
         """Open from the protocol's booster window on; earlier needs a written reason."""
         window = next((s for s in self.protocol.steps if s.key == "booster"), None)

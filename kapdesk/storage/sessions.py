@@ -183,10 +183,9 @@ def record_dose(db: Database, session_id: int, *, given_at: datetime, mg: float 
     if order is None:
         raise NotAllowed("no prescriber's order is attached to this session")
     if is_booster:
-        if not record.doses:
-            raise NotAllowed("a booster follows the first dose; record the dose first")
-        if not order["booster_allowed"]:
-            raise NotAllowed("the prescriber's order does not allow a booster")
+        refusal = record.booster_refusal()
+        if refusal:
+            raise NotAllowed(refusal)
         ordered_mg = order["booster_mg"]
         stored_gate_reason = override_reason(record.booster_gate(given_at), gate_reason)
     else:

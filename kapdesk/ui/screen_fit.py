@@ -25,7 +25,6 @@ log = logging.getLogger("kapdesk")
 # Room a window manager takes for a title bar and borders, which Qt learns only after the
 # window is mapped.
 FRAME_ALLOWANCE = (16, 40)
-_FITTED = "kapdeskFitted"
 
 
 def state_file() -> Path:
@@ -114,6 +113,7 @@ class _Fitter(QObject):
     def __init__(self, window: QWidget, maximized_first: bool) -> None:
         super().__init__(window)
         self.maximized_first = maximized_first
+        self.fitted = False  # fitted once, when first shown; later the therapist decides
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         try:
@@ -124,8 +124,8 @@ class _Fitter(QObject):
 
     def _handle(self, watched: QObject, event: QEvent) -> None:
         kind = event.type()
-        if kind == QEvent.Type.Show and not watched.property(_FITTED):
-            watched.setProperty(_FITTED, True)
+        if kind == QEvent.Type.Show and not self.fitted:
+            self.fitted = True
             if isinstance(watched, QMainWindow):
                 _restore(watched, self.maximized_first)
             else:  # Qt opens a dialog at most 2/3 of the screen high: use what is there

@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from sqlite_utils import Database
 
-from kapdesk.domain.orders import prn_detail, prn_list
+from kapdesk.domain.orders import on_prn_list, prn_detail, prn_list
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local
 from kapdesk.storage.sessions import record_event
@@ -54,9 +54,8 @@ class PrnPanel(Panel):
                     "allowed it.")
         else:
             text = "The order allows: " + "; ".join(self.allowed)
-            typed = self.medicine.currentText().strip().lower()
-            if typed and not any(typed in a.lower() or a.lower() in typed
-                                 for a in self.allowed):
+            typed = self.medicine.currentText()
+            if typed.strip() and not on_prn_list(typed, self.allowed):
                 text += "\nNot on the order's PRN list: it will be recorded as such."
         self.info.setText(text)
 

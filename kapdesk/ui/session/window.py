@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from kapdesk.audio.backend import AudioBackend
-from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.errors import KapdeskError, NotAllowed
 from kapdesk.domain.live import clock_face
 from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
@@ -291,12 +291,9 @@ class SessionWindow(QMainWindow):
             self.vitals.fields["systolic"].setFocus()
 
     def show_dose(self, *, booster: bool) -> None:
-        if booster and not (self.record.order or {}).get("booster_allowed"):
-            self.say("The prescriber's order does not allow a booster.", warning=True)
-            return
-        if booster and not self.record.doses:
-            self.say("A booster follows the first dose: record the dose first (D).",
-                     warning=True)
+        refusal = self.record.booster_refusal() if booster else None
+        if refusal:  # said at once, not after everything is typed into the panel
+            self.say(message(NotAllowed(refusal)) + ".", warning=True)
             return
         if self._guard():
             self.dose.open_for(self.record, booster=booster)
@@ -325,13 +322,13 @@ class SessionWindow(QMainWindow):
 
     def _prn_saved(self, text: str) -> None:
         event_id, at = self.prn.recorded
-        self._saved(text)
-        self.last_entry = ("events", event_id, "PRN medication", at)
-        self.say(f"✓ {text}  ·  Backspace undoes it within a minute")
+        self._saved_undoable("events", event_id, "PRN medication", at, said=text,
+                             keep_panel=False)
 
-    def _saved_undoable(self, table: str, entry_id: int, what: str, at: datetime) -> None:
-        self._saved(f"{what} noted at {local(at):%H:%M}  ·  Backspace undoes it within a "
-                    "minute", keep_panel=True)
+    def _saved_undoable(self, table: str, entry_id: int, what: str, at: datetime, *,
+                        said: str = "", keep_panel: bool = True) -> None:
+        said = said or f"{what} noted at {local(at):%H:%M}"
+        self._saved(f"{said}  ·  Backspace undoes it within a minute", keep_panel=keep_panel)
         self.last_entry = (table, entry_id, what, at)  # after _saved, which forgets it
 
     def undo_last_event(self) -> None:
