@@ -14,14 +14,15 @@ from sqlite_utils import Database
 
 from kapdesk.audio.library import scan_folder
 from kapdesk.domain.thresholds import Bound, Thresholds
+from kapdesk.practice import amend as am
+from kapdesk.practice import course as co
+from kapdesk.practice import session as ss
 from kapdesk.resources import music_dir
-from kapdesk.storage import amendments as am
 from kapdesk.storage import clients as cl
-from kapdesk.storage import courses as co
 from kapdesk.storage import music as mu
 from kapdesk.storage import practice as pr
 from kapdesk.storage import prescriptions as rx
-from kapdesk.storage import sessions as ss
+from kapdesk.storage.sessions import load_session
 
 PRE = {"systolic": Bound(None, 140), "diastolic": Bound(None, 90), "heart_rate": Bound(50, 100)}
 POST = {"systolic": Bound(None, 150), "diastolic": Bound(None, 95),
@@ -140,7 +141,7 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
     scores = OUTCOME_SCORES[len(plans)]
     for instrument, values in scores.items():
         co.add_outcome(db, client, instrument, values[0], taken_on=intake)
-    prep = ss.schedule_session(db, client, "preparation", course_id=course,
+    prep = co.schedule_session(db, client, "preparation", course_id=course,
                                scheduled_for=_at(start - timedelta(days=7), 10))
     ss.start_session(db, prep, started_at=_at(start - timedelta(days=7), 10))
     ss.add_note(db, prep, "intention", "To meet the grief without drowning in it.",
@@ -151,7 +152,7 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
         medication = _medication_session(db, client, course, number, day, plan)
         if number == 2 and booster_mg:  # Avery: edits after the fact, kept visible
             _after_the_fact(db, medication, _at(day + timedelta(days=1), 15, 30))
-        integration = ss.schedule_session(db, client, "integration", course_id=course,
+        integration = co.schedule_session(db, client, "integration", course_id=course,
                                           number=number, medication_session_id=medication,
                                           scheduled_for=_at(day + timedelta(days=1), 16))
         ss.start_session(db, integration, started_at=_at(day + timedelta(days=1), 16))
@@ -178,7 +179,7 @@ def _medication_session(db: Database, client: int, course: int, number: int, day
     def t(minutes: int) -> datetime:
         return _at(day, 10) + timedelta(minutes=minutes)
 
-    sid = ss.schedule_session(db, client, "medication", course_id=course, number=number,
+    sid = co.schedule_session(db, client, "medication", course_id=course, number=number,
                               scheduled_for=t(0))
     ride = cl.get_client(db, client)
     ss.start_session(db, sid, started_at=t(0), intention=INTENTIONS[(number - 1) % 3],
@@ -234,7 +235,7 @@ OUTCOME_SCORES = {
 }
 
 def _after_the_fact(db: Database, session_id: int, at: datetime) -> None:
-    record = ss.load_session(db, session_id)
+    record = load_session(db, session_id)
     note = next(n for n in record.notes if n["kind"] == "observation")
     am.amend_note(db, note["id"], note["body"] + " Hands clenched briefly around minute 50, "
                   "then opened again.", at=at)

@@ -93,7 +93,7 @@ def _close_windows_after_each_test():
 @pytest.fixture
 def ready(db, client_id):
     """The client of ``client_id`` with a cleared screening and a course in progress."""
-    from kapdesk.storage.courses import add_course, add_screening
+    from kapdesk.practice.course import add_course, add_screening
 
     add_screening(db, client_id, items={}, screened_on=date.today(), cleared_on=date.today())
     add_course(db, client_id, started_on=date.today())
@@ -110,7 +110,7 @@ def clock():
 @pytest.fixture
 def running(db, ready, clock, qtbot, themed_app):
     """A session started at T0 and the app opened on it, as launch does."""
-    from kapdesk.storage.live import begin_medication_session
+    from kapdesk.practice.live import begin_medication_session
     from kapdesk.ui.app import open_windows
 
     sid = begin_medication_session(db, ready, at=T0, intention="to rest",

@@ -9,15 +9,11 @@ import pytest
 from conftest import T0
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.export.summary import session_summary
-from kapdesk.storage.amendments import amend_note, correct_dose, correct_vitals, note_versions
-from kapdesk.storage.sessions import (
-    add_note,
-    load_session,
-    record_dose,
-    record_vitals,
-    schedule_session,
-    start_session,
-)
+from kapdesk.practice.amend import amend_note, correct_dose, correct_vitals
+from kapdesk.practice.course import schedule_session
+from kapdesk.practice.session import add_note, record_dose, record_vitals, start_session
+from kapdesk.storage.amendments import note_versions
+from kapdesk.storage.sessions import load_session
 
 
 @pytest.fixture
@@ -41,7 +37,7 @@ def test_an_amended_note_keeps_its_first_wording_and_the_time(db, session):
 def test_a_reading_is_corrected_by_a_new_entry_with_a_reason(db, session):
     wrong, _ = record_vitals(db, session, {"systolic": 184, "diastolic": 82, "heart_rate": 70},
                              taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
-    assert load_session(db, session).dosing_gate().reasons  # 184 breaches the pre-dose max
+    assert load_session(db, session).dosing_gate(T0 + timedelta(minutes=20)).reasons  # 184 breaches the pre-dose max
     with pytest.raises(InvalidInput, match="needs its reason"):
         correct_vitals(db, wrong, {"systolic": 148, "diastolic": 82, "heart_rate": 70},
                        reason="")
@@ -53,7 +49,7 @@ def test_a_reading_is_corrected_by_a_new_entry_with_a_reason(db, session):
     record = load_session(db, session)
     assert [r.reading.systolic for r in record.readings] == [128]
     assert [r.reading.systolic for r in record.superseded_readings] == [184]
-    assert record.dosing_gate().open  # judged on the corrected reading
+    assert record.dosing_gate(T0 + timedelta(minutes=20)).open  # judged on the corrected reading
     summary = session_summary(db, session)
     assert [(v["systolic"], v["correction_reason"]) for v in summary["vitals"]] == [
         (128, "typed 184, the cuff showed 128")]

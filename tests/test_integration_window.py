@@ -10,18 +10,18 @@ from PySide6.QtCore import Qt
 from conftest import T0
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.timeutil import ManualClock, local
-from kapdesk.storage.courses import add_course, add_screening, schedule_in_course
-from kapdesk.storage.drafts import get_draft
-from kapdesk.storage.integration import open_integration
-from kapdesk.storage.live import begin_medication_session
-from kapdesk.storage.sessions import (
+from kapdesk.practice.course import add_course, add_screening, schedule_in_course
+from kapdesk.practice.integration import open_integration
+from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.session import (
     add_note,
     confirm_ride_home,
-    load_session,
     record_discharge,
     record_dose,
     record_vitals,
 )
+from kapdesk.storage.drafts import get_draft
+from kapdesk.storage.sessions import load_session
 from kapdesk.ui.integration import IntegrationWindow
 
 

@@ -9,10 +9,12 @@ import pytest
 from conftest import T0
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.live import clock_face, suggested_checkpoint
-from kapdesk.storage.courses import add_course, add_screening
-from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
-from kapdesk.storage.live import begin_medication_session
-from kapdesk.storage.sessions import load_session, record_dose, record_vitals
+from kapdesk.practice.course import add_course, add_screening
+from kapdesk.practice.drafts import commit_draft, save_draft
+from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.session import record_dose, record_vitals
+from kapdesk.storage.drafts import get_draft
+from kapdesk.storage.sessions import load_session
 
 GOOD = {"systolic": 128, "diastolic": 82, "heart_rate": 76}
 

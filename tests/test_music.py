@@ -205,8 +205,10 @@ def test_a_shipped_track_plays_through_real_pygame():
 
 
 def test_the_play_log_is_stored_with_the_session(db, client_id):
+    from kapdesk.practice.course import schedule_session
+    from kapdesk.practice.session import start_session
     from kapdesk.storage.music import close_open_plays, start_play, stop_play
-    from kapdesk.storage.sessions import load_session, schedule_session, start_session
+    from kapdesk.storage.sessions import load_session
 
     sid = schedule_session(db, client_id, "medication")
     start_session(db, sid, started_at=T0)

@@ -13,12 +13,13 @@ from conftest import T0
 from gui import column
 from kapdesk.audio.backend import FakeBackend
 from kapdesk.domain.timeutil import ManualClock
+from kapdesk.practice.course import add_course, add_screening
+from kapdesk.practice.live import begin_medication_session, preflight_for
+from kapdesk.practice.session import record_dose, record_vitals
 from kapdesk.resources import music_dir
 from kapdesk.storage import open_database
-from kapdesk.storage.courses import add_course, add_screening
-from kapdesk.storage.live import begin_medication_session, preflight_for
 from kapdesk.storage.music import create_playlist, list_tracks, set_playlist_tracks
-from kapdesk.storage.sessions import load_session, record_dose, record_vitals
+from kapdesk.storage.sessions import load_session
 from kapdesk.ui.app import open_windows
 from kapdesk.ui.music_library import MusicLibraryDialog
 
@@ -177,7 +178,7 @@ def test_discharge_fades_the_music_out_and_closes_the_log(db, music_ready, qtbot
     qtbot.keyClick(sw, Qt.Key_Space)
     advance(sw, clock, ticks, 5)
     db.execute("UPDATE sessions SET ride_confirmed_at = NULL WHERE id = ?", (sid,))
-    from kapdesk.storage.sessions import record_discharge
+    from kapdesk.practice.session import record_discharge
 
     record_discharge(db, sid, at=clock.now(), reason="client unwell, prescriber cleared early")
     sw._saved("Discharged")

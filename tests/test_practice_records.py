@@ -10,6 +10,13 @@ import pytest
 from conftest import sample_thresholds
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.thresholds import Bound
+from kapdesk.practice.course import (
+    add_course,
+    add_outcome,
+    add_screening,
+    schedule_in_course,
+    schedule_medication_with_integration,
+)
 from kapdesk.storage.clients import (
     add_client,
     archive_client,
@@ -18,15 +25,7 @@ from kapdesk.storage.clients import (
     restore_client,
     update_client,
 )
-from kapdesk.storage.courses import (
-    add_course,
-    add_outcome,
-    add_screening,
-    course_sequence,
-    outcomes,
-    schedule_in_course,
-    schedule_medication_with_integration,
-)
+from kapdesk.storage.courses import course_sequence, outcomes
 from kapdesk.storage.practice import add_prescriber, update_prescriber
 from kapdesk.storage.prescriptions import (
     add_order,

@@ -12,18 +12,13 @@ from pypdf import PdfReader
 from conftest import T0
 from kapdesk.cli import main
 from kapdesk.demo import build_demo
+from kapdesk.practice.course import add_course, add_screening
+from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.session import add_note, record_discharge, record_dose, record_vitals
 from kapdesk.storage import open_database
 from kapdesk.storage.clients import add_client
-from kapdesk.storage.courses import add_course, add_screening
-from kapdesk.storage.live import begin_medication_session
 from kapdesk.storage.practice import add_prescriber
 from kapdesk.storage.prescriptions import add_order, add_thresholds
-from kapdesk.storage.sessions import (
-    add_note,
-    record_discharge,
-    record_dose,
-    record_vitals,
-)
 
 CANARY = "CANARY-PROCESS-7731"
 

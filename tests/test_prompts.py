@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 
 from conftest import T0
 from gui import key, type_vitals
-from kapdesk.storage.sessions import load_session, record_dose, record_vitals
+from kapdesk.practice.session import record_dose, record_vitals
+from kapdesk.storage.sessions import load_session
 
 
 def prompts(sw) -> str:

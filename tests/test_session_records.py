@@ -11,23 +11,22 @@ import pytest
 
 from conftest import T0
 from kapdesk.domain.errors import InvalidInput, NotAllowed
-from kapdesk.storage import open_database
-from kapdesk.storage.clients import add_client
-from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
-from kapdesk.storage.sessions import (
+from kapdesk.practice.course import schedule_session
+from kapdesk.practice.session import (
     add_note,
     confirm_ride_home,
-    load_session,
     record_discharge,
     record_dose,
     record_event,
     record_rating,
     record_vitals,
-    running_session,
-    schedule_session,
     start_session,
     update_note,
 )
+from kapdesk.storage import open_database
+from kapdesk.storage.clients import add_client
+from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
+from kapdesk.storage.sessions import load_session, running_session
 
 GOOD_PRE = {"systolic": 128, "diastolic": 82, "heart_rate": 76}
 HIGH_PRE = {"systolic": 146, "diastolic": 88, "heart_rate": 76}
@@ -155,7 +154,7 @@ KILLED_WRITER = """
 import os, signal, sys
 from datetime import datetime
 from kapdesk.storage import open_database
-from kapdesk.storage.sessions import add_note
+from kapdesk.practice.session import add_note
 db = open_database(sys.argv[1])
 add_note(db, int(sys.argv[2]), "client_words", "It feels like the sea",
          at=datetime.fromisoformat(sys.argv[3]))

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from conftest import T0
 from gui import key, type_into, type_vitals
 from kapdesk.domain.timeutil import ManualClock, local
+from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.session import add_note, record_dose, record_vitals
 from kapdesk.storage import open_database
 from kapdesk.storage.drafts import get_draft
-from kapdesk.storage.live import begin_medication_session
-from kapdesk.storage.sessions import add_note, load_session, record_dose, record_vitals
+from kapdesk.storage.sessions import load_session
 from kapdesk.ui.app import open_windows
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.session.preflight import PreflightDialog
@@ -174,7 +175,7 @@ def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot,
                   taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
     record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
     add_note(db, sid, "client_words", "warm light", at=T0 + timedelta(minutes=50))
-    from kapdesk.storage.drafts import save_draft
+    from kapdesk.practice.drafts import save_draft
 
     save_draft(db, sid, "observation", "half a thought", at=T0 + timedelta(minutes=55))
     db.close()  # the laptop dies here

@@ -3,20 +3,13 @@ tags (tinytag) and the file name as a fallback."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from kapdesk.domain.music import TrackInfo
+
+__all__ = ["AUDIO_SUFFIXES", "TrackInfo", "read_track", "scan_folder", "track_problem"]
+
 AUDIO_SUFFIXES = frozenset({".ogg", ".mp3", ".wav", ".flac"})
-
-
-@dataclass(frozen=True)
-class TrackInfo:
-    path: str
-    title: str
-    artist: str
-    duration_s: float | None
-    readable: bool = True
-
 
 def title_from_name(path: Path) -> str:
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or path.name

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kapdesk.domain.errors import GateClosed
+from kapdesk.domain.kinds import Status
 from kapdesk.domain.thresholds import Thresholds, Verdict
+from kapdesk.domain.timeutil import whole_minutes
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ def dosing_gate(thresholds: Thresholds | None, latest_pre_dose: Verdict | None) 
         ))
     if latest_pre_dose is None:
         return Gate(("no pre-dose vitals recorded yet",))
-    if latest_pre_dose.status != "within":
+    if latest_pre_dose.status != Status.WITHIN:
         return Gate((f"latest pre-dose vitals: {latest_pre_dose.describe()}",))
     return Gate()
 
@@ -55,11 +57,15 @@ def discharge_gate(
     min_minutes_after_dose: int,
     ride_home_confirmed: bool,
     now: datetime,
+    stale_reading: bool = False,
 ) -> Gate:
+    """``latest_discharge`` is the verdict of the newest discharge reading taken after the
+    last dose; ``stale_reading`` says one exists from before it, which cannot clear."""
     reasons: list[str] = []
     if latest_discharge is None:
-        reasons.append("no discharge vitals recorded yet")
-    elif latest_discharge.status != "within":
+        reasons.append("no discharge vitals since the last dose" if stale_reading
+                       else "no discharge vitals recorded yet")
+    elif latest_discharge.status != Status.WITHIN:
         reasons.append(f"latest discharge vitals: {latest_discharge.describe()}")
     if last_dose_at is not None:
         ready_at = last_dose_at + timedelta(minutes=min_minutes_after_dose)
@@ -67,7 +73,7 @@ def discharge_gate(
             left = ready_at - now
             minutes = int(-(-left.total_seconds() // 60))
             reasons.append(
-                f"only {int((now - last_dose_at).total_seconds() // 60)} min since the last "
+                f"only {whole_minutes(now - last_dose_at)} min since the last "
                 f"dose; {min_minutes_after_dose} min required ({minutes} min to go)"
             )
     if not ride_home_confirmed:

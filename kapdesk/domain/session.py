@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kapdesk.domain.gates import Gate, booster_gate, discharge_gate, dosing_gate
+from kapdesk.domain.kinds import Checkpoint
 from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol
 from kapdesk.domain.thresholds import Thresholds, Verdict, judge_reading
 from kapdesk.domain.timeline import Timeline, build_timeline
@@ -88,12 +89,28 @@ class SessionRecord:
     def judge(self, reading: Reading) -> Verdict | None:
         return judge_reading(reading, self.thresholds) if self.thresholds else None
 
-    def latest(self, checkpoint: str) -> JudgedReading | None:
-        matching = [r for r in self.readings if r.reading.checkpoint == checkpoint]
+    def latest(self, checkpoint: str, at: datetime | None = None) -> JudgedReading | None:
+        """The newest reading at ``checkpoint`` taken by ``at`` (any time when None): a
+        decision made at an instant never sees a reading from after it."""
+        matching = [r for r in self.readings if r.reading.checkpoint == checkpoint
+                    and (at is None or r.reading.taken_at <= at)]
         return max(matching, key=lambda r: (r.reading.taken_at, r.id), default=None)
 
-    def dosing_gate(self) -> Gate:
-        latest = self.latest("pre_dose")
+    def last_dose_by(self, at: datetime) -> Dose | None:
+        given = [d for d in self.doses if d.given_at <= at]
+        return given[-1] if given else None
+
+    def discharge_reading(self, at: datetime) -> JudgedReading | None:
+        """The discharge reading that decides at ``at``: the newest one taken by then and
+        after the last dose. A reading from before a dose says nothing about its effect."""
+        latest = self.latest(Checkpoint.DISCHARGE, at)
+        last_dose = self.last_dose_by(at)
+        if latest is None or (last_dose and latest.reading.taken_at <= last_dose.given_at):
+            return None
+        return latest
+
+    def dosing_gate(self, at: datetime) -> Gate:
+        latest = self.latest(Checkpoint.PRE_DOSE, at)
         return dosing_gate(self.thresholds, latest.verdict if latest else None)
 
     def booster_refusal(self) -> str | None:
@@ -116,14 +133,20 @@ class SessionRecord:
         ordered = (self.order or {}).get("min_minutes_after_dose")
         return ordered if ordered is not None else self.protocol.min_minutes_after_last_dose
 
+    def ride_confirmed_by(self, at: datetime) -> bool:
+        confirmed = self.session.get("ride_confirmed_at")
+        return bool(confirmed) and parse_instant(confirmed) <= at
+
     def discharge_gate(self, now: datetime) -> Gate:
-        latest = self.latest("discharge")
+        reading = self.discharge_reading(now)
+        stale = reading is None and self.latest(Checkpoint.DISCHARGE, now) is not None
+        last_dose = self.last_dose_by(now)
         return discharge_gate(
-            latest_discharge=latest.verdict if latest else None,
-            last_dose_at=self.last_dose.given_at if self.last_dose else None,
+            latest_discharge=reading.verdict if reading else None,
+            last_dose_at=last_dose.given_at if last_dose else None,
             min_minutes_after_dose=self.min_minutes_after_dose(),
-            ride_home_confirmed=self.ride_confirmed,
-            now=now,
+            ride_home_confirmed=self.ride_confirmed_by(now),
+            now=now, stale_reading=stale,
         )
 
     def timeline(self, now: datetime) -> Timeline | None:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.kinds import Status
 from kapdesk.domain.vitals import LABELS, MEASURES, PLAUSIBLE, SHORT, UNITS, Reading
 
 THRESHOLD_CHECKPOINTS: tuple[str, ...] = ("pre_dose", "discharge")
@@ -145,13 +146,13 @@ class Breach:
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # "within" | "breach" | "incomplete"
+    status: Status
     breaches: tuple[Breach, ...] = ()
     missing: tuple[str, ...] = field(default=())
 
     @property
     def within_thresholds(self) -> bool:
-        return self.status == "within"
+        return self.status == Status.WITHIN
 
     def describe(self) -> str:
         parts = [b.describe() for b in self.breaches]
@@ -175,7 +176,8 @@ def judge(reading: Reading, bounds: Mapping[str, Bound]) -> Verdict:
             breaches.append(Breach(measure, value, "min", bound.min))
         if bound.max is not None and value > bound.max:
             breaches.append(Breach(measure, value, "max", bound.max))
-    status = "breach" if breaches else "incomplete" if missing else "within"
+    status = (Status.BREACH if breaches else Status.INCOMPLETE if missing
+              else Status.WITHIN)
     return Verdict(status, tuple(breaches), tuple(missing))
 
 

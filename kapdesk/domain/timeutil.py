@@ -61,6 +61,12 @@ def minutes_between(earlier: datetime, later: datetime) -> float:
     return (later - earlier).total_seconds() / 60.0
 
 
+def whole_minutes(delta: timedelta) -> int:
+    """Completed minutes, rounded down: 119.5 min is 119, as the discharge gate counts them,
+    so what is printed agrees with what was decided."""
+    return int(delta.total_seconds() // 60)
+
+
 def format_duration(delta: timedelta) -> str:
     """``1:05:09`` style; negative durations get a leading minus."""
     seconds = int(delta.total_seconds())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.kinds import Checkpoint
 
 MEASURES: tuple[str, ...] = ("systolic", "diastolic", "heart_rate", "resp_rate", "spo2")
 
@@ -43,12 +44,12 @@ PLAUSIBLE: dict[str, tuple[int, int]] = {
     "spo2": (50, 100),
 }
 
-CHECKPOINTS: tuple[str, ...] = ("pre_dose", "discharge", "other")
+CHECKPOINTS: tuple[str, ...] = tuple(Checkpoint)
 
 CHECKPOINT_LABELS: dict[str, str] = {
-    "pre_dose": "Pre-dose",
-    "discharge": "Discharge",
-    "other": "Mid-session",
+    Checkpoint.PRE_DOSE: "Pre-dose",
+    Checkpoint.DISCHARGE: "Discharge",
+    Checkpoint.OTHER: "Mid-session",
 }
 
 

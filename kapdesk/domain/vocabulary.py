@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.kinds import NoteKind, SessionKind
 
 SESSION_KINDS: dict[str, str] = {
-    "preparation": "Preparation",
-    "medication": "Medication",
-    "integration": "Integration",
+    SessionKind.PREPARATION: "Preparation",
+    SessionKind.MEDICATION: "Medication",
+    SessionKind.INTEGRATION: "Integration",
 }
 
 # Quick events; doses and boosters are recorded as doses, not events.
@@ -32,16 +33,16 @@ EVENT_KINDS: dict[str, str] = {
 ADVERSE_EVENTS: frozenset[str] = frozenset({"nausea", "vomiting", "dizziness", "anxiety", "prn"})
 
 NOTE_KINDS: dict[str, str] = {
-    "observation": "Observation",
-    "client_words": "Client's words",
-    "intention": "Intention",
-    "process": "Process (private)",
-    "summary": "Summary for prescriber",
-    "integration": "Integration",
+    NoteKind.OBSERVATION: "Observation",
+    NoteKind.CLIENT_WORDS: "Client's words",
+    NoteKind.INTENTION: "Intention",
+    NoteKind.PROCESS: "Process (private)",
+    NoteKind.SUMMARY: "Summary for prescriber",
+    NoteKind.INTEGRATION: "Integration",
 }
 
 # Process notes are psychotherapy notes: never shared, never exported for the prescriber.
-PRIVATE_NOTE_KINDS: frozenset[str] = frozenset({"process"})
+PRIVATE_NOTE_KINDS: frozenset[str] = frozenset({NoteKind.PROCESS})
 
 RATING_SCALES: dict[str, str] = {"sedation": "Sedation", "dissociation": "Dissociation"}
 RATING_LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "strong")

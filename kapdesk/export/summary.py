@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from kapdesk.domain.session import SessionRecord
-from kapdesk.domain.timeutil import minutes_between, parse_instant, to_iso, utc_now
+from kapdesk.domain.timeutil import parse_instant, to_iso, utc_now, whole_minutes
 from kapdesk.domain.vocabulary import ADVERSE_EVENTS, EVENT_KINDS, PRIVATE_NOTE_KINDS
 from kapdesk.export.vocabulary import pick, rating_json, reading_json
 from kapdesk.storage.practice import get_practice
@@ -83,7 +83,7 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
             "ride_home_confirmed": bool(discharge["ride_home_confirmed"]),
             "ride_home_name": discharge["ride_home_name"],
             "minutes_after_last_dose": (
-                round(minutes_between(last_dose.given_at, parse_instant(discharge["at"])))
+                whole_minutes(parse_instant(discharge["at"]) - last_dose.given_at)
                 if last_dose else None),
         } if discharge else None,
     }

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.audio.library import TrackInfo
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.music import TrackInfo
 from kapdesk.domain.timeutil import to_iso
 from kapdesk.domain.vocabulary import require_text
 from kapdesk.storage.rows import insert, maybe, one, stamp

@@ -15,9 +15,10 @@ from kapdesk.domain.mistakes import strike_reason
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import LABELS, MEASURES, UNITS, make_reading
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
-from kapdesk.storage.amendments import amend_note, correct_dose, correct_vitals, note_versions
+from kapdesk.practice.amend import amend_note, correct_dose, correct_vitals
+from kapdesk.practice.session import strike_entry
+from kapdesk.storage.amendments import note_versions
 from kapdesk.storage.rows import one
-from kapdesk.storage.sessions import strike_entry
 from kapdesk.ui.forms import FormDialog, line
 
 

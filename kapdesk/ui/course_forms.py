@@ -13,16 +13,15 @@ from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
 from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
 from kapdesk.domain.vocabulary import SESSION_KINDS
-from kapdesk.storage.clients import get_client
-from kapdesk.storage.courses import (
+from kapdesk.practice.course import (
     add_course,
     add_outcome,
     add_screening,
-    latest_screening,
-    open_course,
     schedule_in_course,
     schedule_medication_with_integration,
 )
+from kapdesk.storage.clients import get_client
+from kapdesk.storage.courses import latest_screening, open_course
 from kapdesk.storage.prescriptions import current_order, current_thresholds
 from kapdesk.storage.sessions import list_sessions
 from kapdesk.ui.client_forms import prescriber_options

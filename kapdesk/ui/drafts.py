@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import parse_instant
-from kapdesk.storage.drafts import commit_draft, get_draft, save_draft
+from kapdesk.practice.drafts import commit_draft, save_draft
+from kapdesk.storage.drafts import get_draft
 
 DRAFT_DELAY_MS = 400
 

@@ -22,11 +22,15 @@ from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.review import timeline_entries
+from kapdesk.domain.sharing import quote
 from kapdesk.domain.timeutil import Clock, local, parse_instant
-from kapdesk.storage.courses import open_course, schedule_medication_with_integration
-from kapdesk.storage.integration import add_follow_up, follow_ups, open_integration, quote
-from kapdesk.storage.live import next_medication_session
-from kapdesk.storage.sessions import end_session, load_session
+from kapdesk.practice.course import schedule_medication_with_integration
+from kapdesk.practice.integration import add_follow_up, open_integration
+from kapdesk.practice.live import next_medication_session
+from kapdesk.practice.session import end_session
+from kapdesk.storage.courses import open_course
+from kapdesk.storage.integration import follow_ups
+from kapdesk.storage.sessions import load_session
 from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import when

@@ -11,9 +11,9 @@ from sqlite_utils import Database
 
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import parse_instant
-from kapdesk.storage.courses import schedule_in_course
+from kapdesk.practice.course import schedule_in_course
+from kapdesk.practice.session import record_discharge, reschedule_session
 from kapdesk.storage.rows import maybe
-from kapdesk.storage.sessions import record_discharge, reschedule_session
 from kapdesk.ui.models import when
 from kapdesk.ui.session.panel import Panel
 

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.session import SessionRecord
-from kapdesk.storage.sessions import record_dose
+from kapdesk.practice.session import record_dose
 from kapdesk.ui.session.panel import Panel
 
 
@@ -52,7 +52,7 @@ class DosePanel(Panel):
                  f"{order.get('medicine', '')}, {order.get('form', '')}"
                  + (f"; booster {order['booster_mg']:g} mg allowed" if order.get("booster_allowed")
                     else "; no booster ordered")]
-        gate = record.booster_gate(self.now()) if booster else record.dosing_gate()
+        gate = record.booster_gate(self.now()) if booster else record.dosing_gate(self.now())
         closed = not gate.open
         if closed:
             lines.append(("Booster early: " if booster else "Dosing gate closed: ")
@@ -75,7 +75,8 @@ class DosePanel(Panel):
         except ValueError:
             raise InvalidInput("mg", f"Amount must be a number of mg, not {text!r}") from None
         given = self.now() - timedelta(minutes=self.minutes_ago.value())
-        record_dose(self.db, self.record.id, given_at=given, mg=mg, is_booster=self.booster,
+        record_dose(self.db, self.record.id, given_at=given, now=self.now(), mg=mg,
+                    is_booster=self.booster,
                     amount_reason=self.amount_reason.text(),
                     gate_reason=self.gate_reason.text() if self.gate_reason.isEnabled() else None)
         return f"{'Booster' if self.booster else 'Dose'} {mg:g} mg recorded"

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from kapdesk.domain.orders import on_prn_list, prn_detail, prn_list
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local
-from kapdesk.storage.sessions import record_event
+from kapdesk.practice.session import record_event
 from kapdesk.ui.session.panel import Panel
 
 

@@ -16,8 +16,8 @@ from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.thresholds import judge_reading
 from kapdesk.domain.timeutil import local
 from kapdesk.domain.vitals import CHECKPOINT_LABELS, LABELS, MEASURES, UNITS, make_reading
+from kapdesk.practice.session import record_vitals
 from kapdesk.storage.rows import maybe
-from kapdesk.storage.sessions import record_vitals
 from kapdesk.ui.session.panel import Panel
 from kapdesk.ui.theme import STATUS_COLORS
 

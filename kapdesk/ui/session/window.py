@@ -30,7 +30,8 @@ from kapdesk.domain.live import clock_face
 from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
-from kapdesk.storage.sessions import load_session, record_event, record_rating, strike_entry
+from kapdesk.practice.session import record_event, record_rating, strike_entry
+from kapdesk.storage.sessions import load_session
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
 from kapdesk.ui.screen_fit import fit, keep_on_screen

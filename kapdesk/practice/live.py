@@ -1,4 +1,4 @@
-"""Starting and finding the live medication session."""
+"""Beginning the live medication session: the pre-flight, then the start, in one step."""
 
 from __future__ import annotations
 
@@ -9,34 +9,30 @@ from sqlite_utils import Database
 
 from kapdesk.audio.library import track_problem
 from kapdesk.domain.errors import NotAllowed
+from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.preflight import Check, missing, preflight
+from kapdesk.practice.course import schedule_in_course
+from kapdesk.practice.session import confirm_ride_home, start_session
 from kapdesk.storage.clients import get_client
-from kapdesk.storage.courses import latest_screening, open_course, schedule_in_course
-from kapdesk.storage.music import playlist_tracks
+from kapdesk.storage.courses import latest_screening, open_course
+from kapdesk.storage.music import list_playlists, playlist_tracks
 from kapdesk.storage.prescriptions import current_order, current_thresholds
-from kapdesk.storage.sessions import (
-    confirm_ride_home,
-    list_sessions,
-    running_session,
-    start_session,
-)
+from kapdesk.storage.sessions import list_sessions, running_session, set_playlist
+
+NO_MUSIC = 0  # an explicit choice of silence, unlike None ("not chosen yet")
 
 
 def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | None:
     return next((s for s in list_sessions(db, client_id)
-                 if s["kind"] == "medication" and not s["started_at"]), None)
-
-
-NO_MUSIC = 0  # an explicit choice of silence, unlike None ("not chosen yet")
+                 if s["kind"] == SessionKind.MEDICATION and not s["started_at"]), None)
 
 
 def preflight_for(db: Database, client_id: int, *, intention: str = "",
                   ride_confirmed: bool = False, playlist_id: int | None = None) -> list[Check]:
     screening = latest_screening(db, client_id)
-    problems = tuple(problem for track in (playlist_tracks(db, playlist_id) if playlist_id
-                                           else [])
-                     if (problem := track_problem(track["path"])))
-    if playlist_id and not playlist_tracks(db, playlist_id):
+    tracks = playlist_tracks(db, playlist_id) if playlist_id else []
+    problems = tuple(problem for track in tracks if (problem := track_problem(track["path"])))
+    if playlist_id and not tracks:
         problems = ("the playlist is empty",)
     return preflight(
         has_thresholds=current_thresholds(db, client_id) is not None,
@@ -44,7 +40,7 @@ def preflight_for(db: Database, client_id: int, *, intention: str = "",
         screening_cleared=bool(screening and screening["cleared_on"]),
         course_open=open_course(db, client_id) is not None,
         ride_confirmed=ride_confirmed, intention=intention,
-        playlists_exist=bool(db["playlists"].count), playlist_chosen=playlist_id is not None,
+        playlists_exist=bool(list_playlists(db)), playlist_chosen=playlist_id is not None,
         music=bool(playlist_id), track_problems=problems,
     )
 
@@ -54,23 +50,27 @@ def begin_medication_session(db: Database, client_id: int, *, at: datetime, inte
                              ride_confirmed: bool, playlist_id: int | None = None) -> int:
     """Run the pre-flight, then start the course's next medication session (scheduling one
     now if none is planned) and confirm the ride home, all in one transaction."""
-    get_client(db, client_id)
-    problems = missing(preflight_for(db, client_id, intention=intention,
-                                     ride_confirmed=ride_confirmed and bool(ride_home_name.strip()),
-                                     playlist_id=playlist_id))
-    if problems:
-        raise NotAllowed("not ready to start: " + "; ".join(problems))
-    running = running_session(db)
-    if running is not None:
-        raise NotAllowed(f"session {running} is still running; discharge it first")
     with db.atomic():
+        get_client(db, client_id)
+        problems = missing(preflight_for(
+            db, client_id, intention=intention,
+            ride_confirmed=ride_confirmed and bool(ride_home_name.strip()),
+            playlist_id=playlist_id))
+        if problems:
+            raise NotAllowed("not ready to start: " + "; ".join(problems))
+        running = running_session(db)
+        if running is not None:
+            raise NotAllowed(f"session {running} is still running; discharge it first")
         planned = next_medication_session(db, client_id)
-        session_id = planned["id"] if planned else schedule_in_course(
-            db, open_course(db, client_id)["id"], "medication", at)
+        if planned:
+            session_id = planned["id"]
+        else:
+            course = open_course(db, client_id)
+            assert course is not None  # the pre-flight requires an open course
+            session_id = schedule_in_course(db, course["id"], SessionKind.MEDICATION, at)
         start_session(db, session_id, started_at=at, intention=intention,
                       ride_home_name=ride_home_name, ride_home_phone=ride_home_phone)
         confirm_ride_home(db, session_id, at=at, name=ride_home_name, phone=ride_home_phone)
         if playlist_id:
-            db.execute("UPDATE sessions SET playlist_id = ? WHERE id = ?",
-                       (playlist_id, session_id))
+            set_playlist(db, session_id, playlist_id)
     return session_id

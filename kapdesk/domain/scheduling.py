@@ -1,0 +1,62 @@
+"""When sessions happen: the course plan, the integration window, moving a session."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kapdesk.domain.errors import InvalidInput, NotAllowed
+from kapdesk.domain.kinds import SessionKind
+
+PLANNED_SESSIONS_MIN, PLANNED_SESSIONS_MAX = 1, 30  # medication sessions in one course
+# Integration follows the medication session 24-48 hours later (design §1).
+INTEGRATION_AFTER_MIN = timedelta(hours=24)
+INTEGRATION_AFTER_MAX = timedelta(hours=48)
+# A planned integration session this far outside the window (a session that began late, a
+# morning slot two days on) still counts as planned rather than asking to be moved.
+INTEGRATION_SLACK = timedelta(hours=4)
+
+
+def check_planned_sessions(planned: object) -> int:
+    if isinstance(planned, bool) or not isinstance(planned, int) or not (
+            PLANNED_SESSIONS_MIN <= planned <= PLANNED_SESSIONS_MAX):
+        raise InvalidInput("planned_sessions", f"a course plans {PLANNED_SESSIONS_MIN}-"
+                                               f"{PLANNED_SESSIONS_MAX} medication sessions")
+    return planned
+
+
+def check_integration_after(after: timedelta) -> timedelta:
+    if not INTEGRATION_AFTER_MIN <= after <= INTEGRATION_AFTER_MAX:
+        raise InvalidInput("integration_after", "integration follows 24-48 hours later")
+    return after
+
+
+def integration_hours() -> tuple[int, int]:
+    """The window in whole hours, for a spin box."""
+    return (int(INTEGRATION_AFTER_MIN.total_seconds() // 3600),
+            int(INTEGRATION_AFTER_MAX.total_seconds() // 3600))
+
+
+def integration_in_window(medication_started: datetime, planned_for: datetime) -> bool:
+    after = planned_for - medication_started
+    return (INTEGRATION_AFTER_MIN - INTEGRATION_SLACK <= after
+            <= INTEGRATION_AFTER_MAX + INTEGRATION_SLACK)
+
+
+def check_schedule(kind: str, when: datetime, *, course_ended: bool, medication_scheduled: int,
+                   planned_sessions: int, has_unpaired_medication: bool) -> None:
+    """May a session of ``kind`` be added to the course at ``when``?"""
+    if course_ended:
+        raise NotAllowed("this course has ended")
+    if when.tzinfo is None:
+        raise InvalidInput("scheduled_for", "the time needs a time zone")
+    if kind == SessionKind.INTEGRATION and not has_unpaired_medication:
+        raise NotAllowed("an integration session follows a medication session; "
+                         "schedule the medication session first")
+    if kind == SessionKind.MEDICATION and medication_scheduled >= planned_sessions:
+        raise NotAllowed(f"the course plans {planned_sessions} medication sessions; "
+                         "all are scheduled")
+
+
+def check_reschedule(started: bool) -> None:
+    if started:
+        raise NotAllowed("a session that has started keeps its time")

@@ -1,0 +1,73 @@
+"""Corrections after the fact: a note's wording amended, a reading or dose replaced by a new
+entry with its reason. The earlier entry stays visible."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from kapdesk.domain.dosing import check_mg
+from kapdesk.domain.errors import InvalidInput, NotAllowed
+from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.vitals import make_reading
+from kapdesk.domain.vocabulary import require_text
+from kapdesk.storage import amendments as store
+from kapdesk.storage.amendments import note_versions
+from kapdesk.storage.sessions import get_note, get_session
+
+__all__ = ["amend_note", "correct_dose", "correct_vitals", "note_versions"]
+
+REASON_MIN_CHARS = 5
+
+
+def correction_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if len(text) < REASON_MIN_CHARS:
+        raise InvalidInput("reason", "a correction needs its reason, e.g. 'typed 184, cuff "
+                                     "showed 148'")
+    return text
+
+
+def amend_note(db: Database, note_id: int, body: str, *, at: datetime) -> None:
+    """Replace a note's wording; the earlier wording is kept with the time it was replaced."""
+    new = require_text("body", body, "The amended note")
+    with db.atomic():
+        note = get_note(db, note_id)
+        if new == note["body"]:
+            raise InvalidInput("body", "the amended note is the same as before")
+        store.replace_note_body(db, note, new, at=at)
+
+
+def _not_superseded(db: Database, table: str, row_id: int) -> dict:
+    row = store.get_entry(db, table, row_id)
+    if store.is_corrected(db, table, row_id):
+        raise NotAllowed("this entry was already corrected; correct the correction instead")
+    return row
+
+
+def correct_vitals(db: Database, vitals_id: int, values: Mapping[str, object], *,
+                   reason: str) -> int:
+    """A new reading, same time and checkpoint, replacing a wrong one; both are kept."""
+    with db.atomic():
+        old = _not_superseded(db, "vitals", vitals_id)
+        reading = make_reading(values, taken_at=parse_instant(old["taken_at"]),
+                               checkpoint=old["checkpoint"])
+        text = correction_reason(reason)
+        return store.insert_vitals_correction(db, old, reading, reason=text)
+
+
+def correct_dose(db: Database, dose_id: int, *, mg: float, given_at: datetime,
+                 reason: str) -> int:
+    """A new dose entry replacing a wrong amount or time. The time stays inside the session."""
+    amount = check_mg("mg", mg)
+    text = correction_reason(reason)
+    with db.atomic():
+        old = _not_superseded(db, "doses", dose_id)
+        session = get_session(db, old["session_id"])
+        started = parse_instant(session["started_at"])
+        if given_at < started or (session["ended_at"]
+                                  and given_at > parse_instant(session["ended_at"])):
+            raise InvalidInput("given_at", "the corrected time must fall inside the session")
+        return store.insert_dose_correction(db, old, mg=amount, given_at=given_at, reason=text)
