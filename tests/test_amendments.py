@@ -37,7 +37,8 @@ def test_an_amended_note_keeps_its_first_wording_and_the_time(db, session):
 def test_a_reading_is_corrected_by_a_new_entry_with_a_reason(db, session):
     wrong, _ = record_vitals(db, session, {"systolic": 184, "diastolic": 82, "heart_rate": 70},
                              taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
-    assert load_session(db, session).dosing_gate(T0 + timedelta(minutes=20)).reasons  # 184 breaches the pre-dose max
+    # 184 breaches the pre-dose max
+    assert load_session(db, session).dosing_gate(T0 + timedelta(minutes=20)).reasons
     with pytest.raises(InvalidInput, match="needs its reason"):
         correct_vitals(db, wrong, {"systolic": 148, "diastolic": 82, "heart_rate": 70},
                        reason="")
