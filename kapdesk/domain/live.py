@@ -38,6 +38,11 @@ class ClockFace:
         return self.upcoming[0] if self.upcoming else None
 
 
+def recheck_at(record: SessionRecord, taken_at: datetime) -> datetime:
+    """When a reading that did not clear is to be taken again."""
+    return taken_at + timedelta(minutes=record.protocol.recheck_minutes)
+
+
 def recheck_due(record: SessionRecord) -> Upcoming | None:
     """A breached or incomplete latest reading at a checkpoint that still has to clear asks
     for a recheck ``recheck_minutes`` after it was taken."""
@@ -51,8 +56,8 @@ def recheck_due(record: SessionRecord) -> Upcoming | None:
         # a mid-session reading needs no recheck for a missing optional measure, only a breach
         settled = ("within", "incomplete") if checkpoint == "other" else ("within",)
         if still_open and latest and latest.verdict and latest.verdict.status not in settled:
-            return Upcoming(RECHECK_LABELS[checkpoint], latest.reading.taken_at
-                            + timedelta(minutes=record.protocol.recheck_minutes))
+            return Upcoming(RECHECK_LABELS[checkpoint],
+                            recheck_at(record, latest.reading.taken_at))
     return None
 
 

@@ -77,3 +77,11 @@ def clean_prescriber(values: Mapping[str, Any]) -> dict[str, Any]:
     if cleaned["email"] and not EMAIL.match(cleaned["email"]):
         raise InvalidInput("email", "Email must look like name@example.org")
     return cleaned
+
+
+def on_call_line(prescriber: Mapping[str, Any] | None) -> str:
+    """Who to call about this session: the on-call number first, else the office phone."""
+    if not prescriber:
+        return "no prescriber on file"
+    number = prescriber.get("on_call_phone") or prescriber.get("phone") or "(no number)"
+    return f"{prescriber['name']} on call {number}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kapdesk.domain.session import SessionRecord
+from kapdesk.domain.sharing import is_private
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import CHECKPOINT_LABELS, vitals_text
 from kapdesk.domain.vocabulary import EVENT_KINDS, NOTE_KINDS, RATING_LEVELS, RATING_SCALES
@@ -38,6 +39,7 @@ class Entry:
     # "note", "vitals", "dose" (amended or corrected); "event", "rating" (struck out)
     kind: str = ""
     ref: int | None = None
+    private: bool = False  # a process note: what quotes it stays private too
 
 
 def _vitals_line(judged, label: str) -> str:
@@ -90,7 +92,8 @@ def timeline_entries(record: SessionRecord) -> list[Entry]:
             amended = local(parse_instant(note["amended_at"]))
             text += f"  (amended {amended:%d %b %H:%M}; first written: “" + \
                 record.note_versions[note["id"]][0]["body"] + "”)"
-        entries.append(Entry(parse_instant(note["at"]), text, "note", note["id"]))
+        entries.append(Entry(parse_instant(note["at"]), text, "note", note["id"],
+                             private=is_private(note["kind"])))
     for play in record.music_plays:
         entries.append(Entry(parse_instant(play["started_at"]), f"♪ {play['title']}"))
     return sorted(entries, key=lambda entry: entry.at)

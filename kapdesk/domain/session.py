@@ -79,6 +79,11 @@ class SessionRecord:
         return bool(self.session.get("ride_confirmed_at"))
 
     @property
+    def prescriber_id(self) -> int | None:
+        """The prescriber responsible: the one who wrote the order, else the client's."""
+        return (self.order or {}).get("prescriber_id") or self.client.get("prescriber_id")
+
+    @property
     def first_dose(self) -> Dose | None:
         return self.doses[0] if self.doses else None
 

@@ -54,6 +54,10 @@ def get_prescriber(db: Database, prescriber_id: int) -> dict[str, Any]:
     return one(db, "SELECT * FROM prescribers WHERE id = ?", (prescriber_id,), what="prescriber")
 
 
+def find_prescriber(db: Database, prescriber_id: int) -> dict[str, Any] | None:
+    return maybe(db, "SELECT * FROM prescribers WHERE id = ?", (prescriber_id,))
+
+
 def list_prescribers(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM prescribers ORDER BY name COLLATE NOCASE"))
 

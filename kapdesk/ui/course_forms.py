@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
+from kapdesk.domain.scheduling import integration_hours
 from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
 from kapdesk.domain.vocabulary import SESSION_KINDS
 from kapdesk.practice.course import (
@@ -117,8 +118,8 @@ class ScheduleDialog(FormDialog):
         when.setCalendarPopup(True)
         self.add("when", "Starts", when)
         hours = QSpinBox()
-        hours.setRange(24, 48)
-        hours.setValue(24)
+        hours.setRange(*integration_hours())
+        hours.setValue(integration_hours()[0])
         hours.setSuffix(" h later")
         self.add("integration_after", "Integration", hours)
         self.fields["kind"].currentIndexChanged.connect(

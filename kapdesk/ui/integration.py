@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.kinds import NoteKind
 from kapdesk.domain.review import timeline_entries
-from kapdesk.domain.sharing import quote
+from kapdesk.domain.sharing import is_private, quote, quoting_kind
 from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.practice.course import schedule_medication_with_integration
 from kapdesk.practice.integration import add_follow_up, open_integration
@@ -163,8 +164,10 @@ class IntegrationWindow(QMainWindow):
         self.setCentralWidget(body)
 
         self.draft = DraftKeeper(db, self.editor, self.draft_state, now=clock.now,
-                                 kind=lambda: "integration")
-        self.draft.restore(session_id)
+                                 kind=self.note_kind)
+        self.quotes_private = False
+        draft = self.draft.restore(session_id)
+        self.quotes_private = bool(draft and is_private(draft["kind"]))
         self.reload()
 
     @property
@@ -175,8 +178,9 @@ class IntegrationWindow(QMainWindow):
         self.record = load_session(self.db, self.record.id)
         self.notes.clear()
         for note in self.record.notes:
-            if note["kind"] != "process":
-                self.notes.addItem(f"{local(parse_instant(note['at'])):%H:%M}  {note['body']}")
+            private = "Private: " if is_private(note["kind"]) else ""
+            self.notes.addItem(f"{local(parse_instant(note['at'])):%H:%M}  {private}"
+                               f"{note['body']}")
         self.follow_list.clear()
         for item in follow_ups(self.db, self.record.id):
             self.follow_list.addItem(f"• {item['action']}")
@@ -197,11 +201,21 @@ class IntegrationWindow(QMainWindow):
         if self.editor.toPlainText() and not self.editor.toPlainText().endswith("\n"):
             cursor.insertText("\n")
         cursor.insertText(quote(entry.at, entry.text) + "\n")
+        if entry.private and not self.quotes_private:
+            self.quotes_private = True
+            self.draft.save_now()  # the draft keeps the private kind too
+            self.status.setText("This note quotes a private process note, so it will be "
+                                "kept private: never shared or exported.")
         self.editor.setFocus()
 
+    def note_kind(self) -> str:
+        return quoting_kind(NoteKind.INTEGRATION, self.quotes_private)
+
     def save_note(self) -> None:
+        private = self.quotes_private
         if self.draft.commit():
-            self.status.setText("✓ Integration note saved")
+            self.quotes_private = False
+            self.status.setText("✓ Integration note saved" + (" as private" if private else ""))
             self.reload()
 
     def add_follow_up(self) -> None:

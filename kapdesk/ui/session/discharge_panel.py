@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
 from sqlite_utils import Database
 
+from kapdesk.domain.scheduling import integration_hours, integration_in_window
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import parse_instant
-from kapdesk.practice.course import schedule_in_course
-from kapdesk.practice.session import record_discharge, reschedule_session
-from kapdesk.storage.rows import maybe
+from kapdesk.practice.session import discharge_and_schedule
+from kapdesk.storage.sessions import integration_of
 from kapdesk.ui.models import when
 from kapdesk.ui.session.panel import Panel
 
@@ -29,15 +29,14 @@ class DischargePanel(Panel):
         self.form.addRow("Override reason", self.reason)
         self.schedule = QCheckBox("schedule the integration session")
         self.hours = QSpinBox()
-        self.hours.setRange(24, 48)
-        self.hours.setValue(24)
+        self.hours.setRange(*integration_hours())
+        self.hours.setValue(integration_hours()[0])
         self.hours.setSuffix(" h after today's session")
         self.form.addRow("Integration", self.schedule)
         self.form.addRow("", self.hours)
 
     def integration(self) -> dict | None:
-        return maybe(self.db, "SELECT * FROM sessions WHERE medication_session_id = ?",
-                     (self.record.id,))
+        return integration_of(self.db, self.record.id)
 
     def open_for(self, record: SessionRecord) -> None:
         self.record = record
@@ -56,9 +55,9 @@ class DischargePanel(Panel):
         self.info.style().polish(self.info)
         self.reason.clear()
         planned = self.integration()
-        stale = planned is not None and not planned["started_at"] and not (
-            timedelta(hours=20) <= parse_instant(planned["scheduled_for"])
-            - self.record.started_at <= timedelta(hours=52))
+        stale = planned is not None and not planned["started_at"] and not \
+            integration_in_window(self.record.started_at,
+                                  parse_instant(planned["scheduled_for"]))
         self.schedule.setChecked(planned is None or stale)
         self.schedule.setEnabled(planned is None or stale)
         self.hours.setEnabled(planned is None or stale)
@@ -76,14 +75,8 @@ class DischargePanel(Panel):
     def save(self) -> str:
         at = self.now()
         reason = self.reason.text() if self.reason.isEnabled() else None
-        with self.db.atomic():
-            record_discharge(self.db, self.record.id, at=at, reason=reason)
-            if self.schedule.isChecked() and self.schedule.isEnabled():
-                target = self.record.started_at + timedelta(hours=self.hours.value())
-                planned = self.integration()
-                if planned:
-                    reschedule_session(self.db, planned["id"], target)
-                else:
-                    schedule_in_course(self.db, self.record.session["course_id"], "integration",
-                                       target, medication_session_id=self.record.id)
+        plan = self.schedule.isChecked() and self.schedule.isEnabled()
+        discharge_and_schedule(self.db, self.record.id, at=at, reason=reason,
+                               integration_after=timedelta(hours=self.hours.value())
+                               if plan else None)
         return "Discharged" + (" (override recorded)" if reason else "")

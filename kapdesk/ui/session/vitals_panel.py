@@ -4,20 +4,21 @@ each field, the verdict as soon as values are in."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.live import suggested_checkpoint
+from kapdesk.domain.live import recheck_at, suggested_checkpoint
+from kapdesk.domain.people import on_call_line
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.thresholds import judge_reading
 from kapdesk.domain.timeutil import local
 from kapdesk.domain.vitals import CHECKPOINT_LABELS, LABELS, MEASURES, UNITS, make_reading
 from kapdesk.practice.session import record_vitals
-from kapdesk.storage.rows import maybe
+from kapdesk.storage.practice import find_prescriber
 from kapdesk.ui.session.panel import Panel
 from kapdesk.ui.theme import STATUS_COLORS
 
@@ -115,13 +116,8 @@ class VitalsPanel(Panel):
             self.verdict.setStyleSheet(f"color: {STATUS_COLORS[verdict.status]};")
 
     def on_call(self) -> str:
-        prescriber_id = (self.record.order or {}).get("prescriber_id") or \
-            self.record.client["prescriber_id"]
-        row = maybe(self.db, "SELECT name, phone, on_call_phone FROM prescribers WHERE id = ?",
-                    (prescriber_id,))
-        if not row:
-            return "no prescriber on file"
-        return f"{row['name']} on call {row['on_call_phone'] or row['phone'] or '(no number)'}"
+        prescriber_id = self.record.prescriber_id
+        return on_call_line(find_prescriber(self.db, prescriber_id) if prescriber_id else None)
 
     def save(self) -> str:
         taken = self.now()
@@ -130,6 +126,6 @@ class VitalsPanel(Panel):
         if verdict is None or verdict.status == "within":
             return "Vitals saved: within the prescriber's thresholds" if verdict else \
                 "Vitals saved"
-        recheck = local(taken + timedelta(minutes=self.record.protocol.recheck_minutes))
+        recheck = local(recheck_at(self.record, taken))
         return (f"Vitals saved: {verdict.status}. Recheck reminder at {recheck:%H:%M}; "
                 f"{self.on_call()}")
