@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kapdesk import __version__
-from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.errors import InvalidInput, KapdeskError
 
 PROG = "kapdesk"
 
@@ -237,15 +237,13 @@ def cmd_export_record(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kapdesk.export.record_import import import_record
+    from kapdesk.practice.record_import import import_record, load_record_file
     from kapdesk.storage import open_database
 
     try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CommandError(f"{args.file}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{args.file}: not a UTF-8 text file") from None
+        data = load_record_file(args.file)
+    except InvalidInput as exc:
+        raise CommandError(exc.reason) from None
     result = import_record(open_database(_db_path(args)), data)
     print(f"imported {result.display_name} (client {result.client_id}): {result.added} new "
           f"rows, {result.already_present} already here")

@@ -27,9 +27,9 @@ def test_domain_storage_export_audio_and_cli_import_no_qt_and_no_pygame():
         "import kapdesk.cli, kapdesk.demo\n"
         + "\n".join(f"import {p.relative_to(PACKAGE.parent).with_suffix('').as_posix()}"
                     .replace("/", ".")
-                    for layer in ("domain", "storage", "export", "audio")
+                    for layer in ("domain", "storage", "export", "audio", "practice")
                     for p in (PACKAGE / layer).glob("*.py") if p.stem != "__init__"))
-    assert "kapdesk.storage.sessions" in modules and "kapdesk.export.record_import" in modules
+    assert "kapdesk.storage.sessions" in modules and "kapdesk.practice.record_import" in modules
     assert not {m for m in modules if m.startswith(("PySide6", "shiboken6", "pygame"))}
 
 

@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
+from kapdesk.domain.dosing import check_mg
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.timeutil import parse_day, parse_instant, to_iso
+
+# What a field of a record may hold: the longest text kapdesk itself would keep there.
+SHORT_TEXT_MAX = 2_000  # names, phone numbers, reasons, titles
+LONG_TEXT_MAX = 200_000  # a note or a safety plan: about a hundred pages
+# Dates in a record: kapdesk did not exist before 2000, and nothing is planned a decade ahead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_YEARS_AHEAD = 10
+EARLIEST_BIRTH = date(1900, 1, 1)
+# Control characters no keyboard types (NUL and the like); tabs and line breaks are text.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def obj(value: Any, path: str) -> Mapping[str, Any]:
@@ -24,19 +37,36 @@ def items(parent: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Map
     return [(f"{where}[{i}]", obj(v, f"{where}[{i}]")) for i, v in enumerate(value)]
 
 
-def text(o: Mapping, key: str, path: str, *, required: bool = False) -> str:
+def text(o: Mapping, key: str, path: str, *, required: bool = False, long: bool = False) -> str:
     value = o.get(key)
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(f"{path}.{key}", "must be text")
+    limit = LONG_TEXT_MAX if long else SHORT_TEXT_MAX
+    if len(value) > limit:
+        raise InvalidInput(f"{path}.{key}", f"is {len(value):,} characters long; at most "
+                                            f"{limit:,} fit here")
+    if CONTROL.search(value):
+        raise InvalidInput(f"{path}.{key}", "contains control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{path}.{key}", "contains characters that are not text "
+                                            "(a broken surrogate)") from None
     if required and not value.strip():
         raise InvalidInput(f"{path}.{key}", "is required")
     return value
 
 
+
 def optional_text(o: Mapping, key: str, path: str) -> str | None:
     return text(o, key, path) if o.get(key) is not None else None
+
+
+def _latest_day() -> date:
+    today = date.today()
+    return today.replace(year=today.year + LATEST_YEARS_AHEAD, day=min(today.day, 28))
 
 
 def instant(o: Mapping, key: str, path: str, *, required: bool = False) -> str | None:
@@ -45,15 +75,43 @@ def instant(o: Mapping, key: str, path: str, *, required: bool = False) -> str |
         if required:
             raise InvalidInput(f"{path}.{key}", "is required")
         return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise InvalidInput(f"{path}.{key}", "must be a date and time like "
+                                            "2026-11-20T15:00:00+00:00")
     try:
-        return to_iso(parse_instant(value))
-    except ValueError as exc:
-        raise InvalidInput(f"{path}.{key}", str(exc)) from None
+        moment = parse_instant(value)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidInput(f"{path}.{key}", str(exc) if isinstance(exc, ValueError)
+                           else f"{value!r} is not a date and time kapdesk can keep") from None
+    _in_range(moment.date(), f"{path}.{key}")
+    return to_iso(moment)
 
 
-def day(o: Mapping, key: str, path: str, *, required: bool = False) -> str | None:
-    value = parse_day(f"{path}.{key}", o.get(key), required=required)
-    return value.isoformat() if value else None
+def _in_range(day_: date, where: str) -> None:
+    if not EARLIEST_DAY <= day_ <= _latest_day():
+        raise InvalidInput(where, f"{day_.isoformat()} is not a plausible date for a "
+                                  f"kapdesk record ({EARLIEST_DAY.year} to "
+                                  f"{_latest_day().year})")
+
+
+def day(o: Mapping, key: str, path: str, *, required: bool = False,
+        earliest: date | None = None, not_future: bool = False) -> str | None:
+    raw = o.get(key)
+    if raw is not None and not isinstance(raw, str):
+        raise InvalidInput(f"{path}.{key}", "must be a date like 2026-11-20")
+    value = parse_day(f"{path}.{key}", raw, required=required, not_future=not_future)
+    if value is None:
+        return None
+    if earliest is not None and value < earliest:
+        raise InvalidInput(f"{path}.{key}", f"{value.isoformat()} is not a plausible date")
+    if earliest is None:
+        _in_range(value, f"{path}.{key}")
+    return value.isoformat()
+
+
+def moment(value: str | None) -> datetime | None:
+    """An instant already checked by :func:`instant`."""
+    return parse_instant(value) if value else None
 
 
 def whole(o: Mapping, key: str, path: str, low: int, high: int, *,
@@ -72,10 +130,7 @@ def amount(o: Mapping, key: str, path: str, *, required: bool = True) -> float |
     value = o.get(key)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
-        raise InvalidInput(f"{path}.{key}", f"must be a dose in mg between 0 and 1000, "
-                                            f"not {value!r}")
-    return value
+    return check_mg(f"{path}.{key}", value, "a dose")
 
 
 def flag(o: Mapping, key: str, path: str) -> bool:
@@ -87,7 +142,8 @@ def flag(o: Mapping, key: str, path: str) -> bool:
 
 def uid(o: Mapping, path: str, seen: set[str]) -> str:
     value = o.get("uid")
-    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isalnum():
+    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isascii() \
+            or not value.isalnum():
         raise InvalidInput(f"{path}.uid", "must be an identifier of 8-64 letters and digits")
     if value in seen:
         raise InvalidInput(f"{path}.uid", f"{value} appears twice in the file")
@@ -99,13 +155,13 @@ def ref(o: Mapping, key: str, path: str, known: set[str], *, what: str) -> str |
     value = o.get(key)
     if value is None:
         return None
-    if value not in known:
+    if not isinstance(value, str) or value not in known:
         raise InvalidInput(f"{path}.{key}", f"names no {what} in this file")
     return value
 
 
 def choice(o: Mapping, key: str, path: str, allowed: Mapping[str, str] | tuple) -> str:
     value = o.get(key)
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise InvalidInput(f"{path}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
     return value

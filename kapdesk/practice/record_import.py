@@ -1,11 +1,13 @@
-"""Import a client record: read and check the whole file first, then write it in one
-transaction. On any error nothing is written and the message names the place."""
+"""Import a client record: read and check the whole file first, replay every session through
+the live rules (:mod:`kapdesk.practice.replay`), then write it in one transaction. On any
+error nothing is written and the one-line message names the place and the rule."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -15,7 +17,7 @@ from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.protocol import protocol_from_json
 from kapdesk.domain.screening import clean_screening
 from kapdesk.domain.thresholds import thresholds_from_json
-from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.timeutil import parse_instant, utc_now
 from kapdesk.domain.vitals import MEASURES, make_reading
 from kapdesk.domain.vocabulary import (
     EVENT_KINDS,
@@ -26,8 +28,14 @@ from kapdesk.domain.vocabulary import (
     SESSION_KINDS,
 )
 from kapdesk.export import checks as c
+from kapdesk.export.checks import EARLIEST_BIRTH
 from kapdesk.export.record import RECORD_FORMAT
-from kapdesk.storage.rows import stamp
+from kapdesk.practice.replay import SessionEntries, replay_session
+from kapdesk.storage import imports as store
+
+# A record file larger than this is refused before it is read: the largest real record (ten
+# years of weekly sessions with long notes) is a few megabytes.
+MAX_RECORD_BYTES = 25 * 1024 * 1024
 
 CHILD_TABLES = ("doses", "vitals", "events", "ratings", "notes", "music_plays")
 
@@ -38,8 +46,9 @@ class Plan:
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def add(self, table: str, row: dict[str, Any]) -> None:
+    def add(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         self.rows.setdefault(table, []).append(row)
+        return row
 
 
 @dataclass
@@ -48,6 +57,34 @@ class ImportResult:
     display_name: str
     added: int
     already_present: int
+
+
+def _no_constant(name: str) -> Any:
+    raise InvalidInput("record", f"{name} is not a number kapdesk writes")
+
+
+def load_record_file(path: str | Path) -> Any:
+    """The parsed JSON of a record file, refused with one plain line when it is too large,
+    not UTF-8, not JSON, nested beyond reason, or uses NaN or Infinity."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise InvalidInput("file", f"{path}: cannot be read ({exc.strerror})") from None
+    if size > MAX_RECORD_BYTES:
+        raise InvalidInput("file", f"{path} is {size / 1e6:.0f} MB; a client record is at "
+                                   f"most {MAX_RECORD_BYTES // (1024 * 1024)} MB")
+    try:
+        return json.loads(file.read_text(encoding="utf-8"), parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("file", f"{path}: not valid JSON (line {exc.lineno}: "
+                                   f"{exc.msg})") from None
+    except UnicodeDecodeError:
+        raise InvalidInput("file", f"{path}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise InvalidInput("file", f"{path}: nested too deeply to be a client record") from None
+    except OSError as exc:
+        raise InvalidInput("file", f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def read_record(data: Any) -> Plan:
@@ -70,21 +107,22 @@ def read_record(data: Any) -> Plan:
         "uid": c.uid(cl, "client", seen),
         "display_name": c.text(cl, "display_name", "client", required=True),
         "legal_name": c.text(cl, "legal_name", "client"),
-        "date_of_birth": c.day(cl, "date_of_birth", "client"),
+        "date_of_birth": c.day(cl, "date_of_birth", "client", earliest=EARLIEST_BIRTH,
+                               not_future=True),
         "pronouns": c.text(cl, "pronouns", "client"),
         "emergency_name": c.text(emergency, "name", "client.emergency_contact"),
         "emergency_phone": c.text(emergency, "phone", "client.emergency_contact"),
         "ride_name": c.text(ride, "name", "client.ride_home"),
         "ride_phone": c.text(ride, "phone", "client.ride_home"),
-        "safety_plan": c.text(cl, "safety_plan", "client"),
+        "safety_plan": c.text(cl, "safety_plan", "client", long=True),
         "archived_at": c.instant(cl, "archived_at", "client"),
         "prescriber_uid": c.ref(cl, "prescriber_uid", "client", prescribers, what="prescriber"),
     })
-    orders = set()
+    orders: dict[str, dict[str, Any]] = {}
     for path, o in c.items(root, "orders", ""):
-        orders.add(c.uid(o, path, seen))
+        key = c.uid(o, path, seen)
         booster = c.flag(o, "booster_allowed", path)
-        plan.add("orders", {
+        orders[key] = plan.add("orders", {
             "uid": o["uid"], "version": c.whole(o, "version", path, 1, 10_000),
             "prescriber_uid": c.ref(o, "prescriber_uid", path, prescribers, what="prescriber"),
             **{k: c.text(o, k, path, required=True) for k in ("medicine", "form", "route")},
@@ -98,7 +136,12 @@ def read_record(data: Any) -> Plan:
     thresholds = {}
     for path, t in c.items(root, "thresholds", ""):
         key = c.uid(t, path, seen)
-        parsed = thresholds_from_json(t, where=path)
+        try:
+            parsed = thresholds_from_json(t, where=path)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            if isinstance(exc, InvalidInput):
+                raise
+            raise InvalidInput(path, "the thresholds are not in kapdesk's form") from None
         thresholds[key] = parsed
         data = parsed.to_json()
         plan.add("threshold_versions", {
@@ -132,9 +175,12 @@ def read_record(data: Any) -> Plan:
             "ended_on": c.day(co, "ended_on", path), "note": c.text(co, "note", path),
         })
     session_list = c.items(root, "sessions", "")
-    session_uids = {s.get("uid") for _, s in session_list}
+    session_uids = {u for _, s in session_list if isinstance(u := s.get("uid"), str)}
+    now = utc_now()
     for path, s in session_list:
-        _read_session(plan, path, s, seen, courses, orders, thresholds, session_uids)
+        entries = _read_session(plan, path, s, seen, courses, orders, thresholds, session_uids)
+        replay_session(entries, now=now)
+    _check_links(plan, [p for p, _ in session_list])
     for path, o in c.items(root, "outcome_measures", ""):
         key = c.uid(o, path, seen)
         try:
@@ -148,8 +194,19 @@ def read_record(data: Any) -> Plan:
     return plan
 
 
+def _check_links(plan: Plan, paths: list[str]) -> None:
+    """An integration session follows a medication session of the same record."""
+    kinds = {row["uid"]: row["kind"] for row in plan.rows.get("sessions", [])}
+    for path, row in zip(paths, plan.rows.get("sessions", []), strict=True):
+        linked = row["medication_session_uid"]
+        if linked and kinds.get(linked) != "medication":
+            raise InvalidInput(f"{path}.medication_session_uid",
+                               "an integration session follows a medication session")
+
+
 def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: set[str],
-                  orders: set[str], thresholds: dict, session_uids: set) -> None:
+                  orders: dict[str, dict[str, Any]], thresholds: dict,
+                  session_uids: set) -> SessionEntries:
     key = c.uid(s, path, seen)
     kind = c.choice(s, "kind", path, SESSION_KINDS)
     linked = c.ref(s, "medication_session_uid", path, session_uids - {key}, what="session")
@@ -159,27 +216,33 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
     protocol = s.get("protocol")
     if protocol is not None:
         try:
-            protocol_from_json(protocol)
+            protocol_from_json(c.obj(protocol, f"{path}.protocol"))
         except InvalidInput as exc:
             raise InvalidInput(f"{path}.protocol", exc.reason) from None
-    plan.add("sessions", {
+        except (TypeError, ValueError, AttributeError, KeyError):
+            raise InvalidInput(f"{path}.protocol", "is not a protocol kapdesk wrote") from None
+    session_row = plan.add("sessions", {
         "uid": key, "kind": kind, "number": c.whole(s, "number", path, 1, 100, required=False),
         "course_uid": c.ref(s, "course_uid", path, courses, what="course"),
         "medication_session_uid": linked,
         "scheduled_for": c.instant(s, "scheduled_for", path),
         "started_at": c.instant(s, "started_at", path),
         "ended_at": c.instant(s, "ended_at", path),
-        "order_uid": c.ref(s, "order_uid", path, orders, what="order"),
+        "order_uid": c.ref(s, "order_uid", path, set(orders), what="order"),
         "thresholds_uid": c.ref(s, "thresholds_uid", path, set(thresholds), what="thresholds"),
         "protocol": json.dumps(protocol) if protocol is not None else None,
-        "intention": c.text(s, "intention", path),
+        "intention": c.text(s, "intention", path, long=True),
         "ride_home_name": c.text(ride, "name", f"{path}.ride_home"),
         "ride_home_phone": c.text(ride, "phone", f"{path}.ride_home"),
         "ride_confirmed_at": c.instant(ride, "confirmed_at", f"{path}.ride_home"),
     })
+    entries = SessionEntries(path, session_row, orders.get(session_row["order_uid"] or ""),
+                             thresholds.get(session_row["thresholds_uid"] or ""), protocol)
+    placed: dict[str, list[tuple[str, dict[str, Any]]]] = {
+        key: [] for key in ("doses", "vitals", "events", "ratings", "notes", "music_plays")}
     earlier: set[str] = set()  # a correction names an entry listed before it
     for p, d in c.items(s, "doses", path):
-        plan.add("doses", {
+        placed["doses"].append((p, plan.add("doses", {
             "session_uid": key, "uid": c.uid(d, p, seen),
             "corrects_uid": c.ref(d, "corrects_uid", p, set(earlier), what="earlier dose"),
             "correction_reason": c.optional_text(d, "correction_reason", p),
@@ -189,7 +252,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
             "is_booster": int(c.flag(d, "booster", p)),
             "amount_reason": c.optional_text(d, "amount_reason", p),
             "gate_override_reason": c.optional_text(d, "gate_override_reason", p),
-        })
+        })))
         earlier.add(d["uid"])
     earlier = set()
     for p, v in c.items(s, "vitals", path):
@@ -203,49 +266,54 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
             reading = make_reading(v, taken_at=parse_instant(taken_at), checkpoint=checkpoint)
         except InvalidInput as exc:
             raise InvalidInput(f"{p}.{exc.field}" if exc.field else p, exc.reason) from None
-        plan.add("vitals", {"session_uid": key, "uid": c.uid(v, p, seen), "taken_at": taken_at,
-                            "checkpoint": checkpoint, **reading.values(),
-                            "corrects_uid": c.ref(v, "corrects_uid", p, set(earlier),
-                                                  what="earlier reading"),
-                            "correction_reason": c.optional_text(v, "correction_reason", p)})
+        placed["vitals"].append((p, plan.add("vitals", {
+            "session_uid": key, "uid": c.uid(v, p, seen), "taken_at": taken_at,
+            "checkpoint": checkpoint, **reading.values(),
+            "corrects_uid": c.ref(v, "corrects_uid", p, set(earlier), what="earlier reading"),
+            "correction_reason": c.optional_text(v, "correction_reason", p)})))
         earlier.add(v["uid"])
     for p, e in c.items(s, "events", path):
-        plan.add("events", {"session_uid": key, "uid": c.uid(e, p, seen),
+        placed["events"].append((p, plan.add("events", {
+            "session_uid": key, "uid": c.uid(e, p, seen),
                             "at": c.instant(e, "at", p, required=True),
                             "kind": c.choice(e, "kind", p, EVENT_KINDS),
                             "detail": c.text(e, "detail", p),
                             "struck_at": c.instant(e, "struck_at", p),
-                            "struck_reason": c.optional_text(e, "struck_reason", p)})
+                            "struck_reason": c.optional_text(e, "struck_reason", p)})))
     for p, r in c.items(s, "ratings", path):
-        plan.add("ratings", {"session_uid": key, "uid": c.uid(r, p, seen),
+        placed["ratings"].append((p, plan.add("ratings", {
+            "session_uid": key, "uid": c.uid(r, p, seen),
                              "at": c.instant(r, "at", p, required=True),
                              "scale": c.choice(r, "scale", p, RATING_SCALES),
                              "value": c.whole(r, "value", p, 0, len(RATING_LEVELS) - 1),
                              "struck_at": c.instant(r, "struck_at", p),
-                             "struck_reason": c.optional_text(r, "struck_reason", p)})
+                             "struck_reason": c.optional_text(r, "struck_reason", p)})))
     for p, n in c.items(s, "notes", path):
         kind_ = c.choice(n, "kind", p, NOTE_KINDS)
         shareable = c.flag(n, "shareable", p)
         if shareable and kind_ in PRIVATE_NOTE_KINDS:
             raise InvalidInput(f"{p}.shareable", "process notes cannot be shareable")
         at = c.instant(n, "at", p, required=True)
-        plan.add("notes", {"session_uid": key, "uid": c.uid(n, p, seen), "at": at,
-                           "kind": kind_, "body": c.text(n, "body", p, required=True),
+        placed["notes"].append((p, plan.add("notes", {
+                           "session_uid": key, "uid": c.uid(n, p, seen), "at": at,
+                           "kind": kind_, "body": c.text(n, "body", p, required=True, long=True),
                            "shareable": int(shareable),
                            "created_at": c.instant(n, "created_at", p) or at,
                            "updated_at": c.instant(n, "updated_at", p) or at,
-                           "amended_at": c.instant(n, "amended_at", p)})
+                           "amended_at": c.instant(n, "amended_at", p)})))
         for vp, version in c.items(n, "versions", p):
             plan.add("note_versions", {"note_uid": n["uid"], "uid": c.uid(version, vp, seen),
-                                       "body": c.text(version, "body", vp, required=True),
+                                       "body": c.text(version, "body", vp, required=True,
+                                                      long=True),
                                        "replaced_at": c.instant(version, "replaced_at", vp,
                                                                 required=True)})
     for p, m in c.items(s, "music_plays", path):
-        plan.add("music_plays", {"session_uid": key, "uid": c.uid(m, p, seen),
+        placed["music_plays"].append((p, plan.add("music_plays", {
+            "session_uid": key, "uid": c.uid(m, p, seen),
                                  "title": c.text(m, "title", p, required=True),
                                  "artist": c.text(m, "artist", p), "path": c.text(m, "path", p),
                                  "started_at": c.instant(m, "started_at", p, required=True),
-                                 "stopped_at": c.instant(m, "stopped_at", p)})
+                                 "stopped_at": c.instant(m, "stopped_at", p)})))
     if s.get("discharge") is not None:
         p = f"{path}.discharge"
         d = c.obj(s["discharge"], p)
@@ -253,22 +321,25 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         reason = c.optional_text(d, "override_reason", p)
         if not cleared and not (reason or "").strip():
             raise InvalidInput(f"{p}.override_reason", "an overridden discharge needs its reason")
-        plan.add("discharges", {"session_uid": key, "uid": c.uid(d, p, seen),
-                                "at": c.instant(d, "at", p, required=True),
-                                "cleared": int(cleared), "override_reason": reason,
-                                "ride_home_confirmed": int(c.flag(d, "ride_home_confirmed", p)),
-                                "ride_home_name": c.text(d, "ride_home_name", p)})
+        entries.discharge = (p, plan.add("discharges", {
+            "session_uid": key, "uid": c.uid(d, p, seen),
+            "at": c.instant(d, "at", p, required=True), "cleared": int(cleared),
+            "override_reason": reason,
+            "ride_home_confirmed": int(c.flag(d, "ride_home_confirmed", p)),
+            "ride_home_name": c.text(d, "ride_home_name", p)}))
+    for table, rows in placed.items():
+        setattr(entries, table, rows)
+    return entries
 
 
 def import_record(db: Database, data: Any) -> ImportResult:
     plan = read_record(data)
     client = plan.rows["clients"][0]
-    existing = _existing(db, plan)
-    _check_conflicts(db, plan, existing)
-    added = 0
     with db.atomic():
+        existing = store.existing_uids(db, plan.rows)
+        _check_conflicts(db, plan, existing)
         ids: dict[str, int] = dict(existing)
-        now = stamp()
+        added = 0
 
         def put(table: str, row: dict[str, Any], **links: str | None) -> None:
             nonlocal added
@@ -277,11 +348,7 @@ def import_record(db: Database, data: Any) -> ImportResult:
             values = {k: v for k, v in row.items() if not k.endswith("_uid")}
             for column, target in links.items():
                 values[column] = ids[target] if target else None
-            if table not in ("notes", "music_plays", "note_versions"):
-                values["created_at"] = now
-            ids[row["uid"]] = db.execute(
-                f"INSERT INTO {table} ({', '.join(values)}) VALUES "
-                f"({', '.join(':' + k for k in values)})", values).lastrowid
+            ids[row["uid"]] = store.insert_row(db, table, values)
             added += 1
 
         for row in plan.rows.get("prescribers", []):
@@ -304,8 +371,7 @@ def import_record(db: Database, data: Any) -> ImportResult:
                 **owner)
         for row in sessions:
             if row["medication_session_uid"] and row["uid"] not in existing:
-                db.execute("UPDATE sessions SET medication_session_id = ? WHERE id = ?",
-                           (ids[row["medication_session_uid"]], ids[row["uid"]]))
+                store.link_integration(db, ids[row["uid"]], ids[row["medication_session_uid"]])
         for table in (*CHILD_TABLES, "discharges"):
             for row in plan.rows.get(table, []):
                 links = {"session_id": row["session_uid"]}
@@ -320,18 +386,6 @@ def import_record(db: Database, data: Any) -> ImportResult:
     return ImportResult(ids[client["uid"]], client["display_name"], added, total - added)
 
 
-def _existing(db: Database, plan: Plan) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for table, rows in plan.rows.items():
-        uids = [r["uid"] for r in rows]
-        for i in range(0, len(uids), 500):
-            chunk = uids[i:i + 500]
-            marks = ", ".join("?" * len(chunk))
-            for row in db.query(f"SELECT id, uid FROM {table} WHERE uid IN ({marks})", chunk):
-                found[row["uid"]] = row["id"]
-    return found
-
-
 def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None:
     """Rows already here must belong to the same client; new versions must not collide."""
     client = plan.rows["clients"][0]
@@ -340,18 +394,14 @@ def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None
                   "outcome_measures"):
         for i, row in enumerate(plan.rows.get(table, [])):
             if row["uid"] in existing:
-                owner = next(db.query(f"SELECT client_id FROM {table} WHERE id = ?",
-                                      (existing[row["uid"]],)))["client_id"]
-                if owner != client_id:
+                if store.owner_of(db, table, existing[row["uid"]]) != client_id:
                     raise InvalidInput(f"{_name(table)}[{i}].uid",
                                        "already belongs to another client on this laptop")
-            elif table in ("orders", "threshold_versions") and client_id is not None:
-                clash = next(db.query(f"SELECT uid FROM {table} WHERE client_id = ? AND "
-                                      "version = ?", (client_id, row["version"])), None)
-                if clash:
-                    raise InvalidInput(f"{_name(table)}[{i}].version",
-                                       f"version {row['version']} already exists here with "
-                                       "different content")
+            elif table in ("orders", "threshold_versions") and client_id is not None \
+                    and store.version_taken(db, table, client_id, row["version"]):
+                raise InvalidInput(f"{_name(table)}[{i}].version",
+                                   f"version {row['version']} already exists here with "
+                                   "different content")
 
 
 def _name(table: str) -> str:
