@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import T0
 
+from conftest import T0
 from kapdesk.domain.errors import GateClosed, InvalidInput, NotAllowed
 from kapdesk.export.summary import session_summary
 from kapdesk.export.summary_html import session_summary_html

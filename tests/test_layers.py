@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -50,3 +51,49 @@ def test_no_network_code_anywhere():
 def test_shipped_files_are_found_through_the_package():
     assert asset_path("kapdesk.svg").read_text().startswith("<svg")
     assert music_dir().is_dir()
+
+
+def imported_modules(layer: str) -> dict[str, set[str]]:
+    """Every module each file of a layer imports, read from its source (not by importing)."""
+    found: dict[str, set[str]] = {}
+    for path in (PACKAGE / layer).rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+        found[path.relative_to(PACKAGE).as_posix()] = names
+    return found
+
+
+def breaking(layer: str, allowed) -> dict[str, list[str]]:
+    return {file: sorted(m for m in names if m.startswith("kapdesk") and not allowed(m))
+            for file, names in imported_modules(layer).items()
+            if any(m.startswith("kapdesk") and not allowed(m) for m in names)}
+
+
+def test_the_domain_imports_no_other_kapdesk_package():
+    assert breaking("domain", lambda m: m.startswith("kapdesk.domain")) == {}
+
+
+def test_storage_imports_only_the_domain():
+    assert breaking("storage", lambda m: m.startswith(("kapdesk.domain",
+                                                       "kapdesk.storage"))) == {}
+
+
+def test_the_ui_reaches_data_only_through_the_practice_layer():
+    """No SQL library, no storage module: every read and change goes through practice."""
+    offenders = {file: sorted(m for m in names
+                              if m.startswith(("sqlite_utils", "sqlite3", "kapdesk.storage")))
+                 for file, names in imported_modules("ui").items()}
+    assert {file: mods for file, mods in offenders.items() if mods} == {}
+    sql = re.compile(r"\.(query|execute)\(\s*f?[\"'](SELECT|INSERT|UPDATE|DELETE)", re.I)
+    assert [p.name for p in (PACKAGE / "ui").rglob("*.py") if sql.search(p.read_text())] == []
+
+
+def test_no_refusal_is_raised_in_storage():
+    """Refusing is deciding: the rules live in the domain and the use cases ask it."""
+    raising = [p.name for p in (PACKAGE / "storage").rglob("*.py")
+               if re.search(r"raise (NotAllowed|GateClosed)", p.read_text())]
+    assert raising == []

@@ -87,7 +87,24 @@ def load_record_file(path: str | Path) -> Any:
         raise InvalidInput("file", f"{path}: cannot be read ({exc.strerror})") from None
 
 
+def _one_line(text: str, limit: int = 600) -> str:
+    """A refusal is one line on a terminal: what came from the file is shown escaped."""
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
 def read_record(data: Any) -> Plan:
+    """Check every field of a record file and replay its sessions; raise InvalidInput naming
+    the first bad place, in one line."""
+    try:
+        return _read_record(data)
+    except InvalidInput as exc:
+        raise InvalidInput(_one_line(exc.field), _one_line(exc.reason)) from None
+    except RecursionError:
+        raise InvalidInput("record", "nested too deeply to be a client record") from None
+
+
+def _read_record(data: Any) -> Plan:
     """Check every field of a record file; raise InvalidInput naming the first bad place."""
     root = c.obj(data, "record")
     if root.get("format") != RECORD_FORMAT:
@@ -194,6 +211,15 @@ def read_record(data: Any) -> Plan:
     return plan
 
 
+def _protocol_text(protocol: Any, path: str) -> str | None:
+    if protocol is None:
+        return None
+    try:
+        return json.dumps(protocol, allow_nan=False)
+    except ValueError:
+        raise InvalidInput(f"{path}.protocol", "holds a number that is not finite") from None
+
+
 def _check_links(plan: Plan, paths: list[str]) -> None:
     """An integration session follows a medication session of the same record."""
     kinds = {row["uid"]: row["kind"] for row in plan.rows.get("sessions", [])}
@@ -230,7 +256,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         "ended_at": c.instant(s, "ended_at", path),
         "order_uid": c.ref(s, "order_uid", path, set(orders), what="order"),
         "thresholds_uid": c.ref(s, "thresholds_uid", path, set(thresholds), what="thresholds"),
-        "protocol": json.dumps(protocol) if protocol is not None else None,
+        "protocol": _protocol_text(protocol, path),
         "intention": c.text(s, "intention", path, long=True),
         "ride_home_name": c.text(ride, "name", f"{path}.ride_home"),
         "ride_home_phone": c.text(ride, "phone", f"{path}.ride_home"),

@@ -79,6 +79,10 @@ def rename_playlist(db: Database, playlist_id: int, name: str) -> None:
     db.execute("UPDATE playlists SET name = ? WHERE id = ?", (name, playlist_id))
 
 
+def find_playlist(db: Database, playlist_id: int) -> dict[str, Any] | None:
+    return maybe(db, "SELECT * FROM playlists WHERE id = ?", (playlist_id,))
+
+
 def list_playlists(db: Database) -> list[dict[str, Any]]:
     return list(db.query("""SELECT p.*, (SELECT count(*) FROM playlist_items i
                             WHERE i.playlist_id = p.id) AS tracks

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import QDateTimeEdit, QLabel, QPlainTextEdit, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.mistakes import strike_reason
@@ -16,9 +15,8 @@ from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import LABELS, MEASURES, UNITS, make_reading
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.practice.amend import amend_note, correct_dose, correct_vitals
+from kapdesk.practice.queries import Database, get_entry, get_note, note_versions
 from kapdesk.practice.session import strike_entry
-from kapdesk.storage.amendments import note_versions
-from kapdesk.storage.rows import one
 from kapdesk.ui.forms import FormDialog, line
 
 
@@ -26,7 +24,7 @@ class AmendNoteDialog(FormDialog):
     def __init__(self, db: Database, note_id: int, now: Callable[[], datetime],
                  parent: QWidget | None = None) -> None:
         self.db, self.note_id, self.now = db, note_id, now
-        note = one(db, "SELECT * FROM notes WHERE id = ?", (note_id,), what="note")
+        note = get_note(db, note_id)
         history = "".join(f"\nReplaced {local(parse_instant(v['replaced_at'])):%d %b %Y %H:%M}:"
                           f" “{v['body']}”" for v in note_versions(db, note_id))
         super().__init__("Amend a note", self._save, parent,
@@ -45,7 +43,7 @@ class AmendNoteDialog(FormDialog):
 class CorrectVitalsDialog(FormDialog):
     def __init__(self, db: Database, vitals_id: int, parent: QWidget | None = None) -> None:
         self.db, self.vitals_id = db, vitals_id
-        row = one(db, "SELECT * FROM vitals WHERE id = ?", (vitals_id,), what="reading")
+        row = get_entry(db, "vitals", vitals_id)
         super().__init__("Correct a reading", self._save, parent,
                          intro=f"A new reading for {local(parse_instant(row['taken_at'])):%H:%M}"
                                " replaces this one; both stay in the record.")
@@ -71,7 +69,7 @@ class StrikeEntryDialog(FormDialog):
     def __init__(self, db: Database, table: str, entry_id: int, now: Callable[[], datetime],
                  parent: QWidget | None = None) -> None:
         self.db, self.table, self.entry_id, self.now = db, table, entry_id, now
-        row = one(db, f"SELECT * FROM {table} WHERE id = ?", (entry_id,), what="entry")
+        row = get_entry(db, table, entry_id)
         what = (EVENT_KINDS.get(row["kind"], row["kind"]) if table == "events" else
                 f"{RATING_SCALES[row['scale']]}: {RATING_LEVELS[row['value']]}")
         super().__init__("Strike out an entry", self._save, parent, save_label="Strike out",
@@ -92,7 +90,7 @@ class StrikeEntryDialog(FormDialog):
 class CorrectDoseDialog(FormDialog):
     def __init__(self, db: Database, dose_id: int, parent: QWidget | None = None) -> None:
         self.db, self.dose_id = db, dose_id
-        row = one(db, "SELECT * FROM doses WHERE id = ?", (dose_id,), what="dose")
+        row = get_entry(db, "doses", dose_id)
         super().__init__("Correct a dose", self._save, parent,
                          intro="A new entry replaces this dose; both stay in the record.")
         self.add("mg", "Amount (mg)", line(f"{row['mg']:g}"))

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kapdesk.domain.timeutil import Clock
 from kapdesk.paths import data_dir
+from kapdesk.practice.queries import get_practice, open_database, running_session, set_practice
 from kapdesk.resources import asset_path
-from kapdesk.storage import open_database
-from kapdesk.storage.practice import get_practice, set_practice
-from kapdesk.storage.sessions import running_session
 from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.theme import apply_theme

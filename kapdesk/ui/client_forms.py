@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.people import clean_client, clean_prescriber
-from kapdesk.storage.clients import add_client, get_client, update_client
-from kapdesk.storage.practice import (
+from kapdesk.practice.queries import (
+    Database,
+    add_client,
     add_prescriber,
+    get_client,
     get_prescriber,
+    list_playlists,
     list_prescribers,
     prescriber_label,
+    update_client,
     update_prescriber,
 )
 from kapdesk.ui.forms import FormDialog, combo, line
@@ -22,7 +25,7 @@ CREDENTIALS = ["MD", "DO", "NP", "PMHNP-BC", "PA-C", "MD, psychiatry"]
 
 
 def playlist_options(db: Database) -> list[tuple[str, Any]]:
-    rows = list(db.query("SELECT id, name FROM playlists ORDER BY name COLLATE NOCASE"))
+    rows = list_playlists(db)
     return [("None", None)] + [(r["name"], r["id"]) for r in rows]
 
 

@@ -15,15 +15,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.domain.orders import describe_order
 from kapdesk.domain.screening import CONTRAINDICATIONS
 from kapdesk.domain.thresholds import describe_bounds
 from kapdesk.domain.timeutil import local, parse_instant
-from kapdesk.storage.courses import course_sequence, latest_course, latest_screening, outcomes
-from kapdesk.storage.exports import exports_for_client
-from kapdesk.storage.prescriptions import current_order, order_history, threshold_history
+from kapdesk.practice.queries import (
+    Database,
+    course_sequence,
+    current_order,
+    exports_for_client,
+    latest_course,
+    latest_screening,
+    order_history,
+    outcomes,
+    threshold_history,
+)
 from kapdesk.ui.models import OutcomesModel, SessionsModel
 from kapdesk.ui.widgets import label, table
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QPlainTextEdit, QSpinBox, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
@@ -21,10 +20,15 @@ from kapdesk.practice.course import (
     schedule_in_course,
     schedule_medication_with_integration,
 )
-from kapdesk.storage.clients import get_client
-from kapdesk.storage.courses import latest_screening, open_course
-from kapdesk.storage.prescriptions import current_order, current_thresholds
-from kapdesk.storage.sessions import list_sessions
+from kapdesk.practice.queries import (
+    Database,
+    current_order,
+    current_thresholds,
+    get_client,
+    latest_screening,
+    list_sessions,
+    open_course,
+)
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
 

@@ -17,12 +17,9 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QGridLayout, QMainWindow, QVBoxLayout, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.course_summary import CourseRow
-from kapdesk.storage.clients import get_client
-from kapdesk.storage.course_view import client_course_rows
-from kapdesk.storage.courses import outcomes
+from kapdesk.practice.queries import Database, client_course_rows, get_client, outcomes
 from kapdesk.ui.models import RowsModel
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS

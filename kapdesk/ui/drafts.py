@@ -9,11 +9,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
-from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.practice.drafts import commit_draft, save_draft
-from kapdesk.storage.drafts import get_draft
+from kapdesk.practice.queries import Database, get_draft
 
 DRAFT_DELAY_MS = 400
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlite_utils import Database
 
-from kapdesk.storage.clients import client_row
+from kapdesk.practice.queries import Database, client_row
 from kapdesk.ui.screen_fit import keep_on_screen
 
 

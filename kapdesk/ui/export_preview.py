@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.export.course_summary import course_summary
 from kapdesk.export.summary import session_summary
 from kapdesk.export.summary_html import course_summary_html, session_summary_html
+from kapdesk.practice.queries import Database
 from kapdesk.report.delivery import as_text, save
 from kapdesk.ui.errors import message
 from kapdesk.ui.screen_fit import keep_on_screen

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.kinds import NoteKind
@@ -28,10 +27,8 @@ from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.practice.course import schedule_medication_with_integration
 from kapdesk.practice.integration import add_follow_up, open_integration
 from kapdesk.practice.live import next_medication_session
+from kapdesk.practice.queries import Database, follow_ups, load_session, open_course
 from kapdesk.practice.session import end_session
-from kapdesk.storage.courses import open_course
-from kapdesk.storage.integration import follow_ups
-from kapdesk.storage.sessions import load_session
 from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import when

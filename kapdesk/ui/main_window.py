@@ -22,13 +22,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
-from kapdesk.storage.clients import archive_client, client_row, list_clients, restore_client
-from kapdesk.storage.practice import get_practice
-from kapdesk.storage.sessions import get_session, running_session
+from kapdesk.practice.queries import (
+    Database,
+    archive_client,
+    client_row,
+    get_practice,
+    get_session,
+    list_clients,
+    restore_client,
+    running_session,
+)
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel

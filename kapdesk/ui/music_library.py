@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.audio.library import TrackInfo, scan_folder
 from kapdesk.domain.errors import KapdeskError
-from kapdesk.resources import music_dir
-from kapdesk.storage.music import (
+from kapdesk.practice.queries import (
+    Database,
     add_folder,
     create_playlist,
     list_folders,
@@ -40,6 +39,7 @@ from kapdesk.storage.music import (
     set_playlist_tracks,
     sync_folder,
 )
+from kapdesk.resources import music_dir
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import RowsModel
 from kapdesk.ui.screen_fit import keep_on_screen

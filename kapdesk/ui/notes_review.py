@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QListWidget, QVBoxLayout, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
-from kapdesk.storage.sessions import load_session
+from kapdesk.practice.queries import Database, load_session
 from kapdesk.ui.models import when
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label

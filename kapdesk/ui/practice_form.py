@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.storage.practice import get_practice, set_practice
+from kapdesk.practice.queries import Database, get_practice, set_practice
 from kapdesk.ui.forms import FormDialog, line
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlite_utils import Database
 
-from kapdesk.storage.practice import list_prescribers
+from kapdesk.practice.queries import Database, list_prescribers
 from kapdesk.ui.client_forms import PrescriberDialog
 from kapdesk.ui.models import RowsModel
 from kapdesk.ui.screen_fit import keep_on_screen

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.orders import FORMS, ROUTES, clean_order, describe_order
 from kapdesk.domain.thresholds import (
@@ -16,12 +15,14 @@ from kapdesk.domain.thresholds import (
     thresholds_from_entries,
 )
 from kapdesk.domain.vitals import LABELS, MEASURES, UNITS
-from kapdesk.storage.clients import get_client
-from kapdesk.storage.practice import get_prescriber, prescriber_label
-from kapdesk.storage.prescriptions import (
+from kapdesk.practice.queries import (
+    Database,
     add_order,
     add_thresholds,
     current_order,
+    get_client,
+    get_prescriber,
+    prescriber_label,
     threshold_history,
 )
 from kapdesk.ui.client_forms import prescriber_options

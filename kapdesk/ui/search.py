@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
-from kapdesk.storage.clients import list_clients
-from kapdesk.storage.search import MARK_END, MARK_START, search_notes
+from kapdesk.practice.queries import MARK_END, MARK_START, Database, list_clients, search_notes
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label

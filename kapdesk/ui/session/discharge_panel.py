@@ -7,13 +7,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
-from sqlite_utils import Database
 
 from kapdesk.domain.scheduling import integration_hours, integration_in_window
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import parse_instant
+from kapdesk.practice.queries import Database, integration_of
 from kapdesk.practice.session import discharge_and_schedule
-from kapdesk.storage.sessions import integration_of
 from kapdesk.ui.models import when
 from kapdesk.ui.session.panel import Panel
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.session import SessionRecord
+from kapdesk.practice.queries import Database
 from kapdesk.practice.session import record_dose
 from kapdesk.ui.session.panel import Panel
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.vocabulary import NOTE_KINDS, PRIVATE_NOTE_KINDS
+from kapdesk.practice.queries import Database
 from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.errors import message
 

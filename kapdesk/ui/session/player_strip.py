@@ -12,19 +12,20 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
-from sqlite_utils import Database
 
 from kapdesk.audio.backend import AudioBackend, PygameBackend
 from kapdesk.audio.controller import MusicController, Track
-from kapdesk.storage.music import (
+from kapdesk.practice.queries import (
+    Database,
     close_open_plays,
+    find_playlist,
+    get_session,
     playlist_tracks,
     resume_point,
     set_music_volume,
     start_play,
     stop_play,
 )
-from kapdesk.storage.rows import maybe
 from kapdesk.ui.widgets import ElidedLabel
 
 TICK_MS = 100
@@ -38,9 +39,9 @@ class PlayerStrip(QWidget):
         self.db, self.session_id, self.now = db, session_id, now
         self.controller = MusicController(backend or PygameBackend(), on_start=self._started,
                                           on_stop=self._stopped)
-        session = maybe(db, "SELECT playlist_id FROM sessions WHERE id = ?", (session_id,))
+        session = get_session(db, session_id)
         playlist_id = session["playlist_id"] if session else None
-        self.playlist = maybe(db, "SELECT * FROM playlists WHERE id = ?", (playlist_id,))
+        self.playlist = find_playlist(db, playlist_id)
         rows = [r for r in playlist_tracks(db, playlist_id) if r["available"]] \
             if playlist_id else []
         self.controller.set_queue([Track(r["path"], r["title"], r["artist"], r["id"])

@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QWidget
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.practice.live import NO_MUSIC, begin_medication_session, preflight_for
-from kapdesk.storage.clients import get_client
+from kapdesk.practice.queries import Database, get_client
 from kapdesk.ui.client_forms import playlist_options
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.theme import COLORS

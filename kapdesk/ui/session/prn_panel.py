@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
-from sqlite_utils import Database
 
 from kapdesk.domain.orders import on_prn_list, prn_detail, prn_list
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local
+from kapdesk.practice.queries import Database
 from kapdesk.practice.session import record_event
 from kapdesk.ui.session.panel import Panel
 

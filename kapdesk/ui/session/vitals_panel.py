@@ -8,7 +8,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
-from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.live import recheck_at, suggested_checkpoint
@@ -17,8 +16,8 @@ from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.thresholds import judge_reading
 from kapdesk.domain.timeutil import local
 from kapdesk.domain.vitals import CHECKPOINT_LABELS, LABELS, MEASURES, UNITS, make_reading
+from kapdesk.practice.queries import Database, find_prescriber
 from kapdesk.practice.session import record_vitals
-from kapdesk.storage.practice import find_prescriber
 from kapdesk.ui.session.panel import Panel
 from kapdesk.ui.theme import STATUS_COLORS
 

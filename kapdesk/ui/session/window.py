@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
 from kapdesk.audio.backend import AudioBackend
 from kapdesk.domain.errors import KapdeskError, NotAllowed
@@ -30,8 +29,8 @@ from kapdesk.domain.live import clock_face
 from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
+from kapdesk.practice.queries import Database, load_session
 from kapdesk.practice.session import record_event, record_rating, strike_entry
-from kapdesk.storage.sessions import load_session
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
 from kapdesk.ui.screen_fit import fit, keep_on_screen
