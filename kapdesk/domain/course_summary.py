@@ -44,8 +44,10 @@ def course_rows(records: Sequence[SessionRecord],
     medication session of an integration session), so scores land on their session."""
     rows = []
     for record in records:
+        if record.started_at is None:  # not taken place: nothing to chart
+            continue
         peak = max((r.reading for r in record.readings if r.reading.systolic is not None),
-                   key=lambda reading: reading.systolic, default=None)
+                   key=lambda reading: reading.systolic or 0, default=None)
         scores = {o["instrument"]: o["score"] for o in outcomes
                   if record.id in (o["session_id"], o.get("medication_session_id"))}
         rows.append(CourseRow(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.timeutil import parse_day
+from kapdesk.domain.timeutil import required_day
 
 FORMS = ("sublingual lozenge/troche", "rapid-dissolve tablet", "intramuscular injection")
 ROUTES = ("sublingual", "buccal", "oral", "intramuscular")
@@ -52,8 +52,8 @@ def clean_order(values: Mapping[str, Any]) -> dict[str, Any]:
                                 or not 0 <= minutes <= 1440):
         raise InvalidInput("min_minutes_after_dose", "must be whole minutes (0-1440)")
     cleaned["min_minutes_after_dose"] = minutes
-    cleaned["ordered_on"] = parse_day("ordered_on", values.get("ordered_on"), required=True,
-                                      not_future=True).isoformat()
+    cleaned["ordered_on"] = required_day("ordered_on", values.get("ordered_on"),
+                                         not_future=True).isoformat()
     cleaned["prescriber_id"] = values.get("prescriber_id") or None
     cleaned["prn_medicines"] = "; ".join(prn_list(values.get("prn_medicines"))) or None
     return cleaned

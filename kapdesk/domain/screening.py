@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
-from kapdesk.domain.timeutil import parse_day
+from kapdesk.domain.timeutil import parse_day, required_day
 
 CONTRAINDICATIONS: dict[str, str] = {
     "psychotic_disorder": "Psychotic disorder (current or history)",
@@ -27,7 +27,7 @@ def clean_screening(items: Mapping[str, Any], *, screened_on: Any, cleared_on: A
     if unknown:
         raise InvalidInput("items", f"unknown item {sorted(unknown)[0]!r}")
     answers = {key: bool(items.get(key, False)) for key in CONTRAINDICATIONS}
-    screened = parse_day("screened_on", screened_on, required=True, not_future=True)
+    screened = required_day("screened_on", screened_on, not_future=True)
     cleared = parse_day("cleared_on", cleared_on, not_future=True)
     if cleared and cleared < screened:
         raise InvalidInput("cleared_on", "the prescriber's clearance cannot precede the screening")

@@ -140,7 +140,7 @@ class SessionRecord:
 
     def ride_confirmed_by(self, at: datetime) -> bool:
         confirmed = self.session.get("ride_confirmed_at")
-        return bool(confirmed) and parse_instant(confirmed) <= at
+        return confirmed is not None and parse_instant(confirmed) <= at
 
     def discharge_gate(self, now: datetime) -> Gate:
         reading = self.discharge_reading(now)

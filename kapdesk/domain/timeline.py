@@ -103,6 +103,9 @@ def build_timeline(
             return None
         return anchors[offset.anchor] + timedelta(minutes=offset.minutes)
 
+    def start(anchors: dict[str, datetime], offset: Offset) -> datetime:
+        return anchors[offset.anchor] + timedelta(minutes=offset.minutes)
+
     timed: list[TimedStep] = []
     for step in protocol.steps:
         if step.booster_only and not booster_allowed:
@@ -112,11 +115,12 @@ def build_timeline(
         if step.per_dose and len(doses) > 1:
             for dose in doses:
                 own = {"start": started_at, "dose": dose, "last_dose": dose}
-                timed.append(TimedStep(step, at(planned, step.start), at(planned, step.end),
-                                       at(own, step.start), at(own, step.end), True))
+                timed.append(TimedStep(step, start(planned, step.start),
+                                       at(planned, step.end), start(own, step.start),
+                                       at(own, step.end), True))
             continue
-        timed.append(TimedStep(step, at(planned, step.start), at(planned, step.end),
-                               at(actual, step.start), at(actual, step.end), confirmed,
+        timed.append(TimedStep(step, start(planned, step.start), at(planned, step.end),
+                               start(actual, step.start), at(actual, step.end), confirmed,
                                end_confirmed))
     timed.sort(key=lambda ts: ts.start)
     return Timeline(started_at, doses, tuple(timed))

@@ -53,6 +53,13 @@ def parse_day(field: str, value: object, *, required: bool = False,
     return day
 
 
+def required_day(field: str, value: object, *, not_future: bool = False) -> date:
+    """:func:`parse_day` for a date that must be given."""
+    day = parse_day(field, value, required=True, not_future=not_future)
+    assert day is not None  # required=True raises instead of returning None
+    return day
+
+
 def local(instant: datetime) -> datetime:
     return instant.astimezone()
 

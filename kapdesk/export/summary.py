@@ -40,7 +40,7 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
     integration = maybe(db, "SELECT scheduled_for, started_at FROM sessions WHERE "
                             "medication_session_id = ? ORDER BY id LIMIT 1", (session_id,))
     peak = max((r for r in record.readings if r.reading.systolic is not None),
-               key=lambda r: r.reading.systolic, default=None)
+               key=lambda r: r.reading.systolic or 0, default=None)
     return {
         "format": SUMMARY_FORMAT,
         "generated_at": to_iso(utc_now()),
@@ -55,7 +55,7 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
         "prescriber": pick(prescriber, "name", "credentials", "phone", "email", "practice"),
         "order": _order(record.order),
         "thresholds": ({**record.thresholds.to_json(), "version": threshold_row["version"]}
-                       if record.thresholds else None),
+                       if record.thresholds and threshold_row else None),
         "doses": [
             {"given_at": to_iso(d.given_at), "mg": d.mg, "medicine": d.medicine,
              "form": d.form, "route": d.route, "booster": d.is_booster,

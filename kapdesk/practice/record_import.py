@@ -109,7 +109,7 @@ def _read_record(data: Any) -> Plan:
     root = c.obj(data, "record")
     if root.get("format") != RECORD_FORMAT:
         raise InvalidInput("format", f"expected {RECORD_FORMAT!r}, found {root.get('format')!r}")
-    plan, seen = Plan(), set()
+    plan, seen = Plan(), set[str]()
     prescribers = set()
     for path, p in c.items(root, "prescribers", ""):
         prescribers.add(c.uid(p, path, seen))
@@ -289,7 +289,8 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                 raise InvalidInput(f"{p}.{measure}", f"must be a whole number, "
                                                      f"not {v.get(measure)!r}")
         try:
-            reading = make_reading(v, taken_at=parse_instant(taken_at), checkpoint=checkpoint)
+            reading = make_reading(v, taken_at=parse_instant(str(taken_at)),
+                                   checkpoint=checkpoint)
         except InvalidInput as exc:
             raise InvalidInput(f"{p}.{exc.field}" if exc.field else p, exc.reason) from None
         placed["vitals"].append((p, plan.add("vitals", {

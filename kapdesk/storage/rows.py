@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
-from kapdesk.domain.timeutil import parse_day, to_iso, utc_now
+from kapdesk.domain.timeutil import required_day, to_iso, utc_now
 
 
 class NotFound(KapdeskError):
@@ -44,8 +44,10 @@ def insert(db: Database, table: str, values: dict[str, Any], *, uid: bool = True
         values = {**values, "uid": new_uid()}
     columns = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
-    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values).lastrowid
+    row_id = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values).lastrowid
+    assert row_id is not None
+    return row_id
 
 
 def iso_date(field: str, value: date | str) -> str:
-    return parse_day(field, value, required=True).isoformat()
+    return required_day(field, value).isoformat()
