@@ -148,3 +148,27 @@ def test_minutes_after_the_last_dose_are_counted_down_like_the_gate(db, session)
     assert summary["discharge"]["minutes_after_last_dose"] == 119
     assert summary["discharge"]["overridden"] is True
     assert "119 min after the last dose" in session_summary_html(summary)
+
+
+# 8. A database refusal is a sentence in the window, not a crash dialog ----------------------
+
+def test_a_database_refusal_is_shown_in_the_panel_and_nothing_is_lost(
+        running, qtbot, monkeypatch):
+    import sqlite3
+
+    from PySide6.QtCore import Qt
+
+    from gui import key
+
+    main, window, sid = running
+    key(qtbot, window, Qt.Key_V)
+    panel = window.panels.currentWidget()
+    assert panel is window.vitals
+
+    def refused(*args, **kwargs):
+        raise sqlite3.IntegrityError("CHECK constraint failed: spo2 BETWEEN 50 AND 100")
+
+    monkeypatch.setattr(panel, "save", refused)
+    panel.submit()
+    assert "nothing was saved" in panel.error.text()
+    assert panel.error.isVisibleTo(window)

@@ -5,6 +5,8 @@ is a use case in a sibling module."""
 
 from __future__ import annotations
 
+from sqlite3 import IntegrityError as DatabaseRefused  # a CHECK the domain did not foresee
+
 from sqlite_utils import Database
 
 from kapdesk.storage import (
@@ -93,7 +95,8 @@ from kapdesk.storage.sessions import (
 )
 
 __all__ = [
-    "Database", "MARK_END", "MARK_START", "add_client", "add_folder", "add_order",
+    "Database", "DatabaseRefused", "MARK_END", "MARK_START", "add_client", "add_folder",
+    "add_order",
     "add_prescriber", "add_thresholds", "archive_client", "client_course_rows", "client_row",
     "close_open_plays", "course_sequence", "create_playlist", "current_order",
     "current_thresholds", "exports_for_client", "find_playlist", "find_prescriber",

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from kapdesk.domain.errors import InvalidInput, KapdeskError
+from kapdesk.practice.queries import DatabaseRefused
+
+# What a window shows in place instead of a crash dialog: the therapist's own mistakes
+# (KapdeskError) and a database constraint the rules let through (logged, nothing saved).
+REFUSALS = (KapdeskError, DatabaseRefused)
+
+log = logging.getLogger("kapdesk")
 
 
 def message(exc: BaseException, labels: dict[str, str] | None = None) -> str:
@@ -22,6 +31,10 @@ def _text(exc: BaseException, labels: dict[str, str]) -> str:
         return f"{label}: {exc.reason}"
     if isinstance(exc, KapdeskError):
         return str(exc)
+    if isinstance(exc, DatabaseRefused):
+        log.error("the database refused an entry the rules allowed: %s", exc)
+        return ("The database refused this entry, so nothing was saved and nothing earlier "
+                "was lost. Check the values and try again; the details are in the log.")
     return f"Unexpected problem: {exc}"
 
 

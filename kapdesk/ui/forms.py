@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapdesk.domain.errors import InvalidInput, KapdeskError
-from kapdesk.ui.errors import message
+from kapdesk.domain.errors import InvalidInput
+from kapdesk.ui.errors import REFUSALS, message
 from kapdesk.ui.screen_fit import grow_to_content, keep_on_screen
 from kapdesk.ui.widgets import FittingScroll
 
@@ -215,7 +215,7 @@ class FormDialog(QDialog):
         try:
             self.check(values)
             self.result_value = self._submit(values)
-        except KapdeskError as exc:
+        except REFUSALS as exc:
             self.show_error(exc)
             return
         self.saved.emit(self.result_value)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapdesk.domain.errors import GateClosed, KapdeskError
-from kapdesk.ui.errors import message
+from kapdesk.domain.errors import GateClosed
+from kapdesk.ui.errors import REFUSALS, message
 from kapdesk.ui.widgets import FittingScroll
 
 
@@ -101,7 +101,7 @@ class Panel(QWidget):
     def submit(self) -> None:
         try:
             confirmation = self.save()
-        except KapdeskError as exc:
+        except REFUSALS as exc:
             self.show_error(exc, getattr(self, "labels", None))
             return
         self.clear_error()
