@@ -115,6 +115,16 @@ def test_odd_json_is_one_line(tmp_path, text, expected):
         load_record_file(path)
 
 
+def test_a_refused_import_leaves_no_database_file_behind(tmp_path, record, capsys):
+    bad = copy.deepcopy(record)
+    medication(bad)["doses"][0]["booster"] = True
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    assert main(["import", str(path), "--db", str(tmp_path / "new.sqlite")]) == 1
+    assert "a booster follows the first dose" in capsys.readouterr().err
+    assert not (tmp_path / "new.sqlite").exists()
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path, capsys):
     path = tmp_path / "huge.json"
     with path.open("wb") as handle:
@@ -127,6 +137,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path, capsys):
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda d: d["client"].update(display_name="x" * 3000), "at most 2,000"),
     (lambda d: d["client"].update(display_name="Ave\x00ry"), "control characters"),
+    (lambda d: d["client"].update(display_name="Ava\nL."), "display_name: must be one line"),
     (lambda d: d["client"].update(display_name="Ave\ud800ry"), "surrogate"),
     (lambda d: d["client"].update(date_of_birth="2199-01-01"), "cannot be in the future"),
     (lambda d: d["client"].update(uid="ééééééééé"), "letters and digits"),

@@ -37,7 +37,8 @@ def items(parent: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Map
     return [(f"{where}[{i}]", obj(v, f"{where}[{i}]")) for i, v in enumerate(value)]
 
 
-def text(o: Mapping, key: str, path: str, *, required: bool = False, long: bool = False) -> str:
+def text(o: Mapping, key: str, path: str, *, required: bool = False, long: bool = False,
+         line: bool = False) -> str:
     value = o.get(key)
     if value is None:
         value = ""
@@ -47,6 +48,8 @@ def text(o: Mapping, key: str, path: str, *, required: bool = False, long: bool 
     if len(value) > limit:
         raise InvalidInput(f"{path}.{key}", f"is {len(value):,} characters long; at most "
                                             f"{limit:,} fit here")
+    if line and ("\n" in value or "\r" in value):
+        raise InvalidInput(f"{path}.{key}", "must be one line")
     if CONTROL.search(value):
         raise InvalidInput(f"{path}.{key}", "contains control characters")
     try:

@@ -122,8 +122,8 @@ def _read_record(data: Any) -> Plan:
     ride = c.obj(cl.get("ride_home") or {}, "client.ride_home")
     plan.add("clients", {
         "uid": c.uid(cl, "client", seen),
-        "display_name": c.text(cl, "display_name", "client", required=True),
-        "legal_name": c.text(cl, "legal_name", "client"),
+        "display_name": c.text(cl, "display_name", "client", required=True, line=True),
+        "legal_name": c.text(cl, "legal_name", "client", line=True),
         "date_of_birth": c.day(cl, "date_of_birth", "client", earliest=EARLIEST_BIRTH,
                                not_future=True),
         "pronouns": c.text(cl, "pronouns", "client"),
