@@ -237,15 +237,15 @@ def cmd_export_record(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kapdesk.practice.record_import import import_record, load_record_file, read_record
+    from kapdesk.practice.record_import import import_plan, load_record_file, read_record
     from kapdesk.storage import open_database
 
     try:
         data = load_record_file(args.file)
     except InvalidInput as exc:
         raise CommandError(exc.reason) from None
-    read_record(data)  # a refused file leaves no new database file behind
-    result = import_record(open_database(_db_path(args)), data)
+    plan = read_record(data)  # before opening: a refused file leaves no new database behind
+    result = import_plan(open_database(_db_path(args)), plan)
     print(f"imported {result.display_name} (client {result.client_id}): {result.added} new "
           f"rows, {result.already_present} already here (kept as they are on this laptop)")
     return 0

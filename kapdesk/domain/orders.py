@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kapdesk.domain.dosing import check_mg
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.timeutil import required_day
 
@@ -21,12 +22,7 @@ def _mg(field: str, raw: Any, label: str) -> float:
             raise InvalidInput(field, f"{label} must be a number of mg, not {raw!r}") from None
     if raw is None:
         raise InvalidInput(field, f"{label} is required")
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 1000:
-        shown = f"{raw:g}" if isinstance(raw, int | float) and not isinstance(raw, bool) \
-            else repr(raw)
-        raise InvalidInput(field, f"{label} must be more than 0 and at most 1000 mg, "
-                                  f"not {shown}")
-    return float(raw)
+    return check_mg(field, raw, label)  # an order may ask only for what can be given
 
 
 def clean_order(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -360,7 +360,11 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
 
 
 def import_record(db: Database, data: Any) -> ImportResult:
-    plan = read_record(data)
+    return import_plan(db, read_record(data))
+
+
+def import_plan(db: Database, plan: Plan) -> ImportResult:
+    """Write a record already read and replayed by :func:`read_record`."""
     client = plan.rows["clients"][0]
     with db.atomic():
         existing = store.existing_uids(db, plan.rows)

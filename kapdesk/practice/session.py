@@ -29,6 +29,7 @@ from kapdesk.domain.vocabulary import (
     require_kind,
     require_text,
 )
+from kapdesk.practice.course import plan_integration
 from kapdesk.storage import sessions as store
 from kapdesk.storage.practice import practice_protocol
 from kapdesk.storage.prescriptions import current_order, current_thresholds
@@ -198,8 +199,6 @@ def discharge_and_schedule(db: Database, session_id: int, *, at: datetime,
                            integration_after: timedelta | None = None) -> int:
     """Discharge, and plan (or move) the integration session ``integration_after`` the start
     of this one, in one step: either both are saved or neither."""
-    from kapdesk.practice.course import plan_integration
-
     with db.atomic():
         record = running(store.load_session(db, session_id))
         discharge_id = _discharge(db, record, at=at, reason=reason)
