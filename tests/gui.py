@@ -17,10 +17,10 @@ def type_into(qtbot, dialog, key: str, text: str) -> None:
     widget.setFocus()
     if isinstance(widget, QLineEdit):
         widget.selectAll()
-        qtbot.keyClick(widget, Qt.Key_Backspace)
+        qtbot.keyClick(widget, Qt.Key.Key_Backspace)
     elif isinstance(widget, QPlainTextEdit):
         widget.selectAll()
-        qtbot.keyClick(widget, Qt.Key_Backspace)
+        qtbot.keyClick(widget, Qt.Key.Key_Backspace)
     if text:
         qtbot.keyClicks(widget, text)
 
@@ -31,10 +31,10 @@ def choose(dialog, key: str, data) -> None:
 
 
 def save(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
 
-def key(qtbot, window, k, modifier=Qt.NoModifier):
+def key(qtbot, window, k, modifier=Qt.KeyboardModifier.NoModifier):
     """Press a key where the window's focus is, without making the window active first:
     under X without a window manager it is not, and the keys must still work."""
     qtbot.keyClick(window.focusWidget() or window, k, modifier)

@@ -113,31 +113,31 @@ def test_a_whole_three_hour_session_painted_every_second(db, ready, clock, qtbot
     preflight = main.dialog
     type_into(qtbot, preflight, "intention", "To rest and listen.")
     preflight.fields["ride_confirmed"].setChecked(True)
-    qtbot.mouseClick(preflight.save_button, Qt.LeftButton)
+    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
     sw = main.session_window
     qtbot.addWidget(sw)
 
     def vitals(**values) -> None:
-        key(qtbot, sw, Qt.Key_V)
+        key(qtbot, sw, Qt.Key.Key_V)
         type_vitals(qtbot, sw, **values)
-        key(qtbot, sw, Qt.Key_Return)
+        key(qtbot, sw, Qt.Key.Key_Return)
 
     def note(text: str) -> None:
-        key(qtbot, sw, Qt.Key_N)
+        key(qtbot, sw, Qt.Key.Key_N)
         qtbot.keyClicks(sw.notes.box, text)
-        key(qtbot, sw, Qt.Key_Return)
-        key(qtbot, sw, Qt.Key_Escape)
+        key(qtbot, sw, Qt.Key.Key_Return)
+        key(qtbot, sw, Qt.Key.Key_Escape)
 
     def discharge() -> None:
-        key(qtbot, sw, Qt.Key_L)
-        key(qtbot, sw, Qt.Key_Return)
+        key(qtbot, sw, Qt.Key.Key_L)
+        key(qtbot, sw, Qt.Key.Key_Return)
 
     script = {
         11: lambda: vitals(systolic=128, diastolic=82, heart_rate=74),
-        20: lambda: (key(qtbot, sw, Qt.Key_D), key(qtbot, sw, Qt.Key_Return)),
-        32: lambda: key(qtbot, sw, Qt.Key_S),
+        20: lambda: (key(qtbot, sw, Qt.Key.Key_D), key(qtbot, sw, Qt.Key.Key_Return)),
+        32: lambda: key(qtbot, sw, Qt.Key.Key_S),
         38: lambda: note("Breathing slow, hands open."),
-        45: lambda: (key(qtbot, sw, Qt.Key_2), key(qtbot, sw, Qt.Key_8)),
+        45: lambda: (key(qtbot, sw, Qt.Key.Key_2), key(qtbot, sw, Qt.Key.Key_8)),
         60: lambda: vitals(systolic=138, diastolic=86, heart_rate=80),
         95: lambda: note("Said the colours were like the sea."),
         141: lambda: vitals(systolic=126, diastolic=80, heart_rate=70, spo2=98),

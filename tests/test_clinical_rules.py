@@ -161,7 +161,7 @@ def test_a_database_refusal_is_shown_in_the_panel_and_nothing_is_lost(
     from gui import key
 
     main, window, sid = running
-    key(qtbot, window, Qt.Key_V)
+    key(qtbot, window, Qt.Key.Key_V)
     panel = window.panels.currentWidget()
     assert panel is window.vitals
 

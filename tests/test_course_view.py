@@ -73,9 +73,9 @@ def test_the_overview_opens_the_way_a_therapist_opens_it_and_esc_closes_it(demo,
         client_menu = main.menuBar().actions()[1].menu()
         next(a for a in client_menu.actions() if a.text().startswith("Course overview")).trigger()
     else:
-        qtbot.mouseClick(main.page.overview, Qt.LeftButton)
+        qtbot.mouseClick(main.page.overview, Qt.MouseButton.LeftButton)
     window = main.course_window
     assert window is not None and window.isVisible()
     assert window.windowTitle() == "Course · Avery L." and window.model.rowCount() == 6
-    qtbot.keyClick(window.focusWidget() or window, Qt.Key_Escape)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Escape)
     assert not window.isVisible() and main.isVisible()

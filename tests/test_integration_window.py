@@ -59,18 +59,18 @@ def test_quote_write_follow_up_and_schedule_the_next_session(db, integration, qt
     moments = [window.moments.item(i).text() for i in range(window.moments.count())]
     row = next(i for i, text in enumerate(moments) if "door" in text)
     window.moments.setCurrentRow(row)
-    qtbot.keyClick(window.moments, Qt.Key_Return)
+    qtbot.keyClick(window.moments, Qt.Key.Key_Return)
     said_at = local(T0 + timedelta(minutes=65)).strftime("%H:%M")
     assert window.editor.toPlainText() == (f"[{said_at} in the medication session] Client's "
                                            "words: There was a door I had never opened.\n")
     qtbot.keyClicks(window.editor, "We stayed with the door; it felt like permission.")
     qtbot.waitUntil(lambda: "permission" in (get_draft(db, integ) or {}).get("body", ""))
-    qtbot.keyClick(window.editor, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     note = load_session(db, integ).notes[0]
     assert note["kind"] == "integration" and "door I had never opened" in note["body"]
     assert "permission" in note["body"] and get_draft(db, integ) is None
     qtbot.keyClicks(window.follow_up, "Journal each morning this week")
-    qtbot.keyClick(window.follow_up, Qt.Key_Return)
+    qtbot.keyClick(window.follow_up, Qt.Key.Key_Return)
     assert window.follow_list.item(0).text() == "• Journal each morning this week"
     window.schedule_button.click()
     assert "Next medication session:" in window.next_line.text()

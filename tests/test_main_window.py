@@ -70,7 +70,7 @@ def test_typing_in_the_search_filters_clients(window, qtbot):
 def test_f2_opens_the_emergency_card_from_anywhere(window, qtbot):
     window.client_view.selectRow(0)
     window.search.setFocus()
-    qtbot.keyClick(window.search, Qt.Key_F2)
+    qtbot.keyClick(window.search, Qt.Key.Key_F2)
     card = window.dialog
     assert isinstance(card, EmergencyCard) and card.isVisible()
     assert card.numbers["Prescriber on call"].text() == "555-0199"

@@ -18,10 +18,10 @@ def log_lines(sw) -> list[str]:
 def test_backspace_undoes_the_event_just_keyed(db, clock, qtbot, running):
     _, sw, sid = running
     clock.advance(minutes=30)
-    key(qtbot, sw, Qt.Key_Y)  # vomiting, by mistake
+    key(qtbot, sw, Qt.Key.Key_Y)  # vomiting, by mistake
     assert "Backspace undoes it" in sw.status.text()
     clock.advance(seconds=20)
-    key(qtbot, sw, Qt.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.status.text().startswith("✓ Undone: Vomiting")
     record = load_session(db, sid)
     assert record.events == [] and [e["kind"] for e in record.struck_events] == ["vomiting"]
@@ -35,9 +35,9 @@ def test_backspace_undoes_the_event_just_keyed(db, clock, qtbot, running):
 
 def test_after_a_minute_backspace_explains_how_to_strike_it_out(db, clock, qtbot, running):
     _, sw, sid = running
-    key(qtbot, sw, Qt.Key_Y)
+    key(qtbot, sw, Qt.Key.Key_Y)
     clock.advance(minutes=2)
-    key(qtbot, sw, Qt.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.status.text().startswith("More than a minute has passed")
     assert [e["kind"] for e in load_session(db, sid).events] == ["vomiting"]
 
@@ -45,20 +45,20 @@ def test_after_a_minute_backspace_explains_how_to_strike_it_out(db, clock, qtbot
 def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):
     _, sw, sid = running
     clock.advance(minutes=40)
-    key(qtbot, sw, Qt.Key_U)  # nausea
+    key(qtbot, sw, Qt.Key.Key_U)  # nausea
     clock.advance(minutes=25)
-    key(qtbot, sw, Qt.Key_T)
+    key(qtbot, sw, Qt.Key.Key_T)
     row = next(i for i, line in enumerate(log_lines(sw)) if line.endswith("Nausea"))
     assert not sw.strike_button.isEnabled()
     sw.log.setCurrentRow(row)
     assert sw.strike_button.isEnabled() and not sw.amend_button.isEnabled()
-    qtbot.mouseClick(sw.strike_button, Qt.LeftButton)
+    qtbot.mouseClick(sw.strike_button, Qt.MouseButton.LeftButton)
     dialog = sw.edit_dialog
-    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "Write why this event is struck out" in dialog.error.text()
     assert load_session(db, sid).struck_events == []  # refused: nothing changed
     type_into(qtbot, dialog, "reason", "pressed U instead of T")
-    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     record = load_session(db, sid)
     assert [e["kind"] for e in record.events] == ["talking"]
     assert record.struck_events[0]["struck_reason"] == "pressed U instead of T"
@@ -73,7 +73,7 @@ def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):
 def test_nothing_to_undo_says_so(db, qtbot, running, clock):
     _, sw, _ = running
     clock.advance(minutes=1, seconds=1)
-    key(qtbot, sw, Qt.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.status.text().startswith("Nothing to undo by key")
 
 
@@ -81,24 +81,24 @@ def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, r
     """S, then a PRN through its panel: Backspace takes back the PRN, never the earlier S.
     After a note, Backspace takes back nothing."""
     _, sw, sid = running
-    key(qtbot, sw, Qt.Key_S)
-    key(qtbot, sw, Qt.Key_P)
+    key(qtbot, sw, Qt.Key.Key_S)
+    key(qtbot, sw, Qt.Key.Key_P)
     sw.prn.medicine.setEditText("ondansetron")
     sw.prn.dose.setText("4 mg")
     sw.prn.reason.setText("nausea")
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert "Backspace undoes it" in sw.status.text()
-    key(qtbot, sw, Qt.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
     record = load_session(db, sid)
     assert [e["kind"] for e in record.events] == ["spit"]
     assert [e["kind"] for e in record.struck_events] == ["prn"]
 
-    key(qtbot, sw, Qt.Key_U)
-    key(qtbot, sw, Qt.Key_N)
+    key(qtbot, sw, Qt.Key.Key_U)
+    key(qtbot, sw, Qt.Key.Key_N)
     qtbot.keyClicks(sw.notes.box, "settling")
-    key(qtbot, sw, Qt.Key_Return)
-    key(qtbot, sw, Qt.Key_Escape)
-    key(qtbot, sw, Qt.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.status.text().startswith("Nothing to undo by key")
     assert [e["kind"] for e in load_session(db, sid).events] == ["spit", "nausea"]
 
@@ -106,9 +106,9 @@ def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, r
 def test_a_mis_keyed_rating_is_undone_or_struck_and_stops_counting(db, clock, qtbot, running):
     _, sw, sid = running
     clock.advance(minutes=45)
-    key(qtbot, sw, Qt.Key_4)  # sedation strong, meant mild
-    key(qtbot, sw, Qt.Key_Backspace)
-    key(qtbot, sw, Qt.Key_2)
+    key(qtbot, sw, Qt.Key.Key_4)  # sedation strong, meant mild
+    key(qtbot, sw, Qt.Key.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_2)
     record = load_session(db, sid)
     assert [(r["scale"], r["value"]) for r in record.ratings] == [("sedation", 1)]
     assert [r["value"] for r in record.struck_ratings] == [3]
@@ -116,13 +116,13 @@ def test_a_mis_keyed_rating_is_undone_or_struck_and_stops_counting(db, clock, qt
     assert [r["level"] for r in session_summary(db, sid)["ratings"]] == ["mild"]
 
     clock.advance(minutes=5)
-    key(qtbot, sw, Qt.Key_9)  # dissociation strong, noticed too late for Backspace
+    key(qtbot, sw, Qt.Key.Key_9)  # dissociation strong, noticed too late for Backspace
     clock.advance(minutes=3)
     sw.log.setCurrentRow(next(i for i, line in enumerate(log_lines(sw))
                               if line.endswith("Dissociation: strong")))
-    qtbot.mouseClick(sw.strike_button, Qt.LeftButton)
+    qtbot.mouseClick(sw.strike_button, Qt.MouseButton.LeftButton)
     type_into(qtbot, sw.edit_dialog, "reason", "pressed 9 for 8")
-    qtbot.mouseClick(sw.edit_dialog.save_button, Qt.LeftButton)
+    qtbot.mouseClick(sw.edit_dialog.save_button, Qt.MouseButton.LeftButton)
     assert load_session(db, sid).struck_ratings[-1]["struck_reason"] == "pressed 9 for 8"
     assert any("struck out: Dissociation: strong (pressed 9 for 8)" in line
                for line in log_lines(sw))

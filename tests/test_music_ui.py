@@ -43,7 +43,7 @@ def test_the_library_finds_the_shipped_tracks_without_blocking(library):
 
 def test_build_rename_and_reorder_a_playlist(library, db, qtbot):
     qtbot.keyClicks(library.name, "Gentle")
-    qtbot.keyClick(library.name, Qt.Key_Return)
+    qtbot.keyClick(library.name, Qt.Key.Key_Return)
     assert library.playlists.currentItem().text() == "Gentle  (0 tracks)"
     titles = column(library.track_view, 0)
     for title in ("Under Cedar", "Slow Tide"):
@@ -151,14 +151,14 @@ def test_music_plays_with_keys_and_is_logged_on_the_timeline(db, music_ready, qt
     sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
     assert "ready" in sw.player.label.text()
     clock.advance(minutes=17)
-    qtbot.keyClick(sw, Qt.Key_Space)
+    qtbot.keyClick(sw, Qt.Key.Key_Space)
     assert backend.playing and "playing" in sw.player.label.text()
     advance(sw, clock, ticks, 5)
     assert backend.volume == pytest.approx(0.7)
-    qtbot.keyClick(sw, Qt.Key_Period)  # next, with a fade
+    qtbot.keyClick(sw, Qt.Key.Key_Period)  # next, with a fade
     advance(sw, clock, ticks, 3)
     assert len(backend.played) == 2
-    qtbot.keyClick(sw, Qt.Key_Minus)
+    qtbot.keyClick(sw, Qt.Key.Key_Minus)
     assert "volume 60%" in sw.player.label.text()
     record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
                   taken_at=clock.now(), checkpoint="pre_dose")
@@ -175,7 +175,7 @@ def test_music_plays_with_keys_and_is_logged_on_the_timeline(db, music_ready, qt
 def test_discharge_fades_the_music_out_and_closes_the_log(db, music_ready, qtbot):
     backend = FakeBackend()
     sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
-    qtbot.keyClick(sw, Qt.Key_Space)
+    qtbot.keyClick(sw, Qt.Key.Key_Space)
     advance(sw, clock, ticks, 5)
     db.execute("UPDATE sessions SET ride_confirmed_at = NULL WHERE id = ?", (sid,))
     from kapdesk.practice.session import record_discharge
@@ -189,9 +189,9 @@ def test_discharge_fades_the_music_out_and_closes_the_log(db, music_ready, qtbot
 
 def test_without_a_sound_device_the_session_goes_on(db, music_ready, qtbot):
     sw, sid, clock, ticks = open_session(db, music_ready, qtbot, FakeBackend(unavailable=True))
-    qtbot.keyClick(sw, Qt.Key_Space)
+    qtbot.keyClick(sw, Qt.Key.Key_Space)
     assert "goes on without music" in sw.player.label.text()
-    qtbot.keyClick(sw, Qt.Key_U)
+    qtbot.keyClick(sw, Qt.Key.Key_U)
     assert [e["kind"] for e in load_session(db, sid).events] == ["nausea"]
 
 
@@ -214,9 +214,9 @@ def playing_then_next(db, music_ready, qtbot):
     """A session whose first track has played five seconds when '.' is pressed."""
     sw, sid, clock, ticks = open_session(db, music_ready, qtbot, FakeBackend())
     titles = [t.title for t in sw.player.controller.queue]
-    qtbot.keyClick(sw, Qt.Key_Space)
+    qtbot.keyClick(sw, Qt.Key.Key_Space)
     advance(sw, clock, ticks, 5)
-    qtbot.keyClick(sw, Qt.Key_Period)
+    qtbot.keyClick(sw, Qt.Key.Key_Period)
     return sw, clock, ticks, titles
 
 
@@ -230,7 +230,7 @@ def test_a_reopened_session_resumes_at_the_track_and_volume_it_had(db_path, db, 
     sw, clock, ticks, titles = playing_then_next(db, music_ready, qtbot)
     advance(sw, clock, ticks, 8)
     for _ in range(3):
-        qtbot.keyClick(sw, Qt.Key_Minus)
+        qtbot.keyClick(sw, Qt.Key.Key_Minus)
     assert "volume 40%" in sw.player.label.text()
     db.close()  # the laptop dies while the second track plays
 
@@ -245,9 +245,9 @@ def test_a_short_play_shows_on_the_live_band_at_once(db, music_ready, qtbot):
     backend = FakeBackend()
     sw, sid, clock, ticks = open_session(db, music_ready, qtbot, backend)
     first = sw.player.controller.queue[0].title
-    qtbot.keyClick(sw, Qt.Key_Space)
+    qtbot.keyClick(sw, Qt.Key.Key_Space)
     advance(sw, clock, ticks, 3)
-    qtbot.keyClick(sw, Qt.Key_Period)  # skipped after three seconds
+    qtbot.keyClick(sw, Qt.Key.Key_Period)  # skipped after three seconds
     advance(sw, clock, ticks, 3)
     sw.band.grab()  # paints the band, which places its markers
     [short] = [m for m in sw.band.markers if first in m.text]

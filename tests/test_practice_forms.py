@@ -33,7 +33,7 @@ def window(qtbot, themed_app, tmp_path):
 
 
 def new_client(window, qtbot, name="Robin T."):
-    qtbot.mouseClick(window.new_client, Qt.LeftButton)
+    qtbot.mouseClick(window.new_client, Qt.MouseButton.LeftButton)
     dialog = window.dialog
     assert isinstance(dialog, ClientDialog) and dialog.isVisible()
     type_into(qtbot, dialog, "display_name", name)
@@ -50,7 +50,7 @@ def new_client(window, qtbot, name="Robin T."):
 
 
 def test_create_a_client_refusing_a_bad_phone_first(window, qtbot):
-    qtbot.mouseClick(window.new_client, Qt.LeftButton)
+    qtbot.mouseClick(window.new_client, Qt.MouseButton.LeftButton)
     dialog = window.dialog
     type_into(qtbot, dialog, "display_name", "Robin T.")
     type_into(qtbot, dialog, "ride_phone", "ask Sam")
@@ -72,7 +72,7 @@ def test_create_a_client_refusing_a_bad_phone_first(window, qtbot):
 
 
 def test_untouched_fields_do_not_nag_until_save(window, qtbot):
-    qtbot.mouseClick(window.new_client, Qt.LeftButton)
+    qtbot.mouseClick(window.new_client, Qt.MouseButton.LeftButton)
     dialog = window.dialog
     type_into(qtbot, dialog, "pronouns", "they/them")
     assert not dialog.error.isVisible()  # display name is empty but not touched yet
@@ -83,19 +83,19 @@ def test_untouched_fields_do_not_nag_until_save(window, qtbot):
 
 @pytest.mark.filterwarnings("ignore:Function.*setActiveWindow:DeprecationWarning")
 def test_enter_saves_and_tab_moves_through_the_form(window, qtbot, qapp):
-    qtbot.mouseClick(window.new_client, Qt.LeftButton)
+    qtbot.mouseClick(window.new_client, Qt.MouseButton.LeftButton)
     dialog = window.dialog
     assert dialog.fields["display_name"].hasFocus() or not dialog.isActiveWindow()
     qapp.setActiveWindow(dialog)  # the offscreen platform does not move activation itself
     qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.fields["display_name"].hasFocus()  # typing can start at once
-    qtbot.keyClick(dialog.fields["display_name"], Qt.Key_Tab)
+    qtbot.keyClick(dialog.fields["display_name"], Qt.Key.Key_Tab)
     assert dialog.fields["legal_name"].hasFocus()
     dialog.fields["safety_plan"].setFocus()
-    qtbot.keyClick(dialog.fields["safety_plan"], Qt.Key_Tab)
+    qtbot.keyClick(dialog.fields["safety_plan"], Qt.Key.Key_Tab)
     assert not dialog.fields["safety_plan"].hasFocus()  # Tab leaves the plan, not a tab char
     type_into(qtbot, dialog, "display_name", "Kai W.")
-    qtbot.keyClick(dialog.fields["display_name"], Qt.Key_Return)
+    qtbot.keyClick(dialog.fields["display_name"], Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert [c["display_name"] for c in window.db.query("SELECT * FROM clients")] == ["Kai W."]
 
@@ -123,7 +123,7 @@ def test_enter_the_prescribers_order(window, qtbot):
     assert dialog.error.text() == "Dose must be a number of mg, not '1oo'"
     type_into(qtbot, dialog, "dose_mg", "100")
     dialog.fields["booster_allowed"].setFocus()
-    qtbot.keyClick(dialog.fields["booster_allowed"], Qt.Key_Space)
+    qtbot.keyClick(dialog.fields["booster_allowed"], Qt.Key.Key_Space)
     save(qtbot, dialog)
     assert dialog.error.text() == "Booster dose is required"
     type_into(qtbot, dialog, "booster_mg", "50")
@@ -187,7 +187,7 @@ def test_editing_thresholds_shows_the_current_version_and_adds_a_new_one(window,
 
 def test_a_course_waits_for_screening_then_sessions_are_scheduled(window, qtbot):
     cid = new_client(window, qtbot)
-    qtbot.mouseClick(window.page.start_course, Qt.LeftButton)
+    qtbot.mouseClick(window.page.start_course, Qt.MouseButton.LeftButton)
     dialog = window.dialog
     assert isinstance(dialog, CourseDialog)
     save(qtbot, dialog)
@@ -198,7 +198,7 @@ def test_a_course_waits_for_screening_then_sessions_are_scheduled(window, qtbot)
     window.page.card.buttons["screening"].click()
     screening = window.dialog
     screening.fields["item.hypertension"].setFocus()
-    qtbot.keyClick(screening.fields["item.hypertension"], Qt.Key_Space)
+    qtbot.keyClick(screening.fields["item.hypertension"], Qt.Key.Key_Space)
     assert screening.fields["screened_on"].text() == ""  # never silently "today"
     type_into(qtbot, screening, "screened_on", "2026-11-10")
     type_into(qtbot, screening, "cleared_on", TODAY)  # cleared days after the screening
@@ -216,7 +216,7 @@ def test_a_course_waits_for_screening_then_sessions_are_scheduled(window, qtbot)
     assert not screening.isVisible()
     assert "noted: Uncontrolled hypertension" in window.page.card.screening.text()
 
-    qtbot.mouseClick(window.page.start_course, Qt.LeftButton)
+    qtbot.mouseClick(window.page.start_course, Qt.MouseButton.LeftButton)
     course = window.dialog
     course.fields["planned_sessions"].setValue(8)
     save(qtbot, course)
@@ -224,7 +224,7 @@ def test_a_course_waits_for_screening_then_sessions_are_scheduled(window, qtbot)
     assert "0 of 8 medication sessions done" in window.page.course_line.text()
     assert window.page.start_course.isHidden() and window.page.schedule.isEnabled()
 
-    qtbot.mouseClick(window.page.schedule, Qt.LeftButton)
+    qtbot.mouseClick(window.page.schedule, Qt.MouseButton.LeftButton)
     schedule = window.dialog
     assert isinstance(schedule, ScheduleDialog)
     schedule.fields["integration_after"].setValue(30)

@@ -186,5 +186,5 @@ def test_the_course_preview_shows_the_charts_the_pdf_carries(demo, qtbot, themed
     main.actions["export"].trigger()
     preview = main.dialog.preview
     for name in ("bp.png", "dose.png", "scores.png"):
-        image = preview.loadResource(QTextDocument.ImageResource, QUrl(name))
+        image = preview.loadResource(QTextDocument.ResourceType.ImageResource, QUrl(name))
         assert isinstance(image, QImage) and image.width() >= 600, name

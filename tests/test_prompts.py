@@ -31,7 +31,7 @@ def test_spitting_clears_the_spit_prompt(db, clock, qtbot, running):
     dosed(db, sw, clock)
     clock.advance(minutes=5)
     assert "spit or swallow in 7 min" in prompts(sw)
-    key(qtbot, sw, Qt.Key_S)
+    key(qtbot, sw, Qt.Key.Key_S)
     assert "spit or swallow" not in prompts(sw)
 
 
@@ -39,15 +39,15 @@ def test_an_early_booster_asks_why_and_leaves_one_spit_prompt(db, clock, qtbot, 
     _, sw, sid = running
     dosed(db, sw, clock)
     clock.advance(minutes=4)
-    key(qtbot, sw, Qt.Key_B)
+    key(qtbot, sw, Qt.Key.Key_B)
     assert "Booster early: the booster window opens 30 min after the dose; this is 4 min " \
            "after it, 26 min early" in sw.dose.info.text()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.dose.error.text().startswith("The gate is closed: write why")
     assert len(load_session(db, sid).doses) == 1  # refused: nothing recorded
     sw.dose.gate_reason.setFocus()
     qtbot.keyClicks(sw.dose.gate_reason, "prescriber called, lozenge dissolved early")
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     doses = load_session(db, sid).doses
     assert doses[-1].is_booster
     assert doses[-1].gate_override_reason == "prescriber called, lozenge dissolved early"
@@ -59,9 +59,9 @@ def test_a_booster_in_its_window_needs_no_reason(db, clock, qtbot, running):
     _, sw, sid = running
     dosed(db, sw, clock)
     clock.advance(minutes=32)
-    key(qtbot, sw, Qt.Key_B)
+    key(qtbot, sw, Qt.Key.Key_B)
     assert "early" not in sw.dose.info.text() and not sw.dose.gate_reason.isEnabled()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert load_session(db, sid).doses[-1].is_booster
 
 
@@ -69,14 +69,14 @@ def test_a_mid_session_breach_is_rechecked(db, clock, qtbot, running):
     _, sw, sid = running
     dosed(db, sw, clock)
     clock.advance(minutes=40)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     assert sw.vitals.checkpoint.currentData() == "other"
     type_vitals(qtbot, sw, systolic=171, diastolic=99, heart_rate=96)
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert "recheck vitals in 15 min" in prompts(sw)
     assert "optional mid-session vitals" not in prompts(sw)  # answered by this reading
     clock.advance(minutes=14)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     type_vitals(qtbot, sw, systolic=138, diastolic=84, heart_rate=80)
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert "recheck" not in prompts(sw)

@@ -54,6 +54,6 @@ def test_ctrl_q_during_a_session_says_it_keeps_running(db, qtbot, running, monke
         return 0  # Stay
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    key(qtbot, sw, Qt.Key_Q, Qt.ControlModifier)
+    key(qtbot, sw, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert asked and "keeps running" in asked[0] and "returns to it" in asked[0]
     assert sw.isVisible()  # Stay: nothing closed

@@ -100,7 +100,8 @@ def test_a_form_showing_a_refusal_still_fits(practice, qtbot):
     main, _, _ = practice
     main.new_client.click()
     dialog = opened_dialog(main)
-    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)  # nothing typed: a refusal shows
+    # nothing typed: a refusal shows
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.error.isVisible()
     assert_fits(dialog, "new client with an error")
 
@@ -141,20 +142,20 @@ def test_the_live_session_window_with_a_breach_and_the_moment_list(practice, qtb
     qtbot.addWidget(sw)
     assert_fits(sw, "session window")
     clock.advance(minutes=11)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     type_vitals(qtbot, sw, systolic=182, diastolic=112, heart_rate=131)
-    key(qtbot, sw, Qt.Key_Return)  # a long breach line in the header
+    key(qtbot, sw, Qt.Key.Key_Return)  # a long breach line in the header
     assert_fits(sw, "session window with a breach")
-    key(qtbot, sw, Qt.Key_L)
-    key(qtbot, sw, Qt.Key_Return)  # a refused discharge with its reasons
+    key(qtbot, sw, Qt.Key.Key_L)
+    key(qtbot, sw, Qt.Key.Key_Return)  # a refused discharge with its reasons
     assert_fits(sw, "session window with a refused discharge")
-    key(qtbot, sw, Qt.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_Escape)
     for _ in range(12):
         clock.advance(minutes=1)
-        key(qtbot, sw, Qt.Key_T)
+        key(qtbot, sw, Qt.Key.Key_T)
     sw.band.repaint()
     marker = [m for m in sw.band.markers if "Talking" in m.text][-1]
-    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
+    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
     assert sw.panels.currentWidget() is sw.moment and sw.moment.isVisible()
     assert_fits(sw, "session window with the moment list open")
 

@@ -32,7 +32,7 @@ def search(window, qtbot, words, client=None):
     if client:
         dialog.client.setCurrentIndex(dialog.client.findText(client))
     qtbot.keyClicks(dialog.query, words)
-    qtbot.keyClick(dialog.query, Qt.Key_Return)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     return dialog
 
 
@@ -51,7 +51,7 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     dialog = search(window, qtbot, "grandmother kitchen")
     row = next(i for i, r in enumerate(dialog.results) if r["session_kind"] == "medication")
     dialog.list.setCurrentRow(row)
-    qtbot.keyClick(dialog.list, Qt.Key_Return)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     review = window.review_window
     qtbot.addWidget(review)
     assert review.isVisible() and review.ended
@@ -141,7 +141,8 @@ def test_amend_a_note_in_review_and_see_both_versions(window, qtbot, monkeypatch
 def test_every_result_shows_its_whole_text_and_arrows_reach_them(window, qtbot):
     """Reached by its shortcut; the words typed, Down, Down, Enter opens the second result.
     No result's text is cut: each row is at least as tall as its wrapped text."""
-    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
     dialog = window.dialog
     assert isinstance(dialog, SearchDialog) and dialog.isVisible()
     qtbot.keyClicks(dialog.query, "breathing")
@@ -150,11 +151,11 @@ def test_every_result_shows_its_whole_text_and_arrows_reach_them(window, qtbot):
     for row in range(dialog.list.count()):
         text = dialog.list.itemWidget(dialog.list.item(row))
         assert text.height() >= text.heightForWidth(text.width()), f"row {row} is cut"
-    qtbot.keyClick(dialog.query, Qt.Key_Down)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Down)
     assert dialog.list.hasFocus() and dialog.list.currentRow() == 0
-    qtbot.keyClick(dialog.list, Qt.Key_Down)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
     second = dialog.results[1]
-    qtbot.keyClick(dialog.list, Qt.Key_Return)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     assert second["session_kind"] == "medication"
     assert window.review_window.isVisible()
     assert window.review_window.record.id == second["session_id"]

@@ -41,9 +41,9 @@ def start_through_preflight(qtbot, db, ready, clock):
     assert "Intention written" in preflight.checklist.text()
     type_into(qtbot, preflight, "intention", "To rest and listen.")
     preflight.fields["ride_confirmed"].setFocus()
-    qtbot.keyClick(preflight.fields["ride_confirmed"], Qt.Key_Space)
+    qtbot.keyClick(preflight.fields["ride_confirmed"], Qt.Key.Key_Space)
     assert preflight.save_button.isEnabled()
-    qtbot.mouseClick(preflight.save_button, Qt.LeftButton)
+    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
     sw = main.session_window
     assert sw is not None and sw.isVisible() and not main.isVisible()
     qtbot.addWidget(sw)
@@ -58,34 +58,34 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
 
     # Pre-dose vitals with a breach: stored, flagged, a recheck reminder and the number shown.
     clock.advance(minutes=11)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     assert sw.panels.currentWidget() is sw.vitals and no_dialog_is_open(sw)
     assert sw.vitals.checkpoint.currentData() == "pre_dose"
     assert sw.vitals.bounds["systolic"].text() == "prescriber ≤ 140"
     type_vitals(qtbot, sw, systolic=146, diastolic=88, heart_rate=80)
     assert sw.vitals.verdict.text().startswith("Breach: Systolic BP 146 is above the max of 140")
     assert "on call 555-0100" in sw.vitals.verdict.text()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert "Recheck reminder at" in sw.status.text()
     assert db["vitals"].count == 1
     sw.refresh_clock()
     assert "recheck pre-dose vitals in 15 min" in (sw.next_step.text() + sw.later.text())
 
     # The dosing gate holds until a passing recheck.
-    key(qtbot, sw, Qt.Key_D)
+    key(qtbot, sw, Qt.Key.Key_D)
     assert "Dosing gate closed" in sw.dose.info.text()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.dose.error.text().startswith("The gate is closed: write why")
     assert db["doses"].count == 0
-    key(qtbot, sw, Qt.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_Escape)
     clock.advance(minutes=13)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     type_vitals(qtbot, sw, systolic=132, diastolic=84, heart_rate=76)
     assert sw.vitals.verdict.text() == "Within the prescriber's thresholds"
-    key(qtbot, sw, Qt.Key_Return)
-    key(qtbot, sw, Qt.Key_D)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_D)
     assert sw.dose.mg.text() == "100" and "gate closed" not in sw.dose.info.text()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     dose_at = T0 + timedelta(minutes=24)
     assert load_session(db, sid).first_dose.given_at == dose_at
     assert sw.since_dose.text() == "0:00:00"
@@ -95,9 +95,9 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
     sw.refresh_clock()
     assert sw.phase.text() == "Hold" and sw.next_step.text() == "spit or swallow in 3 min"
     clock.advance(minutes=3)
-    key(qtbot, sw, Qt.Key_S)
-    key(qtbot, sw, Qt.Key_2)
-    key(qtbot, sw, Qt.Key_8)
+    key(qtbot, sw, Qt.Key.Key_S)
+    key(qtbot, sw, Qt.Key.Key_2)
+    key(qtbot, sw, Qt.Key.Key_8)
     record = load_session(db, sid)
     assert [e["kind"] for e in record.events] == ["spit"]
     assert [(r["scale"], r["value"]) for r in record.ratings] == [("sedation", 1),
@@ -106,25 +106,25 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
 
     # Booster as ordered.
     clock.advance(minutes=20)
-    key(qtbot, sw, Qt.Key_B)
+    key(qtbot, sw, Qt.Key.Key_B)
     assert sw.dose.mg.text() == "50"
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     booster_at = clock.now()
     assert [d.is_booster for d in load_session(db, sid).doses] == [False, True]
 
     # Notes of each kind: typed, kept as a draft, saved on Enter.
-    for kind_key, text in ((Qt.Key_1, "Breathing slow."), (Qt.Key_2, "It is like the sea."),
-                           (Qt.Key_3, "My own urge to fill the silence."),
-                           (Qt.Key_4, "Dose and booster as ordered, well tolerated.")):
+    for kind_key, text in ((Qt.Key.Key_1, "Breathing slow."), (Qt.Key.Key_2, "It is like the sea."),
+                           (Qt.Key.Key_3, "My own urge to fill the silence."),
+                           (Qt.Key.Key_4, "Dose and booster as ordered, well tolerated.")):
         clock.advance(minutes=2)
-        key(qtbot, sw, Qt.Key_N)
-        key(qtbot, sw, kind_key, Qt.ControlModifier)
+        key(qtbot, sw, Qt.Key.Key_N)
+        key(qtbot, sw, kind_key, Qt.KeyboardModifier.ControlModifier)
         assert focused(sw, sw.notes.box)
         qtbot.keyClicks(sw.notes.box, text)
         qtbot.waitUntil(lambda t=text: (get_draft(db, sid) or {}).get("body") == t)
-        key(qtbot, sw, Qt.Key_Return)
+        key(qtbot, sw, Qt.Key.Key_Return)
         assert sw.notes.box.toPlainText() == "" and focused(sw, sw.notes.box)
-        key(qtbot, sw, Qt.Key_Escape)  # back to single keys
+        key(qtbot, sw, Qt.Key.Key_Escape)  # back to single keys
         assert not focused(sw, sw.notes.box)
     notes = load_session(db, sid).notes
     assert [n["kind"] for n in notes] == ["observation", "client_words", "process", "summary"]
@@ -134,29 +134,29 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
 
     # Discharge vitals above the discharge bound: the gate stays closed and says why.
     clock.current = booster_at + timedelta(minutes=121)
-    key(qtbot, sw, Qt.Key_Escape)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_V)
     assert sw.vitals.checkpoint.currentData() == "discharge"
     type_vitals(qtbot, sw, systolic=156, diastolic=90, heart_rate=82, spo2=97)
-    key(qtbot, sw, Qt.Key_Return)
-    key(qtbot, sw, Qt.Key_L)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_L)
     assert "Systolic BP 156 is above the max of 150" in sw.discharge.info.text()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.discharge.error.text().startswith("The gate is closed: write why")
     assert "Systolic BP" not in sw.discharge.error.text()  # listed just above, not again
     assert db["discharges"].count == 0 and no_dialog_is_open(sw)
 
     # A passing recheck opens the gate; discharge schedules the integration session.
-    key(qtbot, sw, Qt.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_Escape)
     clock.advance(minutes=14)
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     type_vitals(qtbot, sw, systolic=142, diastolic=86, heart_rate=78, spo2=98)
-    key(qtbot, sw, Qt.Key_Return)
-    key(qtbot, sw, Qt.Key_L)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_L)
     assert sw.discharge.info.text().startswith("Ready to leave")
     assert sw.discharge.schedule.isChecked()
     sw.discharge.hours.setValue(30)
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     record = load_session(db, sid)
     assert record.discharge["cleared"] == 1 and record.session["ended_at"]
     integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?", (sid,)))
@@ -201,16 +201,16 @@ def test_discreet_mode_leaves_only_a_plain_clock(db, clock, qtbot, running):
     main, sw, sid = running
     clock.advance(minutes=42)
     sw.refresh_clock()
-    key(qtbot, sw, Qt.Key_H)
+    key(qtbot, sw, Qt.Key.Key_H)
     assert sw.pages.currentIndex() == 1
     assert sw.plain_clock.text() == "0:42:00"
     assert sw.windowTitle() == "kapdesk"
     visible_text = " ".join(w.text() for w in sw.pages.currentWidget().findChildren(
         type(sw.plain_clock)) if w.isVisible())
     assert "Robin" not in visible_text
-    key(qtbot, sw, Qt.Key_V)  # actions wait while the room sees only the clock
+    key(qtbot, sw, Qt.Key.Key_V)  # actions wait while the room sees only the clock
     assert db["vitals"].count == 0 and sw.pages.currentIndex() == 1
-    key(qtbot, sw, Qt.Key_H)
+    key(qtbot, sw, Qt.Key.Key_H)
     assert sw.pages.currentIndex() == 0 and "Robin T." in sw.windowTitle()
     assert sid == sw.record.id
 
@@ -229,7 +229,7 @@ def test_closing_mid_session_and_starting_again_returns_to_the_running_session(d
 
 def test_words_typed_just_before_closing_are_kept(db, qtbot, running):
     _, sw, sid = running
-    key(qtbot, sw, Qt.Key_N)
+    key(qtbot, sw, Qt.Key.Key_N)
     qtbot.keyClicks(sw.notes.box, "she smiled")
     sw.close()  # before the draft timer fired
     assert get_draft(db, sid)["body"] == "she smiled"
@@ -245,11 +245,11 @@ def test_single_keys_work_even_when_the_window_is_not_active(db, qtbot, running)
     QApplication.setActiveWindow(other)  # another window holds activation
     qtbot.waitUntil(other.isActiveWindow)
     assert not sw.isActiveWindow()
-    key(qtbot, sw, Qt.Key_V)
+    key(qtbot, sw, Qt.Key.Key_V)
     assert sw.panels.currentWidget() is sw.vitals
     assert focused(sw, sw.vitals.fields["systolic"])
-    key(qtbot, sw, Qt.Key_Escape)
-    key(qtbot, sw, Qt.Key_U)
+    key(qtbot, sw, Qt.Key.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_U)
     assert [e["kind"] for e in db.query("SELECT kind FROM events")] == ["nausea"]
 
 
@@ -260,41 +260,43 @@ def test_a_moment_from_the_band_opens_in_place_and_esc_returns_to_the_keys(db, c
     _, sw, sid = running
     for _ in range(8):
         clock.advance(minutes=1)
-        key(qtbot, sw, Qt.Key_T)  # talking, eight times: a long moment list
+        key(qtbot, sw, Qt.Key.Key_T)  # talking, eight times: a long moment list
     size = sw.size()
     sw.band.repaint()
     marker = [m for m in sw.band.markers if "Talking" in m.text][-1]
-    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
+    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
     assert sw.panels.currentWidget() is sw.moment
     assert "Talking" in sw.moment.text() and sw.size() == size
-    key(qtbot, sw, Qt.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_Escape)
     assert sw.panels.currentWidget() is sw.notes
-    key(qtbot, sw, Qt.Key_U)  # the keys act again
+    key(qtbot, sw, Qt.Key.Key_U)  # the keys act again
     assert [e["kind"] for e in load_session(db, sid).events][-1] == "nausea"
 
-    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
-    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=sw.band.rect().topLeft() + QPoint(3, 3))
+    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
+    beside = sw.band.rect().topLeft() + QPoint(3, 3)
+    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=beside)
     assert sw.panels.currentWidget() is sw.notes  # a click beside the markers closes it
 
-    qtbot.mouseClick(sw.band, Qt.LeftButton, pos=marker.rect.center().toPoint())
-    key(qtbot, sw, Qt.Key_V)
+    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
+    key(qtbot, sw, Qt.Key.Key_V)
     assert sw.panels.currentWidget() is sw.vitals  # an action key leaves it too
 
 
 def test_a_private_process_note_is_never_marked_shared(db, qtbot, running):
     _, sw, sid = running
-    key(qtbot, sw, Qt.Key_N)
-    key(qtbot, sw, Qt.Key_4, Qt.ControlModifier)  # for the prescriber: shared by default
+    key(qtbot, sw, Qt.Key.Key_N)
+    # for the prescriber: shared by default
+    key(qtbot, sw, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert sw.notes.share.isChecked() and sw.notes.share.isEnabled()
-    qtbot.mouseClick(sw.notes.kind_buttons["process"], Qt.LeftButton)
+    qtbot.mouseClick(sw.notes.kind_buttons["process"], Qt.MouseButton.LeftButton)
     assert not sw.notes.share.isChecked() and not sw.notes.share.isEnabled()
-    key(qtbot, sw, Qt.Key_1, Qt.ControlModifier)
-    qtbot.mouseClick(sw.notes.share, Qt.LeftButton)  # ticked by hand on an observation
+    key(qtbot, sw, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(sw.notes.share, Qt.MouseButton.LeftButton)  # ticked by hand on an observation
     assert sw.notes.share.isChecked()
-    key(qtbot, sw, Qt.Key_3, Qt.ControlModifier)
+    key(qtbot, sw, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert not sw.notes.share.isChecked() and not sw.notes.share.isEnabled()
     qtbot.keyClicks(sw.notes.box, "my own restlessness")
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     [note] = load_session(db, sid).notes
     assert note["kind"] == "process" and note["shareable"] == 0
 
@@ -307,7 +309,7 @@ def test_a_booster_the_order_does_not_allow_is_refused_at_once(db, ready, clock,
                   taken_at=T0, checkpoint="pre_dose")
     record_dose(db, sid, given_at=T0)
     sw.reload()
-    key(qtbot, sw, Qt.Key_B)
+    key(qtbot, sw, Qt.Key.Key_B)
     assert sw.status.text() == "The prescriber's order does not allow a booster."
     assert sw.panels.currentWidget() is sw.notes
 
@@ -315,21 +317,21 @@ def test_a_booster_the_order_does_not_allow_is_refused_at_once(db, ready, clock,
 def test_the_dose_panel_starts_at_the_amount_and_says_plainly_when_it_is_empty(db, qtbot,
                                                                                running):
     _, sw, sid = running
-    key(qtbot, sw, Qt.Key_D)
+    key(qtbot, sw, Qt.Key.Key_D)
     assert focused(sw, sw.dose.mg)  # even with the gate closed: the amount comes first
     sw.dose.mg.clear()
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.dose.error.text() == "Amount is required (mg)"
 
 
 def test_in_review_a_line_opens_its_moment(db, clock, qtbot, running):
     main, sw, sid = running
     clock.advance(minutes=30)
-    key(qtbot, sw, Qt.Key_T)
+    key(qtbot, sw, Qt.Key.Key_T)
     clock.advance(minutes=30)
-    key(qtbot, sw, Qt.Key_L)
+    key(qtbot, sw, Qt.Key.Key_L)
     sw.discharge.reason.setText("prescriber consulted by phone, cleared")
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.ended
     row = next(i for i in range(sw.log.count()) if sw.log.item(i).text().endswith("Talking"))
     sw.log.setCurrentRow(row)
@@ -342,9 +344,9 @@ def test_in_review_a_line_opens_its_moment(db, clock, qtbot, running):
 def test_a_finished_session_shows_no_phase_that_never_happened(db, clock, qtbot, running):
     _, sw, sid = running
     clock.advance(minutes=25)
-    key(qtbot, sw, Qt.Key_L)
+    key(qtbot, sw, Qt.Key.Key_L)
     sw.discharge.reason.setText("client chose to leave; prescriber consulted by phone")
-    key(qtbot, sw, Qt.Key_Return)
+    key(qtbot, sw, Qt.Key.Key_Return)
     sw.band.grab()
     labels = " ".join(m.text for m in sw.band.markers)
     assert "Arrival & check-in" in labels

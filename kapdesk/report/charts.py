@@ -24,10 +24,10 @@ class Series:
 
 def chart(series: Sequence[Series], labels: Sequence[str], *, low: float, high: float,
           unit: str, family: str) -> QImage:
-    image = QImage(WIDTH, HEIGHT, QImage.Format_RGB32)
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     font = QFont(family)
     font.setPixelSize(26)
     painter.setFont(font)
@@ -48,10 +48,12 @@ def chart(series: Sequence[Series], labels: Sequence[str], *, low: float, high: 
         painter.drawLine(QPointF(left, y_at(value)), QPointF(right, y_at(value)))
         painter.setPen(MUTED)
         painter.drawText(QRectF(0, y_at(value) - 18, left - 14, 36),
-                         Qt.AlignRight | Qt.AlignVCenter, f"{round(value):d}")
-    painter.drawText(QRectF(0, 0, left, 28), Qt.AlignLeft, unit)
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         f"{round(value):d}")
+    painter.drawText(QRectF(0, 0, left, 28), Qt.AlignmentFlag.AlignLeft, unit)
     for i, label in enumerate(labels):
-        painter.drawText(QRectF(x_at(i) - 60, bottom + 8, 120, 34), Qt.AlignCenter, label)
+        painter.drawText(QRectF(x_at(i) - 60, bottom + 8, 120, 34), Qt.AlignmentFlag.AlignCenter,
+                         label)
     bar_sets = [s for s in series if s.bars]
     width = plot.width() / n * 0.5
     base = [0.0] * n
@@ -63,7 +65,8 @@ def chart(series: Sequence[Series], labels: Sequence[str], *, low: float, high: 
                 painter.fillRect(rect, QColor(s.color))
                 base[i] += value
     for s in (s for s in series if not s.bars):
-        painter.setPen(QPen(QColor(s.color), 5, Qt.DashLine if s.dashed else Qt.SolidLine))
+        painter.setPen(QPen(QColor(s.color), 5,
+                            Qt.PenStyle.DashLine if s.dashed else Qt.PenStyle.SolidLine))
         points = [QPointF(x_at(i), y_at(v)) for i, v in enumerate(s.values) if v is not None]
         for a, b in zip(points, points[1:], strict=False):
             painter.drawLine(a, b)
@@ -75,7 +78,8 @@ def chart(series: Sequence[Series], labels: Sequence[str], *, low: float, high: 
     for s in series:  # legend
         painter.fillRect(QRectF(x, HEIGHT - 50, 30, 22), QColor(s.color))
         painter.setPen(INK)
-        painter.drawText(QRectF(x + 40, HEIGHT - 58, 400, 36), Qt.AlignLeft | Qt.AlignVCenter,
+        painter.drawText(QRectF(x + 40, HEIGHT - 58, 400, 36), Qt.AlignmentFlag.AlignLeft
+                         | Qt.AlignmentFlag.AlignVCenter,
                          s.name)
         x += 60 + painter.fontMetrics().horizontalAdvance(s.name)
     painter.end()

@@ -56,8 +56,9 @@ def write_pdf(body_html: str, target: Path, *, images: dict[str, QImage] | None 
     writer.setTitle(title)
     writer.setCreator("kapdesk")
     writer.setResolution(300)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait,
-                                     QMarginsF(16, 14, 16, 14), QPageLayout.Millimeter))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(16, 14, 16, 14), QPageLayout.Unit.Millimeter))
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)  # points measured at the PDF's 300 dpi
     font = QFont(family)
@@ -68,7 +69,7 @@ def write_pdf(body_html: str, target: Path, *, images: dict[str, QImage] | None 
         font.setFeature(QFont.Tag(feature), 0)
     document.setDefaultFont(font)
     for name, image in (images or {}).items():
-        document.addResource(QTextDocument.ImageResource, name, image)
+        document.addResource(QTextDocument.ResourceType.ImageResource, name, image)
     document.setHtml(body_html.replace("'DejaVu Sans'", f"'{family}'"))
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     document.setPageSize(QSizeF(page.width(), page.height()))

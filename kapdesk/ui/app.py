@@ -61,7 +61,7 @@ def _install_excepthook(log_file: Path) -> None:
     def hook(kind, value, tb) -> None:
         details = "".join(traceback.format_exception(kind, value, tb))
         log.error("unexpected error\n%s", details)
-        box = QMessageBox(QMessageBox.Warning, "kapdesk",
+        box = QMessageBox(QMessageBox.Icon.Warning, "kapdesk",
                           "Something went wrong inside kapdesk. Everything saved before this "
                           f"is safe.\n\nDetails were written to {log_file}.")
         box.setDetailedText(details)

@@ -50,14 +50,14 @@ class ClientCard(QFrame):
         super().__init__()
         self.setObjectName("panel")
         # Grow to the wrapped text's height instead of clipping a warning's second line.
-        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         top = QHBoxLayout()
         self.name = label(name="title", wrap=True)  # a long name wraps, never widens
         self.archived = label("archived", "badge")
         top.addWidget(self.name, 1)
-        top.addWidget(self.archived, 0, Qt.AlignVCenter)
+        top.addWidget(self.archived, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(top)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -180,8 +180,8 @@ class ClientPage(QWidget):
         outcome_layout.addWidget(self.outcome_view, 1)
 
         self.history = label(wrap=True)
-        self.history.setAlignment(Qt.AlignTop)
-        self.history.setTextFormat(Qt.RichText)
+        self.history.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.history.setTextFormat(Qt.TextFormat.RichText)
         history_tab = QWidget()
         history_layout = QVBoxLayout(history_tab)
         history_layout.setContentsMargins(14, 12, 14, 0)

@@ -58,8 +58,8 @@ class CourseRowsModel(RowsModel):
         ("Scores", lambda r: "  ".join(f"{k} {v}" for k, v in sorted(r.scores.items()))),
     )
 
-    def data(self, index, role=Qt.DisplayRole):  # rows are dataclasses, not dicts
-        if role == Qt.UserRole and index.isValid():
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # rows are dataclasses, not dicts
+        if role == Qt.ItemDataRole.UserRole and index.isValid():
             return self.row(index.row())
         return super().data(index, role)
 
@@ -67,20 +67,20 @@ class CourseRowsModel(RowsModel):
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
-    chart.setTheme(QChart.ChartThemeDark)
+    chart.setTheme(QChart.ChartTheme.ChartThemeDark)
     chart.setBackgroundBrush(QColor(COLORS["panel"]))
     chart.setTitleBrush(QColor(COLORS["text"]))
     chart.legend().setLabelColor(QColor(COLORS["muted"]))
-    chart.legend().setAlignment(Qt.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.setAnimationOptions(QChart.NoAnimation)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     return chart
 
 
 def _line(name: str, color: str, points, *, dashed: bool = False) -> QLineSeries:
     series = QLineSeries()
     series.setName(name)
-    pen = QPen(QColor(color), 2, Qt.DashLine if dashed else Qt.SolidLine)
+    pen = QPen(QColor(color), 2, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
     series.setPen(pen)
     series.setPointsVisible(not dashed)
     for x, y in points:
@@ -105,7 +105,8 @@ def _axes(chart: QChart, *, x_max: int, y_min: float, y_max: float) -> None:
         axis.setLabelsColor(QColor(COLORS["muted"]))
         axis.setTitleBrush(QColor(COLORS["muted"]))
         axis.setGridLineColor(QColor(COLORS["line"]))
-        chart.addAxis(axis, Qt.AlignBottom if axis is x else Qt.AlignLeft)
+        chart.addAxis(axis,
+                      Qt.AlignmentFlag.AlignBottom if axis is x else Qt.AlignmentFlag.AlignLeft)
     for series in chart.series():
         series.attachAxis(x)
         series.attachAxis(y)
@@ -118,7 +119,7 @@ class CourseWindow(QMainWindow):
         self.db = db
         client = get_client(db, client_id)
         self.setWindowTitle(f"Course · {client['display_name']}")
-        QShortcut(QKeySequence.Close, self, activated=self.close)
+        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         self.resize(1280, 800)
         self.rows = client_course_rows(db, client_id)
         self.model = CourseRowsModel(self)
@@ -136,7 +137,7 @@ class CourseWindow(QMainWindow):
         grid = QGridLayout()
         for index, chart in enumerate(self.charts.values()):
             chart_view = QChartView(chart)
-            chart_view.setRenderHint(QPainter.Antialiasing)
+            chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
             chart_view.setMinimumHeight(200)
             grid.addWidget(chart_view, index // 2, index % 2)
         body = QWidget()
@@ -152,7 +153,7 @@ class CourseWindow(QMainWindow):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         """Esc puts the overview away: one key, whatever has the focus inside it."""
-        if event.key() == Qt.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self.close()
         else:
             super().keyPressEvent(event)
@@ -201,7 +202,7 @@ class CourseWindow(QMainWindow):
         top = max([r.dose_mg for r in self.rows] + [100])
         y.setRange(0, (int(top * 1.2) // 50 + 1) * 50)
         y.setLabelFormat("%d")
-        for axis, side in ((x, Qt.AlignBottom), (y, Qt.AlignLeft)):
+        for axis, side in ((x, Qt.AlignmentFlag.AlignBottom), (y, Qt.AlignmentFlag.AlignLeft)):
             axis.setLabelsColor(QColor(COLORS["muted"]))
             axis.setGridLineColor(QColor(COLORS["line"]))
             chart.addAxis(axis, side)
@@ -231,7 +232,7 @@ class CourseWindow(QMainWindow):
             first = QDateTime.fromString(rows[0]["taken_on"], "yyyy-MM-dd")
             last = QDateTime.fromString(rows[-1]["taken_on"], "yyyy-MM-dd")
             x.setRange(first.addDays(-3), last.addDays(3))
-        for axis, side in ((x, Qt.AlignBottom), (y, Qt.AlignLeft)):
+        for axis, side in ((x, Qt.AlignmentFlag.AlignBottom), (y, Qt.AlignmentFlag.AlignLeft)):
             axis.setLabelsColor(QColor(COLORS["muted"]))
             axis.setGridLineColor(QColor(COLORS["line"]))
             chart.addAxis(axis, side)

@@ -100,8 +100,8 @@ class FormDialog(QDialog):
             note.setWordWrap(True)
             outer.addWidget(note)
         self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(10)
         # The fields scroll when the screen is too short for them; the heading above and
@@ -116,8 +116,9 @@ class FormDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         outer.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.Save)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(save_label)
         # Enter saves from any field, even after Tab has passed over the buttons: no button
         # takes the default role by being focused.

@@ -40,7 +40,7 @@ class MomentList(QListWidget):
     quote = Signal(int)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.currentRow() >= 0:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
             self.quote.emit(self.currentRow())
             return
         super().keyPressEvent(event)
@@ -50,7 +50,8 @@ class NoteEditor(QPlainTextEdit):
     commit = Signal()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
             self.commit.emit()
             return
         super().keyPressEvent(event)
@@ -94,7 +95,7 @@ class IntegrationWindow(QMainWindow):
             left_layout.addWidget(label(f"Intention: {m['intention']}", "muted", wrap=True))
         self.moments = MomentList()
         self.moments.setWordWrap(True)
-        self.moments.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.moments.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._entries = timeline_entries(self.medication)
         for entry in self._entries:
             self.moments.addItem(f"{local(entry.at):%H:%M}  {entry.text}")

@@ -73,16 +73,17 @@ class MainWindow(QMainWindow):
 
         header = QHBoxLayout()
         self.practice_name = label(practice["name"], "title")
-        header.addWidget(self.practice_name, 0, Qt.AlignVCenter)
+        header.addWidget(self.practice_name, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addSpacing(10)
         if practice["is_demo"]:
-            header.addWidget(label("DEMO · fictional data", "badge"), 0, Qt.AlignVCenter)
+            header.addWidget(label("DEMO · fictional data", "badge"), 0,
+                             Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
         clock_box = QVBoxLayout()
         self.clock_label = label(name="clock")
-        self.clock_label.setAlignment(Qt.AlignRight)
+        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.date_label = label(name="muted")
-        self.date_label.setAlignment(Qt.AlignRight)
+        self.date_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         clock_box.addWidget(self.clock_label)
         clock_box.addWidget(self.date_label)
         header.addLayout(clock_box)
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         self.clients = ClientsModel(self)
         self.client_filter = QSortFilterProxyModel(self)
         self.client_filter.setSourceModel(self.clients)
-        self.client_filter.setFilterCaseSensitivity(Qt.CaseInsensitive)
+        self.client_filter.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.client_filter.setFilterKeyColumn(0)
         self.client_view = table(self.client_filter)
         self.search = QLineEdit()
@@ -151,7 +152,7 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
-                action.setShortcutContext(Qt.ApplicationShortcut)
+                action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
             return action
@@ -162,12 +163,12 @@ class MainWindow(QMainWindow):
             ui_class("music_library", "MusicLibraryDialog")(self.db, self)))
         act(practice, "Prescribers…", lambda: self.open_dialog(
             ui_class("prescribers", "PrescribersDialog")(self.db, self)))
-        act(practice, "Find a client", self.search.setFocus, QKeySequence.Find)
+        act(practice, "Find a client", self.search.setFocus, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         practice.addSeparator()
         act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
-        act(client, "New client…", self.new_client.click, QKeySequence.New)
+        act(client, "New client…", self.new_client.click, QKeySequence.StandardKey.New)
         self.actions: dict[str, QAction] = {}
         for key, text, shortcut in (
                 ("edit", "Edit details…", "Ctrl+E"), ("order", "Prescriber's order…", None),
@@ -218,14 +219,15 @@ class MainWindow(QMainWindow):
         source = self.clients.index(row, 0)
         self.client_view.selectionModel().setCurrentIndex(
             self.client_filter.mapFromSource(source),
-            QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
         self.page.show_client(client_row(self.db, ids[row]))
 
     def selected_client(self) -> dict[str, Any] | None:
         return self.page.client
 
     def _client_changed(self, current, _previous) -> None:
-        client = current.data(Qt.UserRole) if current.isValid() else None
+        client = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
         self.page.show_client(client_row(self.db, client["id"]) if client else None)
 
     def client_action(self, key: str) -> None:
@@ -268,15 +270,15 @@ class MainWindow(QMainWindow):
         """Quitting never ends a session: while one runs, say so and let the therapist
         choose; the session resumes, at the right time, when kapdesk opens again."""
         if running_session(self.db) is not None:
-            box = QMessageBox(QMessageBox.NoIcon, "Quit kapdesk?",
+            box = QMessageBox(QMessageBox.Icon.NoIcon, "Quit kapdesk?",
                               "A session is running. It keeps running while kapdesk is closed: "
                               "its clock goes on, and opening kapdesk returns to it at the right "
                               "time with everything recorded so far.",
                               parent=self.session_window if self.session_window
                               and self.session_window.isVisible() else self)
             quit_button = box.addButton("Quit; the session resumes later",
-                                        QMessageBox.AcceptRole)
-            stay = box.addButton("Stay", QMessageBox.RejectRole)
+                                        QMessageBox.ButtonRole.AcceptRole)
+            stay = box.addButton("Stay", QMessageBox.ButtonRole.RejectRole)
             box.setDefaultButton(stay)
             box.exec()
             if box.clickedButton() is not quit_button:

@@ -40,21 +40,23 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section][0]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole, Qt.ForegroundRole, Qt.UserRole) \
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole) \
                 or not index.isValid():
             return None
         row = self._rows[index.row()]
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):  # the tooltip shows an elided cell whole
+        # the tooltip shows an elided cell whole
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.columns[index.column()][1](row)
-        if role == Qt.ForegroundRole:
+        if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(row, index.column())
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return row
         return None
 

@@ -98,7 +98,7 @@ class MusicLibraryDialog(QDialog):
         forget.clicked.connect(self.forget_folder)
         self.tracks = TracksModel(self)
         self.track_view = table(self.tracks)
-        self.track_view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.track_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.status = label(name="muted")
 
         self.playlists = QListWidget()
@@ -112,7 +112,7 @@ class MusicLibraryDialog(QDialog):
         rename = QPushButton("Rename")
         rename.clicked.connect(self.rename)
         self.items = QListWidget()
-        self.items.setDragDropMode(QAbstractItemView.InternalMove)
+        self.items.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.items.model().rowsMoved.connect(lambda *_: self.save_order())
         self.error = label(name="warning", wrap=True)
 
@@ -172,7 +172,7 @@ class MusicLibraryDialog(QDialog):
         for folder in list_folders(self.db):
             item = QListWidgetItem(folder["path"] + ("   (kapdesk's own tracks)"
                                                      if folder["shipped"] else ""))
-            item.setData(Qt.UserRole, folder["id"])
+            item.setData(Qt.ItemDataRole.UserRole, folder["id"])
             self.folders.addItem(item)
         self.tracks.set_rows(list_tracks(self.db))
         current = self.current_playlist()
@@ -180,7 +180,7 @@ class MusicLibraryDialog(QDialog):
         self.playlists.clear()
         for playlist in list_playlists(self.db):
             item = QListWidgetItem(f"{playlist['name']}  ({playlist['tracks']} tracks)")
-            item.setData(Qt.UserRole, playlist["id"])
+            item.setData(Qt.ItemDataRole.UserRole, playlist["id"])
             self.playlists.addItem(item)
             if playlist["id"] == current:
                 self.playlists.setCurrentItem(item)
@@ -232,13 +232,13 @@ class MusicLibraryDialog(QDialog):
     def forget_folder(self) -> None:
         item = self.folders.currentItem()
         if item is not None:
-            remove_folder(self.db, item.data(Qt.UserRole))
+            remove_folder(self.db, item.data(Qt.ItemDataRole.UserRole))
             self.reload()
 
     # playlists -----------------------------------------------------------------------
     def current_playlist(self) -> int | None:
         item = self.playlists.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
     def _named(self, action) -> Any:
         """Run a playlist action on the typed name; a refusal shows, the name stays."""
@@ -257,7 +257,7 @@ class MusicLibraryDialog(QDialog):
         if playlist_id is None:
             return
         for row in range(self.playlists.count()):
-            if self.playlists.item(row).data(Qt.UserRole) == playlist_id:
+            if self.playlists.item(row).data(Qt.ItemDataRole.UserRole) == playlist_id:
                 self.playlists.setCurrentRow(row)
 
     def rename(self) -> None:
@@ -273,11 +273,12 @@ class MusicLibraryDialog(QDialog):
         for track in playlist_tracks(self.db, playlist_id):
             item = QListWidgetItem(track["title"] + ("" if track["available"]
                                                       else "   (file missing)"))
-            item.setData(Qt.UserRole, track["id"])
+            item.setData(Qt.ItemDataRole.UserRole, track["id"])
             self.items.addItem(item)
 
     def item_ids(self) -> list[int]:
-        return [self.items.item(i).data(Qt.UserRole) for i in range(self.items.count())]
+        return [self.items.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.items.count())]
 
     def save_order(self, ids: list[int] | None = None) -> None:
         playlist_id = self.current_playlist()

@@ -102,10 +102,10 @@ class ThresholdsDialog(FormDialog):
         if previous:
             groups.append((f"Now (v{history[0][0]['version']})", 5))
         for text, col in groups:
-            grid.addWidget(self._head(text), 0, col, 1, 2, Qt.AlignCenter)
+            grid.addWidget(self._head(text), 0, col, 1, 2, Qt.AlignmentFlag.AlignCenter)
         subheads = ["min", "max", "min", "max"] + (["pre-dose", "discharge"] if previous else [])
         for col, text in enumerate(subheads, start=1):
-            grid.addWidget(self._head(text), 1, col, Qt.AlignCenter)
+            grid.addWidget(self._head(text), 1, col, Qt.AlignmentFlag.AlignCenter)
         for row, measure in enumerate(MEASURES, start=2):
             grid.addWidget(QLabel(f"{LABELS[measure]} ({UNITS[measure]})"), row, 0)
             for c, checkpoint in enumerate(THRESHOLD_CHECKPOINTS):
@@ -119,7 +119,7 @@ class ThresholdsDialog(FormDialog):
                     edit = QLineEdit("" if value is None else str(value))
                     edit.setPlaceholderText("—")
                     edit.setFixedWidth(76)
-                    edit.setAlignment(Qt.AlignCenter)
+                    edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
                     label = f"{CHECKPOINT_TITLES[checkpoint]} {LABELS[measure]} {side}"
                     self.register(key, label, edit)
                     grid.addWidget(edit, row, 1 + 2 * c + s)
@@ -128,7 +128,7 @@ class ThresholdsDialog(FormDialog):
                     bound = previous.for_checkpoint(checkpoint).get(measure)
                     old = QLabel(bound.describe() if bound else "—")
                     old.setObjectName("muted")
-                    grid.addWidget(old, row, 5 + c, Qt.AlignCenter)
+                    grid.addWidget(old, row, 5 + c, Qt.AlignmentFlag.AlignCenter)
         grid.setColumnStretch(0, 1)
         self.add_block(grid_host)
         for checkpoint in THRESHOLD_CHECKPOINTS:

@@ -39,7 +39,7 @@ class ResultList(QListWidget):
     chosen = Signal(int)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.currentRow() >= 0:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
             self.chosen.emit(self.currentRow())
             return
         super().keyPressEvent(event)
@@ -101,7 +101,7 @@ class SearchDialog(QDialog):
             text = QLabel(f"<span style='color:{COLORS['muted']}'>{html.escape(row['client_name'])}"
                           f" · {session} · {when:%a %d %b %Y, %H:%M} · "
                           f"{NOTE_KINDS[row['kind']]}</span><br>{snippet_html(row['snippet'])}")
-            text.setTextFormat(Qt.RichText)
+            text.setTextFormat(Qt.TextFormat.RichText)
             text.setWordWrap(True)
             text.setContentsMargins(8, 6, 8, 6)
             item = QListWidgetItem()
@@ -130,7 +130,7 @@ class SearchDialog(QDialog):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         """Down from the search words goes to the results, as in any search box."""
         if watched is self.query and event.type() == QEvent.Type.KeyPress \
-                and event.key() == Qt.Key_Down:
+                and event.key() == Qt.Key.Key_Down:
             self._to_results()
             return True
         return super().eventFilter(watched, event)

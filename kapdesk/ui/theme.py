@@ -125,13 +125,13 @@ def apply_theme(app: QApplication) -> None:
     font.setPixelSize(BASE_FONT_PX)
     app.setFont(font)
     palette = QPalette()
-    for role, key in ((QPalette.Window, "bg"), (QPalette.Base, "panel"),
-                      (QPalette.AlternateBase, "raised"), (QPalette.Text, "text"),
-                      (QPalette.WindowText, "text"), (QPalette.Button, "raised"),
-                      (QPalette.ButtonText, "text"), (QPalette.Highlight, "accent"),
-                      (QPalette.HighlightedText, "bg"), (QPalette.ToolTipBase, "raised"),
-                      (QPalette.ToolTipText, "text"), (QPalette.PlaceholderText, "muted")):
-        palette.setColor(role, QColor(COLORS[key]))
+    role = QPalette.ColorRole
+    for which, key in ((role.Window, "bg"), (role.Base, "panel"), (role.AlternateBase, "raised"),
+                       (role.Text, "text"), (role.WindowText, "text"), (role.Button, "raised"),
+                       (role.ButtonText, "text"), (role.Highlight, "accent"),
+                       (role.HighlightedText, "bg"), (role.ToolTipBase, "raised"),
+                       (role.ToolTipText, "text"), (role.PlaceholderText, "muted")):
+        palette.setColor(which, QColor(COLORS[key]))
     app.setPalette(palette)
     chevron = asset_path("chevron-down.svg").as_posix()
     chevron_up = asset_path("chevron-up.svg").as_posix()

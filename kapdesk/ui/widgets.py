@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 def table(model) -> QTableView:
     view = QTableView()
     view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(38)
     view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     # Size the columns once per new set of rows; ResizeToContents would ask every cell
     # again on each layout pass.
@@ -41,7 +41,7 @@ def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
-    widget.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
 
 
@@ -64,8 +64,8 @@ class FittingScroll(QScrollArea):
         super().__init__()
         self.setWidget(content)
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         inner = self.widget().sizeHint()
@@ -109,4 +109,5 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         width = max(self.width() - 2, 20)
-        super().setText(self.fontMetrics().elidedText(self._full, Qt.ElideRight, width))
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                      width))

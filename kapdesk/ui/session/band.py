@@ -75,7 +75,7 @@ class TimelineBand(QWidget):
         if self.record is None or self.record.started_at is None:
             return
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(COLORS["panel"]))
         self.markers = []
         timeline = self.record.timeline(self.now)
@@ -86,7 +86,8 @@ class TimelineBand(QWidget):
         painter.setPen(QColor(COLORS["muted"]))
         for name, (y, h) in ROWS.items():  # centred on the row, as tall as the text needs
             middle = y + h / 2
-            painter.drawText(QRectF(6, middle - 9, 62, 18), Qt.AlignLeft | Qt.AlignVCenter,
+            painter.drawText(QRectF(6, middle - 9, 62, 18), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter,
                              name)
         self._ticks(painter, start, end)
         ended = self._ended_at()
@@ -101,7 +102,8 @@ class TimelineBand(QWidget):
             stop = min(ts.end, ended) if ended is not None and ts.end else ts.end
             rect = self._span_rect(painter, "actual", ts.start, stop, fill, 1.0)
             painter.setPen(QColor(COLORS["text"] if ts.confirmed else COLORS["muted"]))
-            painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
+            painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter
+                             | Qt.AlignmentFlag.AlignLeft,
                              ts.step.label if rect.width() > 60 else "")
             self.markers.append(Marker(rect, ts.start, f"{ts.step.label}: "
                                        f"{_hm(ts.start)}–{_hm(ts.end) if ts.end else ''}"
@@ -118,7 +120,8 @@ class TimelineBand(QWidget):
             x = self.x_of(dose.given_at)
             painter.setPen(QPen(QColor(COLORS["accent"]), 2))
             painter.drawLine(QPointF(x, 30), QPointF(x, 76))
-            painter.drawText(QRectF(x + 3, 60, 60, 18), Qt.AlignLeft | Qt.AlignVCenter,
+            painter.drawText(QRectF(x + 3, 60, 60, 18), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter,
                              "B" if dose.is_booster else "D")
             self.markers.append(Marker(QRectF(x - 5, 60, 10, 16), dose.given_at,
                                        f"{'Booster' if dose.is_booster else 'Dose'} "
@@ -151,7 +154,7 @@ class TimelineBand(QWidget):
             self.markers.append(Marker(rect, begin, f"{_hm(begin)} ♪ {play['title']}"))
         if self.highlight is not None:
             x = self.x_of(self.highlight)
-            painter.setPen(QPen(QColor(COLORS["incomplete"]), 1, Qt.DashLine))
+            painter.setPen(QPen(QColor(COLORS["incomplete"]), 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, 12), QPointF(x, self.height() - 18))
         x = self.x_of(self.now)
         painter.setPen(QPen(QColor(COLORS["text"]), 2))
@@ -166,7 +169,8 @@ class TimelineBand(QWidget):
             painter.drawLine(QPointF(x, 14), QPointF(x, self.height() - 18))
             painter.save()
             painter.setPen(QColor(COLORS["muted"]))
-            painter.drawText(QRectF(x - 30, self.height() - 19, 60, 18), Qt.AlignCenter,
+            painter.drawText(QRectF(x - 30, self.height() - 19, 60, 18),
+                             Qt.AlignmentFlag.AlignCenter,
                              format_duration(timedelta(minutes=minute))[:-3])
             painter.restore()
             minute += 30
@@ -180,7 +184,7 @@ class TimelineBand(QWidget):
         rect = QRectF(left, y, max(right - left, min_width), h)
         painter.save()
         painter.setOpacity(opacity)
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect.adjusted(0.5, 0, -0.5, 0), 3, 3)
         painter.restore()
@@ -191,7 +195,7 @@ class TimelineBand(QWidget):
         y, h = ROWS[row]
         x = self.x_of(when)
         rect = QRectF(x - h / 2, y, h, h)
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(color))
         if square:
             painter.drawRect(rect.adjusted(1, 1, -1, -1))

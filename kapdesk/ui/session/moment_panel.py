@@ -27,9 +27,9 @@ class MomentPanel(QWidget):
         self.summary.setWordWrap(True)
         self.entries = QListWidget()
         self.entries.setObjectName("momentList")
-        self.entries.setFocusPolicy(Qt.NoFocus)  # the window's keys keep working
+        self.entries.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys keep working
         self.entries.setWordWrap(True)
-        self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hint = QLabel("Esc returns to the keys")
         self.hint.setObjectName("muted")
         layout.addWidget(self.title)

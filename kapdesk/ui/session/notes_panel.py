@@ -34,14 +34,15 @@ class NoteBox(QPlainTextEdit):
     kind_key = Signal(int)  # Ctrl+1-4 while typing: 0-3
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.modifiers() & Qt.ControlModifier and Qt.Key_1 <= event.key() <= Qt.Key_4:
-            self.kind_key.emit(event.key() - Qt.Key_1)
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_4:
+            self.kind_key.emit(event.key() - Qt.Key.Key_1)
             return
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not (
-                event.modifiers() & Qt.ShiftModifier):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
             self.commit.emit()
             return
-        if event.key() == Qt.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self.leave.emit()
             return
         super().keyPressEvent(event)
@@ -66,7 +67,7 @@ class NotesPanel(QWidget):
             button.setToolTip(f"{NOTE_KINDS[kind]}  (Ctrl+{index})")
             button.setCheckable(True)
             button.setAutoDefault(False)
-            button.setFocusPolicy(Qt.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setObjectName("kindButton")
             self.kind_group.addButton(button)
             self.kind_buttons[kind] = button
@@ -83,7 +84,7 @@ class NotesPanel(QWidget):
         layout.addWidget(self.box, 1)
         bottom = QHBoxLayout()
         self.share = QCheckBox("share with the prescriber")
-        self.share.setFocusPolicy(Qt.NoFocus)
+        self.share.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.state = QLabel()
         self.state.setObjectName("muted")
         bottom.addWidget(self.share)

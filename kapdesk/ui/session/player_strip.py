@@ -59,7 +59,7 @@ class PlayerStrip(QWidget):
                                 ("softer", "Softer  −", self.controller.softer),
                                 ("louder", "Louder  =", self.controller.louder)):
             button = QPushButton(text)
-            button.setFocusPolicy(Qt.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setObjectName("playerButton")
             button.clicked.connect(lambda _=False, s=slot: self.command(s))
             self.buttons[key] = button

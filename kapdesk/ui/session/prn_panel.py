@@ -26,7 +26,7 @@ class PrnPanel(Panel):
         self.labels = {"prn_medicine": "Medicine", "prn_dose": "Dose", "prn_reason": "Reason"}
         self.medicine = QComboBox()
         self.medicine.setEditable(True)
-        self.medicine.setInsertPolicy(QComboBox.NoInsert)
+        self.medicine.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.dose = QLineEdit()
         self.dose.setPlaceholderText("e.g. 4 mg")
         self.reason = QLineEdit()

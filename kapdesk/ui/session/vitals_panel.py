@@ -49,7 +49,7 @@ class VitalsPanel(Panel):
             head.setObjectName("muted")
             edit = QLineEdit()
             edit.setObjectName(f"vital_{measure}")
-            edit.setAlignment(Qt.AlignCenter)
+            edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
             edit.setMinimumHeight(38)
             edit.setStyleSheet("font-size: 20px;")
             edit.textChanged.connect(self.refresh)

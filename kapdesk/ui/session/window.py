@@ -88,7 +88,7 @@ class SessionWindow(QMainWindow):
         self.export_button = QPushButton("Export summary for the prescriber…")
         for button in (self.export_button, self.back_button, self.discreet_button,
                        self.emergency_button):
-            button.setFocusPolicy(Qt.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             header.addWidget(button)
 
         # Since the last dose is the clinically important clock: as large as since start.
@@ -128,7 +128,7 @@ class SessionWindow(QMainWindow):
         self.strike_button.clicked.connect(self.strike_selected)
         self.export_button.clicked.connect(self.export_summary)
         for button in (self.amend_button, self.correct_button, self.strike_button):
-            button.setFocusPolicy(Qt.NoFocus)  # the session's single keys stay live
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the session's single keys stay live
             button.setObjectName("smallButton")
 
         self.notes = NotesPanel(db, self.now)
@@ -151,9 +151,9 @@ class SessionWindow(QMainWindow):
 
         self.log = QListWidget()
         self.log.setObjectName("sessionLog")
-        self.log.setFocusPolicy(Qt.NoFocus)
+        self.log.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.log.setWordWrap(True)
-        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.log.currentRowChanged.connect(self._log_row_chosen)
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
@@ -189,15 +189,15 @@ class SessionWindow(QMainWindow):
         quiet = QVBoxLayout(discreet)
         quiet.addStretch(1)
         self.plain_clock = _label(name="plainClock")
-        self.plain_clock.setAlignment(Qt.AlignCenter)
+        self.plain_clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
         quiet.addWidget(self.plain_clock)
         hint = _label("press H to return", "muted")
-        hint.setAlignment(Qt.AlignCenter)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         quiet.addWidget(hint)
         quiet.addStretch(1)
 
         self.pages = QStackedWidget()
-        self.pages.setFocusPolicy(Qt.StrongFocus)  # holds focus in "keys" mode
+        self.pages.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds focus in "keys" mode
         self.pages.addWidget(full)
         self.pages.addWidget(discreet)
         self.setCentralWidget(self.pages)
@@ -235,21 +235,23 @@ class SessionWindow(QMainWindow):
     def keyPressEvent(self, event) -> None:  # noqa: N802
         """Single keys act here. A text field that has focus consumes the letters it types,
         so they never arrive; this works whatever the window manager thinks is active."""
-        modifiers = event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)
+        mod = Qt.KeyboardModifier
+        modifiers = event.modifiers() & (mod.ControlModifier | mod.AltModifier
+                                         | mod.MetaModifier)
         key = event.key()
-        if key == Qt.Key_Q and modifiers == Qt.ControlModifier:
+        if key == Qt.Key.Key_Q and modifiers == Qt.KeyboardModifier.ControlModifier:
             self.quit_requested.emit()
-        elif key == Qt.Key_F2:
+        elif key == Qt.Key.Key_F2:
             self.show_emergency()
-        elif key == Qt.Key_Escape:
+        elif key == Qt.Key.Key_Escape:
             self.keys_mode()
-        elif (key == Qt.Key_Backspace and not modifiers) or (
-                key == Qt.Key_Z and modifiers == Qt.ControlModifier):
+        elif (key == Qt.Key.Key_Backspace and not modifiers) or (
+                key == Qt.Key.Key_Z and modifiers == Qt.KeyboardModifier.ControlModifier):
             self.undo_last_event()
-        elif modifiers == Qt.ControlModifier and Qt.Key_1 <= key <= Qt.Key_4:
+        elif modifiers == mod.ControlModifier and Qt.Key.Key_1 <= key <= Qt.Key.Key_4:
             if self._guard():
                 self.show_notes()
-                self.notes.choose_kind(key - Qt.Key_1, focus=True)
+                self.notes.choose_kind(key - Qt.Key.Key_1, focus=True)
         elif not modifiers and event.text() and event.text().upper() in self._keys:
             self._keys[event.text().upper()]()
         else:
