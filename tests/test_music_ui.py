@@ -178,10 +178,10 @@ def test_discharge_fades_the_music_out_and_closes_the_log(db, music_ready, qtbot
     qtbot.keyClick(sw, Qt.Key.Key_Space)
     advance(sw, clock, ticks, 5)
     db.execute("UPDATE sessions SET ride_confirmed_at = NULL WHERE id = ?", (sid,))
-    from kapdesk.practice.session import record_discharge
-
-    record_discharge(db, sid, at=clock.now(), reason="client unwell, prescriber cleared early")
-    sw._saved("Discharged")
+    qtbot.keyClick(sw, Qt.Key.Key_L)  # discharge, early, with a written reason
+    qtbot.keyClicks(sw.discharge.reason, "client unwell, prescriber cleared early")
+    qtbot.keyClick(sw.discharge.reason, Qt.Key.Key_Return)
+    assert sw.ended
     advance(sw, clock, ticks, 4)
     assert not backend.playing and backend.volume == 0.0
     assert all(p["stopped_at"] for p in load_session(db, sid).music_plays)

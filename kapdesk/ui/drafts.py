@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.practice.drafts import commit_draft, save_draft
 from kapdesk.practice.queries import Database, get_draft
+from kapdesk.ui.ops import Change, run_op
 
 DRAFT_DELAY_MS = 400
 
@@ -59,12 +60,19 @@ class DraftKeeper(QObject):
 
     def commit(self, *, shareable: bool = False) -> bool:
         """Turn the text into a note and clear the editor; False when there is nothing.
-        A refusal (KapdeskError) leaves the text and the draft as they are."""
+        A refusal is said in the draft's state line and leaves the text and the draft as
+        they are."""
         body = self.editor.toPlainText().strip()
-        if not body or self.session_id is None:
+        session_id = self.session_id
+        if not body or session_id is None:
             return False
-        commit_draft(self.db, self.session_id, self.kind(), body,
-                     at=self.started or self.now(), shareable=shareable)
+        outcome = run_op(lambda: commit_draft(self.db, session_id, self.kind(), body,
+                                              at=self.started or self.now(),
+                                              shareable=shareable),
+                         show=lambda refusal: self.state.setText(refusal.text),
+                         change=Change(session_id=session_id))
+        if not outcome.ok:
+            return False
         self.timer.stop()
         self._set_text("")
         self.started = None

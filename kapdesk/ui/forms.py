@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.ui.errors import REFUSALS, message
+from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import grow_to_content, keep_on_screen
 from kapdesk.ui.widgets import FittingScroll
 
@@ -191,13 +192,16 @@ class FormDialog(QDialog):
         return next((k for k in self.fields if field.startswith(k) or k.startswith(field)), field)
 
     def show_error(self, exc: BaseException) -> None:
-        self.error.setText(message(exc, self.labels))
+        self._show_text(message(exc, self.labels),
+                        exc.field if isinstance(exc, InvalidInput) else None)
+
+    def _show_text(self, text: str, field: str | None) -> None:
+        self.error.setText(text)
         if self.error.isHidden():
             self.error.show()
             grow_to_content(self)
         for key, widget in self.fields.items():
-            widget.setProperty("invalid", isinstance(exc, InvalidInput)
-                               and key == self._field_of(exc.field))
+            widget.setProperty("invalid", field is not None and key == self._field_of(field))
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
@@ -215,9 +219,16 @@ class FormDialog(QDialog):
         values = self.values()
         try:
             self.check(values)
-            self.result_value = self._submit(values)
         except REFUSALS as exc:
             self.show_error(exc)
             return
+        outcome = run_op(lambda: self._submit(values), show=self.show_refusal,
+                         labels=self.labels)
+        if not outcome.ok:
+            return
+        self.result_value = outcome.value
         self.saved.emit(self.result_value)
         super().accept()
+
+    def show_refusal(self, refusal: Refusal) -> None:
+        self._show_text(refusal.text, refusal.field)

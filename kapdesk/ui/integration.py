@@ -3,6 +3,7 @@ notes on the right. Enter on a moment of the medication session quotes it into t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -30,8 +31,8 @@ from kapdesk.practice.live import next_medication_session
 from kapdesk.practice.queries import Database, follow_ups, load_session, open_course
 from kapdesk.practice.session import end_session
 from kapdesk.ui.drafts import DraftKeeper
-from kapdesk.ui.errors import message
 from kapdesk.ui.models import when
+from kapdesk.ui.ops import Change, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
 
@@ -166,6 +167,7 @@ class IntegrationWindow(QMainWindow):
         self.quotes_private = False
         draft = self.draft.restore(session_id)
         self.quotes_private = bool(draft and is_private(draft["kind"]))
+        follow_changes(self, self.reload, lambda change: change.touches_session(session_id))
         self.reload()
 
     @property
@@ -214,35 +216,33 @@ class IntegrationWindow(QMainWindow):
         if self.draft.commit():
             self.quotes_private = False
             self.status.setText("✓ Integration note saved" + (" as private" if private else ""))
-            self.reload()
+
+    def _run(self, op: Callable[[], object]) -> bool:
+        """Write; a refusal is said in the status line, and the window refreshes from the
+        change it announces."""
+        return run_op(op, show=lambda refusal: self.status.setText(refusal.text),
+                      change=Change(client_id=self.record.session["client_id"],
+                                    session_id=self.record.id)).ok
 
     def add_follow_up(self) -> None:
-        try:
-            add_follow_up(self.db, self.record.id, self.follow_up.text())
-        except KapdeskError as exc:
-            self.status.setText(message(exc))
-            return
-        self.follow_up.clear()
-        self.reload()
+        if self._run(lambda: add_follow_up(self.db, self.record.id, self.follow_up.text())):
+            self.follow_up.clear()
 
     def schedule_next(self) -> None:
-        course = open_course(self.db, self.record.session["client_id"])
-        try:
+        def schedule() -> object:
+            course = open_course(self.db, self.record.session["client_id"])
             if course is None:
                 raise KapdeskError("there is no course in progress to schedule into")
             when_at = self.next_at.dateTime().toPython().astimezone()
-            schedule_medication_with_integration(self.db, course["id"], when_at)
-        except KapdeskError as exc:
-            self.status.setText(message(exc))
-            return
-        self.status.setText("✓ Next medication session scheduled, with its integration")
-        self.reload()
+            return schedule_medication_with_integration(self.db, course["id"], when_at)
+
+        if self._run(schedule):
+            self.status.setText("✓ Next medication session scheduled, with its integration")
 
     def end(self) -> None:
         if self.editor.toPlainText().strip():
             self.save_note()
-        end_session(self.db, self.record.id, at=self.clock.now())
-        self.reload()
+        self._run(lambda: end_session(self.db, self.record.id, at=self.clock.now()))
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.draft.flush()

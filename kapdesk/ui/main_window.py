@@ -38,6 +38,7 @@ from kapdesk.practice.queries import (
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel
+from kapdesk.ui.ops import Change, Refusal, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, table
 
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self._timer.timeout.connect(self.refresh_clock)
         self._timer.start(1000)
         self.refresh_clock()
+        follow_changes(self, self.reload)
         self.reload()
 
     def _build_menus(self) -> None:
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
 
     def add_client(self) -> None:
         dialog = ui_class("client_forms", "ClientDialog")(self.db, parent=self)
+        # the list refreshes from the change; then the new client is the one shown
         dialog.saved.connect(lambda client_id: self.reload(select=client_id))
         self.open_dialog(dialog)
 
@@ -241,14 +244,12 @@ class MainWindow(QMainWindow):
                 self.open_session(running)
                 return
             self.open_dialog(ui_class("session.preflight", "PreflightDialog")(
-                self.db, client["id"], self.clock.now, self), keep_client=client["id"])
+                self.db, client["id"], self.clock.now, self))
             self.dialog.saved.connect(self.open_session)
             return
         if key == "export":
-            dialog = ui_class("export_preview", "ExportDialog")(self.db, client_id=client["id"],
-                                                                 parent=self)
-            dialog.accepted.connect(lambda: self.reload(select=client["id"]))
-            self.open_dialog(dialog)
+            self.open_dialog(ui_class("export_preview", "ExportDialog")(
+                self.db, client_id=client["id"], parent=self))
             return
         if key == "overview":  # a window of its own, beside the practice window
             self.course_window = ui_class("course_view", "CourseWindow")(self.db, client["id"])
@@ -256,15 +257,16 @@ class MainWindow(QMainWindow):
             self.course_window.raise_()
             return
         if key == "archive":
-            (restore_client if client["archived_at"] else archive_client)(self.db, client["id"])
-            self.reload()
+            change = restore_client if client["archived_at"] else archive_client
+            run_op(lambda: change(self.db, client["id"]), show=self._say,
+                   change=Change(client_id=client["id"]))
             return
         try:
             dialog = ui_class(*CLIENT_DIALOGS[key])(self.db, client["id"], parent=self)
         except KapdeskError as exc:
             self.statusBar().showMessage(message(exc), 8000)
             return
-        self.open_dialog(dialog, keep_client=client["id"])
+        self.open_dialog(dialog)
 
     def quit(self) -> None:
         """Quitting never ends a session: while one runs, say so and let the therapist
@@ -312,7 +314,6 @@ class MainWindow(QMainWindow):
             except KapdeskError as exc:
                 self.statusBar().showMessage(message(exc), 8000)
                 return
-            self.review_window.closed.connect(self.reload)
             self.review_window.show()
         elif row["started_at"]:
             self.open_dialog(ui_class("notes_review", "NotesReview")(self.db, session_id, at,
@@ -330,12 +331,13 @@ class MainWindow(QMainWindow):
         self.hide()
 
     def _session_closed(self) -> None:
-        self.reload()
-        self.show()
+        self.show()  # what the session changed shows as the window returns
 
-    def open_dialog(self, dialog: QDialog, keep_client: int | None = None) -> None:
-        """Window-modal and non-blocking; what it saves shows at once."""
+    def open_dialog(self, dialog: QDialog) -> None:
+        """Window-modal and non-blocking; what it saves shows at once, through the change
+        it announces."""
         self.dialog = dialog
-        if hasattr(dialog, "saved") and keep_client is not None:
-            dialog.saved.connect(lambda _result: self.reload(select=keep_client))
         dialog.open()
+
+    def _say(self, refusal: Refusal) -> None:
+        self.statusBar().showMessage(refusal.text, 8000)

@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.vocabulary import NOTE_KINDS, PRIVATE_NOTE_KINDS
 from kapdesk.practice.queries import Database
 from kapdesk.ui.drafts import DraftKeeper
-from kapdesk.ui.errors import message
 
 LIVE_KINDS = ("observation", "client_words", "process", "summary")
 SHORT_KINDS = {"summary": "For the prescriber"}  # the buttons fit beside the session log
@@ -123,10 +121,5 @@ class NotesPanel(QWidget):
         self.draft.flush()
 
     def commit(self) -> None:
-        try:
-            saved = self.draft.commit(shareable=self.share.isChecked() and self.share.isEnabled())
-        except KapdeskError as exc:
-            self.state.setText(message(exc))
-            return
-        if saved:
+        if self.draft.commit(shareable=self.share.isChecked() and self.share.isEnabled()):
             self.saved.emit(f"{NOTE_KINDS[self.kind]} note saved")

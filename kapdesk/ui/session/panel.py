@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.domain.errors import GateClosed
-from kapdesk.ui.errors import REFUSALS, message
+from kapdesk.ui.errors import message
+from kapdesk.ui.ops import ANYTHING, Change, Refusal, run_op
 from kapdesk.ui.widgets import FittingScroll
 
 
@@ -99,10 +100,17 @@ class Panel(QWidget):
         self.error.hide()
 
     def submit(self) -> None:
-        try:
-            confirmation = self.save()
-        except REFUSALS as exc:
-            self.show_error(exc, getattr(self, "labels", None))
-            return
-        self.clear_error()
-        self.done.emit(confirmation)
+        record = getattr(self, "record", None)
+        outcome = run_op(self.save, show=self.show_refusal,
+                         change=Change(session_id=record.id) if record else ANYTHING,
+                         labels=getattr(self, "labels", None))
+        if outcome.ok:
+            self.clear_error()
+            self.done.emit(outcome.value)
+
+    def show_refusal(self, refusal: Refusal) -> None:
+        if isinstance(refusal.cause, GateClosed):  # the panel lists the reasons just above
+            self.error.setText(f"The gate is closed: {refusal.cause.advice}")
+        else:
+            self.error.setText(refusal.text)
+        self.error.show()

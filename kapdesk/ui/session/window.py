@@ -7,7 +7,9 @@ record and the clock; the window keeps no state that a crash could lose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.audio.backend import AudioBackend
-from kapdesk.domain.errors import KapdeskError, NotAllowed
+from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.live import clock_face
 from kapdesk.domain.review import moment, timeline_entries
 from kapdesk.domain.timeutil import Clock, format_duration, local, parse_instant
@@ -33,6 +35,7 @@ from kapdesk.practice.queries import Database, load_session
 from kapdesk.practice.session import record_event, record_rating, strike_entry
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.errors import message
+from kapdesk.ui.ops import Change, Outcome, follow_changes, run_op
 from kapdesk.ui.screen_fit import fit, keep_on_screen
 from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.discharge_panel import DischargePanel
@@ -44,6 +47,8 @@ from kapdesk.ui.session.player_strip import PlayerStrip
 from kapdesk.ui.session.prn_panel import PrnPanel
 from kapdesk.ui.session.vitals_panel import VitalsPanel
 from kapdesk.ui.widgets import ElidedLabel
+
+T = TypeVar("T")
 
 
 def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
@@ -207,6 +212,7 @@ class SessionWindow(QMainWindow):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_clock)
         self._timer.start(1000)
+        follow_changes(self, self.reload, lambda change: change.touches_session(session_id))
         self.reload()
         self.show_notes()
 
@@ -315,12 +321,9 @@ class SessionWindow(QMainWindow):
         if not self._guard():
             return
         at = self.now()
-        try:
-            event_id = record_event(self.db, self.record.id, kind, at=at)
-        except KapdeskError as exc:
-            self.say(message(exc))
-            return
-        self._saved_undoable("events", event_id, EVENT_KINDS[kind], at)
+        outcome = self._run(lambda: record_event(self.db, self.record.id, kind, at=at))
+        if outcome.ok and outcome.value is not None:
+            self._saved_undoable("events", outcome.value, EVENT_KINDS[kind], at)
 
     def _prn_saved(self, text: str) -> None:
         event_id, at = self.prn.recorded
@@ -344,10 +347,8 @@ class SessionWindow(QMainWindow):
                      "its line and press Strike out…")
             return
         table, entry_id, what, at = self.last_entry
-        try:
-            strike_entry(self.db, table, entry_id, at=self.now(), undo=True)
-        except KapdeskError as exc:
-            self.say(message(exc))
+        if not self._run(lambda: strike_entry(self.db, table, entry_id, at=self.now(),
+                                              undo=True)).ok:
             return
         self._saved(f"Undone: {what} at {local(at):%H:%M} (kept in the record, struck out)",
                     keep_panel=True)
@@ -356,9 +357,16 @@ class SessionWindow(QMainWindow):
         if not self._guard():
             return
         at = self.now()
-        rating_id = record_rating(self.db, self.record.id, scale, value, at=at)
-        self._saved_undoable("ratings", rating_id,
-                             f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", at)
+        outcome = self._run(lambda: record_rating(self.db, self.record.id, scale, value, at=at))
+        if outcome.ok and outcome.value is not None:
+            self._saved_undoable("ratings", outcome.value,
+                                 f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", at)
+
+    def _run(self, op: Callable[[], T]) -> Outcome[T]:
+        """A write from a key: a refusal is said in the status line; the window refreshes
+        from the change it announces."""
+        return run_op(op, show=lambda refusal: self.say(refusal.text, warning=True),
+                      change=Change(session_id=self.record.id))
 
     def music(self, action: str) -> None:
         """Music keys work in discreet mode too: pausing needs no names on screen."""
@@ -376,7 +384,6 @@ class SessionWindow(QMainWindow):
 
     def _saved(self, text: str, keep_panel: bool = False) -> None:
         self.last_entry = None  # something newer was recorded: Backspace must not reach back
-        self.reload()
         if self.ended:
             self.player.fade_out()  # the session is over: the music fades away
         warning = "breach" in text.lower()  # a breach is never announced as a success
@@ -499,8 +506,8 @@ class SessionWindow(QMainWindow):
     def _open_edit(self, dialog) -> None:
         self.edit_dialog = dialog
         if hasattr(dialog, "saved"):
-            dialog.saved.connect(lambda _: (self.reload(), self.say(
-                "✓ Saved; the earlier version stays in the record")))
+            dialog.saved.connect(
+                lambda _: self.say("✓ Saved; the earlier version stays in the record"))
         else:
             dialog.accepted.connect(lambda: self.say(f"✓ Exported to {dialog.saved_to}"))
         dialog.open()
