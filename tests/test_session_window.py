@@ -352,3 +352,26 @@ def test_a_finished_session_shows_no_phase_that_never_happened(db, clock, qtbot,
     assert "Arrival & check-in" in labels
     assert "Return" not in labels and "Processing & closing" not in labels
     assert all(m.rect.right() <= sw.band.width() for m in sw.band.markers)
+
+
+def test_a_just_recorded_event_can_be_clicked_before_the_band_repaints(qtbot, running,
+                                                                       monkeypatch):
+    """The band's hit areas follow the record, not the last paint: the marker of an event
+    recorded a moment ago is there to click at once, and repainting never rebuilds the
+    timeline (it used to be rebuilt for every x position drawn)."""
+    from kapdesk.domain.session import SessionRecord
+
+    _, sw, _ = running
+    key(qtbot, sw, Qt.Key.Key_A)  # anxiety
+    markers = [m for m in sw.band.markers if "Anxiety" in m.text]
+    assert markers, "no marker for the event just recorded"
+    built = []
+    real = SessionRecord.timeline
+    monkeypatch.setattr(SessionRecord, "timeline",
+                        lambda self, now: built.append(now) or real(self, now))
+    for _ in range(5):
+        sw.band.repaint()
+    assert built == []
+    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton,
+                     pos=markers[0].rect.center().toPoint())
+    assert sw.panels.currentWidget() is sw.moment and "Anxiety" in sw.moment.text()

@@ -1,9 +1,13 @@
 """The timeline band: planned and actual phases across the whole session, a now-line, doses,
-prompts, and markers for vitals, events, notes and music. Hover or click shows a detail."""
+prompts, and markers for vitals, events, notes and music. Hover or click shows a detail.
+
+Everything the band draws, and every marker's hit area, is laid out once when its state (the
+record, the clock, the size) changes; painting only draws that layout, so a repaint never
+rebuilds the timeline and hovering finds the markers the screen shows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -33,6 +37,28 @@ class Marker:
     text: str
 
 
+@dataclass(frozen=True)
+class Shape:
+    """One thing to draw: a rounded ``span``, a ``dot``/``square``, a ``line`` or a ``text``."""
+
+    kind: str
+    rect: QRectF
+    color: str
+    opacity: float = 1.0
+    width: float = 1.0
+    text: str = ""
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    dashed: bool = False
+
+
+@dataclass
+class BandLayout:
+    start: datetime
+    end: datetime
+    shapes: list[Shape] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+
+
 class TimelineBand(QWidget):
     selected = Signal(object)  # the instant of the chosen marker
     missed = Signal()  # a click that hit no marker
@@ -43,165 +69,72 @@ class TimelineBand(QWidget):
         self.setMouseTracking(True)
         self.record: SessionRecord | None = None
         self.now: datetime | None = None
-        self.markers: list[Marker] = []
-        self.hide_details = False
-        self.highlight: datetime | None = None  # a moment chosen in review
+        self.layout_: BandLayout | None = None
+        self._hide_details = False
+        self._highlight: datetime | None = None  # a moment chosen in review
+
+    @property
+    def markers(self) -> list[Marker]:
+        return self.layout_.markers if self.layout_ else []
+
+    @property
+    def highlight(self) -> datetime | None:
+        return self._highlight
+
+    @highlight.setter
+    def highlight(self, at: datetime | None) -> None:
+        self._highlight = at
+        self.update()
+
+    @property
+    def hide_details(self) -> bool:
+        return self._hide_details
+
+    @hide_details.setter
+    def hide_details(self, hide: bool) -> None:
+        self._hide_details = hide
+        self._relayout()
 
     def set_state(self, record: SessionRecord, now: datetime) -> None:
         self.record, self.now = record, now
+        self._relayout()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        ready = self.record is not None and self.record.started_at is not None
+        self.layout_ = _Layout(self, self.record, self.now).build() if ready else None
         self.update()
 
-    # geometry -------------------------------------------------------------------------
-    def _span(self) -> tuple[datetime, datetime]:
-        timeline = self.record.timeline(self.now)
-        ended = self._ended_at()
-        if ended is not None:  # a finished session: the band ends where the session did
-            return timeline.started_at, ended + timedelta(minutes=10)
-        planned = max((ts.planned_end or ts.planned_start) for ts in timeline.steps)
-        end = max(timeline.end, planned, self.now) + timedelta(minutes=10)
-        return timeline.started_at, end
-
-    def _ended_at(self) -> datetime | None:
-        ended = self.record.session.get("ended_at")
-        return parse_instant(ended) if ended else None
-
     def x_of(self, instant: datetime) -> float:
-        start, end = self._span()
-        left, width = 70.0, max(self.width() - 90.0, 10.0)
-        return left + width * (instant - start).total_seconds() / (end - start).total_seconds()
+        if self.layout_ is None:
+            return 0.0
+        return _x(self.layout_.start, self.layout_.end, self.width(), instant)
 
     # painting -------------------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802
-        if self.record is None or self.record.started_at is None:
+        if self.layout_ is None:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(COLORS["panel"]))
-        self.markers = []
-        timeline = self.record.timeline(self.now)
-        start, end = self._span()
         small = QFont(self.font())
         small.setPixelSize(LABEL_PX)
         painter.setFont(small)
-        painter.setPen(QColor(COLORS["muted"]))
-        for name, (y, h) in ROWS.items():  # centred on the row, as tall as the text needs
-            middle = y + h / 2
-            painter.drawText(QRectF(6, middle - 9, 62, 18), Qt.AlignmentFlag.AlignLeft
-                             | Qt.AlignmentFlag.AlignVCenter,
-                             name)
-        self._ticks(painter, start, end)
-        ended = self._ended_at()
-        for index, ts in enumerate(timeline.phases()):
-            if ended is not None and ts.start >= ended:
-                continue  # a phase that never happened: the client left before it
-            color = QColor(PHASE_COLORS[index % len(PHASE_COLORS)])
-            self._span_rect(painter, "planned", ts.planned_start, ts.planned_end, color, 0.55)
-            fill = QColor(color)
-            if not ts.confirmed:
-                fill.setAlpha(90)
-            stop = min(ts.end, ended) if ended is not None and ts.end else ts.end
-            rect = self._span_rect(painter, "actual", ts.start, stop, fill, 1.0)
-            painter.setPen(QColor(COLORS["text"] if ts.confirmed else COLORS["muted"]))
-            painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter
-                             | Qt.AlignmentFlag.AlignLeft,
-                             ts.step.label if rect.width() > 60 else "")
-            self.markers.append(Marker(rect, ts.start, f"{ts.step.label}: "
-                                       f"{_hm(ts.start)}–{_hm(ts.end) if ts.end else ''}"
-                                       + ("" if ts.confirmed else " (expected)")
-                                       + _moved(ts.moved)))
-        for ts in timeline.steps:
-            if ts.step.kind == "prompt" and (ended is None or ts.start <= ended):
-                x = self.x_of(ts.start)
-                painter.setPen(QPen(QColor(COLORS["incomplete"]), 1.5))
-                painter.drawLine(QPointF(x, 34), QPointF(x, 58))
-                self.markers.append(Marker(QRectF(x - 4, 34, 8, 24), ts.start,
-                                           f"{ts.step.label} at {_hm(ts.start)}"))
-        for dose in self.record.doses:
-            x = self.x_of(dose.given_at)
-            painter.setPen(QPen(QColor(COLORS["accent"]), 2))
-            painter.drawLine(QPointF(x, 30), QPointF(x, 76))
-            painter.drawText(QRectF(x + 3, 60, 60, 18), Qt.AlignmentFlag.AlignLeft
-                             | Qt.AlignmentFlag.AlignVCenter,
-                             "B" if dose.is_booster else "D")
-            self.markers.append(Marker(QRectF(x - 5, 60, 10, 16), dose.given_at,
-                                       f"{'Booster' if dose.is_booster else 'Dose'} "
-                                       f"{dose.mg:g} mg at {_hm(dose.given_at)}"))
-        for judged in self.record.readings:
-            verdict: Verdict | None = judged.verdict
-            status = verdict.status if verdict else "within"
-            values = judged.reading.values()
-            text = (f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals "
-                    f"{_hm(judged.reading.taken_at)}: " + vitals_text(values)
-                    + (f" — {verdict.describe()}" if verdict else ""))
-            self._dot(painter, "vitals", judged.reading.taken_at, STATUS_COLORS[status], text)
-        for event in self.record.events:
-            when = parse_instant(event["at"])
-            color = COLORS["incomplete"] if event["kind"] in ADVERSE_EVENTS else COLORS["muted"]
-            label = EVENT_KINDS.get(event["kind"], event["kind"])
-            self._dot(painter, "events", when, color,
-                      f"{_hm(when)} {label}" + (f": {event['detail']}" if event["detail"] else ""),
-                      square=True)
-        for note in self.record.notes:
-            when = parse_instant(note["at"])
-            text = (f"{_hm(when)} {NOTE_KINDS[note['kind']]} note" if self.hide_details
-                    else f"{_hm(when)} {NOTE_KINDS[note['kind']]}: {note['body'][:120]}")
-            self._dot(painter, "notes", when, COLORS["text"], text)
-        for play in self.record.music_plays:
-            begin = parse_instant(play["started_at"])
-            stop = parse_instant(play["stopped_at"]) if play["stopped_at"] else self.now
-            rect = self._span_rect(painter, "music", begin, stop, QColor("#6a84a3"), 1.0,
-                                   min_width=6)  # a track skipped after seconds still shows
-            self.markers.append(Marker(rect, begin, f"{_hm(begin)} ♪ {play['title']}"))
+        for shape in self.layout_.shapes:
+            _draw(painter, shape)
+        bottom = self.height() - 18
         if self.highlight is not None:
             x = self.x_of(self.highlight)
-            painter.setPen(QPen(QColor(COLORS["incomplete"]), 1, Qt.PenStyle.DashLine))
-            painter.drawLine(QPointF(x, 12), QPointF(x, self.height() - 18))
-        x = self.x_of(self.now)
-        painter.setPen(QPen(QColor(COLORS["text"]), 2))
-        painter.drawLine(QPointF(x, 12), QPointF(x, self.height() - 18))
+            _draw(painter, Shape("line", QRectF(QPointF(x, 12), QPointF(x, bottom)),
+                                 COLORS["incomplete"], dashed=True))
+        if self.now is not None:
+            x = self.x_of(self.now)
+            _draw(painter, Shape("line", QRectF(QPointF(x, 12), QPointF(x, bottom)),
+                                 COLORS["text"], width=2))
         painter.end()
-
-    def _ticks(self, painter: QPainter, start: datetime, end: datetime) -> None:
-        painter.setPen(QPen(QColor(COLORS["line"]), 1))
-        minute = 0
-        while start + timedelta(minutes=minute) <= end:
-            x = self.x_of(start + timedelta(minutes=minute))
-            painter.drawLine(QPointF(x, 14), QPointF(x, self.height() - 18))
-            painter.save()
-            painter.setPen(QColor(COLORS["muted"]))
-            painter.drawText(QRectF(x - 30, self.height() - 19, 60, 18),
-                             Qt.AlignmentFlag.AlignCenter,
-                             format_duration(timedelta(minutes=minute))[:-3])
-            painter.restore()
-            minute += 30
-
-    def _span_rect(self, painter: QPainter, row: str, begin: datetime, stop: datetime | None,
-                   color: QColor, opacity: float, min_width: float = 2) -> QRectF:
-        y, h = ROWS[row]
-        left = self.x_of(begin)
-        right = self.x_of(stop) if stop else left + 2
-        right = min(right, self.width() - 20.0)  # what lies beyond the band's span is cut
-        rect = QRectF(left, y, max(right - left, min_width), h)
-        painter.save()
-        painter.setOpacity(opacity)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawRoundedRect(rect.adjusted(0.5, 0, -0.5, 0), 3, 3)
-        painter.restore()
-        return rect
-
-    def _dot(self, painter: QPainter, row: str, when: datetime, color: str, text: str, *,
-             square: bool = False) -> None:
-        y, h = ROWS[row]
-        x = self.x_of(when)
-        rect = QRectF(x - h / 2, y, h, h)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(color))
-        if square:
-            painter.drawRect(rect.adjusted(1, 1, -1, -1))
-        else:
-            painter.drawEllipse(rect)
-        self.markers.append(Marker(rect, when, text))
 
     # interaction ----------------------------------------------------------------------
     def marker_at(self, point: QPointF) -> Marker | None:
@@ -222,6 +155,155 @@ class TimelineBand(QWidget):
             self.selected.emit(marker)
         else:
             self.missed.emit()
+
+
+def _x(start: datetime, end: datetime, width: int, instant: datetime) -> float:
+    left, span = 70.0, max(width - 90.0, 10.0)
+    return left + span * (instant - start).total_seconds() / (end - start).total_seconds()
+
+
+def _draw(painter: QPainter, shape: Shape) -> None:
+    painter.save()
+    painter.setOpacity(shape.opacity)
+    if shape.kind == "text":
+        painter.setPen(QColor(shape.color))
+        painter.drawText(shape.rect, shape.align, shape.text)
+    elif shape.kind == "line":
+        painter.setPen(QPen(QColor(shape.color), shape.width,
+                            Qt.PenStyle.DashLine if shape.dashed else Qt.PenStyle.SolidLine))
+        painter.drawLine(shape.rect.topLeft(), shape.rect.bottomRight())
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(shape.color))
+        if shape.kind == "span":
+            painter.drawRoundedRect(shape.rect.adjusted(0.5, 0, -0.5, 0), 3, 3)
+        elif shape.kind == "square":
+            painter.drawRect(shape.rect.adjusted(1, 1, -1, -1))
+        else:
+            painter.drawEllipse(shape.rect)
+    painter.restore()
+
+
+class _Layout:
+    """Lays the band out for one state: the timeline is computed once, here."""
+
+    def __init__(self, band: TimelineBand, record: SessionRecord, now: datetime) -> None:
+        self.band, self.record, self.now = band, record, now
+        self.width, self.height = band.width(), band.height()
+        self.timeline = record.timeline(now)
+        ended = record.session.get("ended_at")
+        self.ended = parse_instant(ended) if ended else None
+        if self.ended is not None:  # a finished session: the band ends where the session did
+            start, end = self.timeline.started_at, self.ended + timedelta(minutes=10)
+        else:
+            planned = max((ts.planned_end or ts.planned_start) for ts in self.timeline.steps)
+            start = self.timeline.started_at
+            end = max(self.timeline.end, planned, now) + timedelta(minutes=10)
+        self.out = BandLayout(start, end)
+
+    def x_of(self, instant: datetime) -> float:
+        return _x(self.out.start, self.out.end, self.width, instant)
+
+    def build(self) -> BandLayout:
+        shapes, markers, ended = self.out.shapes, self.out.markers, self.ended
+        for name, (y, h) in ROWS.items():  # centred on the row, as tall as the text needs
+            shapes.append(Shape("text", QRectF(6, y + h / 2 - 9, 62, 18), COLORS["muted"],
+                                text=name))
+        self._ticks()
+        for index, ts in enumerate(self.timeline.phases()):
+            if ended is not None and ts.start >= ended:
+                continue  # a phase that never happened: the client left before it
+            color = QColor(PHASE_COLORS[index % len(PHASE_COLORS)])
+            self._span("planned", ts.planned_start, ts.planned_end, color, 0.55)
+            fill = QColor(color)
+            if not ts.confirmed:
+                fill.setAlpha(90)
+            stop = min(ts.end, ended) if ended is not None and ts.end else ts.end
+            rect = self._span("actual", ts.start, stop, fill, 1.0)
+            if rect.width() > 60:
+                shapes.append(Shape("text", rect.adjusted(4, 0, -2, 0),
+                                    COLORS["text"] if ts.confirmed else COLORS["muted"],
+                                    text=ts.step.label))
+            markers.append(Marker(rect, ts.start, f"{ts.step.label}: "
+                                  f"{_hm(ts.start)}–{_hm(ts.end) if ts.end else ''}"
+                                  + ("" if ts.confirmed else " (expected)") + _moved(ts.moved)))
+        for ts in self.timeline.steps:
+            if ts.step.kind == "prompt" and (ended is None or ts.start <= ended):
+                x = self.x_of(ts.start)
+                shapes.append(Shape("line", QRectF(QPointF(x, 34), QPointF(x, 58)),
+                                    COLORS["incomplete"], width=1.5))
+                markers.append(Marker(QRectF(x - 4, 34, 8, 24), ts.start,
+                                      f"{ts.step.label} at {_hm(ts.start)}"))
+        for dose in self.record.doses:
+            x = self.x_of(dose.given_at)
+            shapes.append(Shape("line", QRectF(QPointF(x, 30), QPointF(x, 76)),
+                                COLORS["accent"], width=2))
+            shapes.append(Shape("text", QRectF(x + 3, 60, 60, 18), COLORS["accent"],
+                                text="B" if dose.is_booster else "D"))
+            markers.append(Marker(QRectF(x - 5, 60, 10, 16), dose.given_at,
+                                  f"{'Booster' if dose.is_booster else 'Dose'} "
+                                  f"{dose.mg:g} mg at {_hm(dose.given_at)}"))
+        self._markers()
+        return self.out
+
+    def _markers(self) -> None:
+        for judged in self.record.readings:
+            verdict: Verdict | None = judged.verdict
+            status = verdict.status if verdict else "within"
+            text = (f"{CHECKPOINT_LABELS[judged.reading.checkpoint]} vitals "
+                    f"{_hm(judged.reading.taken_at)}: " + vitals_text(judged.reading.values())
+                    + (f" — {verdict.describe()}" if verdict else ""))
+            self._dot("vitals", judged.reading.taken_at, STATUS_COLORS[status], text)
+        for event in self.record.events:
+            when = parse_instant(event["at"])
+            color = COLORS["incomplete"] if event["kind"] in ADVERSE_EVENTS else COLORS["muted"]
+            label = EVENT_KINDS.get(event["kind"], event["kind"])
+            self._dot("events", when, color,
+                      f"{_hm(when)} {label}" + (f": {event['detail']}" if event["detail"] else ""),
+                      square=True)
+        for note in self.record.notes:
+            when = parse_instant(note["at"])
+            kind = NOTE_KINDS[note["kind"]]
+            text = (f"{_hm(when)} {kind} note" if self.band.hide_details
+                    else f"{_hm(when)} {kind}: {note['body'][:120]}")
+            self._dot("notes", when, COLORS["text"], text)
+        for play in self.record.music_plays:
+            begin = parse_instant(play["started_at"])
+            stop = parse_instant(play["stopped_at"]) if play["stopped_at"] else self.now
+            rect = self._span("music", begin, stop, QColor("#6a84a3"), 1.0,
+                              min_width=6)  # a track skipped after seconds still shows
+            self.out.markers.append(Marker(rect, begin, f"{_hm(begin)} ♪ {play['title']}"))
+
+    def _ticks(self) -> None:
+        minute = 0
+        while self.out.start + timedelta(minutes=minute) <= self.out.end:
+            x = self.x_of(self.out.start + timedelta(minutes=minute))
+            self.out.shapes.append(Shape("line", QRectF(QPointF(x, 14),
+                                                        QPointF(x, self.height - 18)),
+                                         COLORS["line"]))
+            self.out.shapes.append(Shape("text", QRectF(x - 30, self.height - 19, 60, 18),
+                                         COLORS["muted"], align=Qt.AlignmentFlag.AlignCenter,
+                                         text=format_duration(timedelta(minutes=minute))[:-3]))
+            minute += 30
+
+    def _span(self, row: str, begin: datetime, stop: datetime | None, color: QColor,
+              opacity: float, min_width: float = 2) -> QRectF:
+        y, h = ROWS[row]
+        left = self.x_of(begin)
+        right = self.x_of(stop) if stop else left + 2
+        right = min(right, self.width - 20.0)  # what lies beyond the band's span is cut
+        rect = QRectF(left, y, max(right - left, min_width), h)
+        self.out.shapes.append(Shape("span", rect, color.name(QColor.NameFormat.HexArgb),
+                                     opacity))
+        return rect
+
+    def _dot(self, row: str, when: datetime, color: str, text: str, *,
+             square: bool = False) -> None:
+        y, h = ROWS[row]
+        x = self.x_of(when)
+        rect = QRectF(x - h / 2, y, h, h)
+        self.out.shapes.append(Shape("square" if square else "dot", rect, color))
+        self.out.markers.append(Marker(rect, when, text))
 
 
 def _hm(instant: datetime) -> str:
