@@ -162,5 +162,5 @@ def test_a_whole_three_hour_session_painted_every_second(db, ready, clock, qtbot
     assert record.session["ended_at"] == (T0 + timedelta(minutes=175)).isoformat()
     assert [e["kind"] for e in record.events if e["kind"] == "spit"] == ["spit"]
     assert len(record.notes) >= 2 and len(record.readings) == 3
-    assert sw.elapsed.text() == "2:55:00"  # an ended session's clock stops at discharge
+    assert sw.view.elapsed.text() == "2:55:00"  # an ended session's clock stops at discharge
     assert largest[0] <= LAPTOP[0] and largest[1] <= LAPTOP[1], largest

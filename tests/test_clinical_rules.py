@@ -162,7 +162,7 @@ def test_a_database_refusal_is_shown_in_the_panel_and_nothing_is_lost(
 
     main, window, sid = running
     key(qtbot, window, Qt.Key.Key_V)
-    panel = window.panels.currentWidget()
+    panel = window.view.panels.currentWidget()
     assert panel is window.vitals
 
     def refused(*args, **kwargs):

@@ -12,25 +12,25 @@ from kapdesk.storage.sessions import load_session
 
 
 def log_lines(sw) -> list[str]:
-    return [sw.log.item(i).text() for i in range(sw.log.count())]
+    return [sw.view.log.item(i).text() for i in range(sw.view.log.count())]
 
 
 def test_backspace_undoes_the_event_just_keyed(db, clock, qtbot, running):
     _, sw, sid = running
     clock.advance(minutes=30)
     key(qtbot, sw, Qt.Key.Key_Y)  # vomiting, by mistake
-    assert "Backspace undoes it" in sw.status.text()
+    assert "Backspace undoes it" in sw.view.status.text()
     clock.advance(seconds=20)
     key(qtbot, sw, Qt.Key.Key_Backspace)
-    assert sw.status.text().startswith("✓ Undone: Vomiting")
+    assert sw.view.status.text().startswith("✓ Undone: Vomiting")
     record = load_session(db, sid)
     assert record.events == [] and [e["kind"] for e in record.struck_events] == ["vomiting"]
     assert any(line.endswith("struck out: Vomiting (undone within a minute: keyed by mistake)")
                for line in log_lines(sw))
     summary = session_summary(db, sid)
     assert summary["events"] == []  # never reaches the prescriber
-    sw.band.repaint()
-    assert not [m for m in sw.band.markers if "Vomiting" in m.text]
+    sw.view.band.repaint()
+    assert not [m for m in sw.view.band.markers if "Vomiting" in m.text]
 
 
 def test_after_a_minute_backspace_explains_how_to_strike_it_out(db, clock, qtbot, running):
@@ -38,7 +38,7 @@ def test_after_a_minute_backspace_explains_how_to_strike_it_out(db, clock, qtbot
     key(qtbot, sw, Qt.Key.Key_Y)
     clock.advance(minutes=2)
     key(qtbot, sw, Qt.Key.Key_Backspace)
-    assert sw.status.text().startswith("More than a minute has passed")
+    assert sw.view.status.text().startswith("More than a minute has passed")
     assert [e["kind"] for e in load_session(db, sid).events] == ["vomiting"]
 
 
@@ -49,10 +49,10 @@ def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):
     clock.advance(minutes=25)
     key(qtbot, sw, Qt.Key.Key_T)
     row = next(i for i, line in enumerate(log_lines(sw)) if line.endswith("Nausea"))
-    assert not sw.strike_button.isEnabled()
-    sw.log.setCurrentRow(row)
-    assert sw.strike_button.isEnabled() and not sw.amend_button.isEnabled()
-    qtbot.mouseClick(sw.strike_button, Qt.MouseButton.LeftButton)
+    assert not sw.view.strike_button.isEnabled()
+    sw.view.log.setCurrentRow(row)
+    assert sw.view.strike_button.isEnabled() and not sw.view.amend_button.isEnabled()
+    qtbot.mouseClick(sw.view.strike_button, Qt.MouseButton.LeftButton)
     dialog = sw.edit_dialog
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "Write why this event is struck out" in dialog.error.text()
@@ -74,7 +74,7 @@ def test_nothing_to_undo_says_so(db, qtbot, running, clock):
     _, sw, _ = running
     clock.advance(minutes=1, seconds=1)
     key(qtbot, sw, Qt.Key.Key_Backspace)
-    assert sw.status.text().startswith("Nothing to undo by key")
+    assert sw.view.status.text().startswith("Nothing to undo by key")
 
 
 def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, running):
@@ -87,7 +87,7 @@ def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, r
     sw.prn.dose.setText("4 mg")
     sw.prn.reason.setText("nausea")
     key(qtbot, sw, Qt.Key.Key_Return)
-    assert "Backspace undoes it" in sw.status.text()
+    assert "Backspace undoes it" in sw.view.status.text()
     key(qtbot, sw, Qt.Key.Key_Backspace)
     record = load_session(db, sid)
     assert [e["kind"] for e in record.events] == ["spit"]
@@ -99,7 +99,7 @@ def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, r
     key(qtbot, sw, Qt.Key.Key_Return)
     key(qtbot, sw, Qt.Key.Key_Escape)
     key(qtbot, sw, Qt.Key.Key_Backspace)
-    assert sw.status.text().startswith("Nothing to undo by key")
+    assert sw.view.status.text().startswith("Nothing to undo by key")
     assert [e["kind"] for e in load_session(db, sid).events] == ["spit", "nausea"]
 
 
@@ -112,15 +112,15 @@ def test_a_mis_keyed_rating_is_undone_or_struck_and_stops_counting(db, clock, qt
     record = load_session(db, sid)
     assert [(r["scale"], r["value"]) for r in record.ratings] == [("sedation", 1)]
     assert [r["value"] for r in record.struck_ratings] == [3]
-    assert sw.ratings.text() == "Sedation: mild"
+    assert sw.view.ratings.text() == "Sedation: mild"
     assert [r["level"] for r in session_summary(db, sid)["ratings"]] == ["mild"]
 
     clock.advance(minutes=5)
     key(qtbot, sw, Qt.Key.Key_9)  # dissociation strong, noticed too late for Backspace
     clock.advance(minutes=3)
-    sw.log.setCurrentRow(next(i for i, line in enumerate(log_lines(sw))
+    sw.view.log.setCurrentRow(next(i for i, line in enumerate(log_lines(sw))
                               if line.endswith("Dissociation: strong")))
-    qtbot.mouseClick(sw.strike_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(sw.view.strike_button, Qt.MouseButton.LeftButton)
     type_into(qtbot, sw.edit_dialog, "reason", "pressed 9 for 8")
     qtbot.mouseClick(sw.edit_dialog.save_button, Qt.MouseButton.LeftButton)
     assert load_session(db, sid).struck_ratings[-1]["struck_reason"] == "pressed 9 for 8"

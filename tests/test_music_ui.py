@@ -168,8 +168,8 @@ def test_music_plays_with_keys_and_is_logged_on_the_timeline(db, music_ready, qt
     assert [p["path"] for p in plays] == backend.played
     assert plays[0]["stopped_at"] and plays[1]["stopped_at"] is None
     assert plays[0]["started_at"] == (T0 + timedelta(minutes=17)).isoformat()
-    sw.band.grab()  # paints the band, which places its markers
-    assert any("♪" in m.text for m in sw.band.markers)
+    sw.view.band.grab()  # paints the band, which places its markers
+    assert any("♪" in m.text for m in sw.view.band.markers)
 
 
 def test_discharge_fades_the_music_out_and_closes_the_log(db, music_ready, qtbot):
@@ -249,6 +249,6 @@ def test_a_short_play_shows_on_the_live_band_at_once(db, music_ready, qtbot):
     advance(sw, clock, ticks, 3)
     qtbot.keyClick(sw, Qt.Key.Key_Period)  # skipped after three seconds
     advance(sw, clock, ticks, 3)
-    sw.band.grab()  # paints the band, which places its markers
-    [short] = [m for m in sw.band.markers if first in m.text]
+    sw.view.band.grab()  # paints the band, which places its markers
+    [short] = [m for m in sw.view.band.markers if first in m.text]
     assert short.rect.width() >= 6  # wide enough to see and to click

@@ -36,7 +36,7 @@ def test_p_asks_for_medicine_dose_and_reason(db, ready, clock, qtbot, running):
     _order_with_prn(db, ready)
     sw.reload()
     key(qtbot, sw, Qt.Key.Key_P)
-    assert sw.panels.currentWidget() is sw.prn
+    assert sw.view.panels.currentWidget() is sw.prn
     assert "The order allows: ondansetron 4 mg ODT" in sw.prn.info.text()
     assert sw.prn.medicine.currentText() == "ondansetron 4 mg ODT"  # the only one: offered
     key(qtbot, sw, Qt.Key.Key_Return)
@@ -50,7 +50,7 @@ def test_p_asks_for_medicine_dose_and_reason(db, ready, clock, qtbot, running):
     [event] = load_session(db, sid).events
     assert event["kind"] == "prn"
     assert event["detail"] == "ondansetron 4 mg ODT 4 mg, for nausea after the dose"
-    assert sw.panels.currentWidget() is sw.notes  # back to the keys
+    assert sw.view.panels.currentWidget() is sw.notes  # back to the keys
     [exported] = session_summary(db, sid)["events"]
     assert exported["adverse"] and "for nausea after the dose" in exported["detail"]
 

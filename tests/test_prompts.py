@@ -14,7 +14,7 @@ from kapdesk.storage.sessions import load_session
 
 def prompts(sw) -> str:
     sw.refresh_clock()
-    return sw.next_step.text() + " · " + sw.later.text()
+    return sw.view.next_step.text() + " · " + sw.view.later.text()
 
 
 def dosed(db, sw, clock, minutes=20):

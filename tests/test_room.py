@@ -39,9 +39,9 @@ def test_no_text_is_smaller_than_14_px():
 
 def test_since_dose_is_as_large_as_since_start_and_the_cheat_sheet_readable(db, running):
     _, sw, _ = running
-    assert sw.since_dose.fontInfo().pixelSize() == sw.elapsed.fontInfo().pixelSize() >= 48
-    assert sw.cheatsheet.fontInfo().pixelSize() >= 14
-    assert sw.cheatsheet.isVisible()
+    assert sw.view.since_dose.fontInfo().pixelSize() == sw.view.elapsed.fontInfo().pixelSize() >= 48
+    assert sw.view.cheatsheet.fontInfo().pixelSize() >= 14
+    assert sw.view.cheatsheet.isVisible()
 
 
 def test_ctrl_q_during_a_session_says_it_keeps_running(db, qtbot, running, monkeypatch):

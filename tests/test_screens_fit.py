@@ -153,10 +153,10 @@ def test_the_live_session_window_with_a_breach_and_the_moment_list(practice, qtb
     for _ in range(12):
         clock.advance(minutes=1)
         key(qtbot, sw, Qt.Key.Key_T)
-    sw.band.repaint()
-    marker = [m for m in sw.band.markers if "Talking" in m.text][-1]
-    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
-    assert sw.panels.currentWidget() is sw.moment and sw.moment.isVisible()
+    sw.view.band.repaint()
+    marker = [m for m in sw.view.band.markers if "Talking" in m.text][-1]
+    qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
+    assert sw.view.panels.currentWidget() is sw.view.moment and sw.view.moment.isVisible()
     assert_fits(sw, "session window with the moment list open")
 
 

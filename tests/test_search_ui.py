@@ -55,11 +55,11 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     review = window.review_window
     qtbot.addWidget(review)
     assert review.isVisible() and review.ended
-    detail = review.moment.text()
+    detail = review.view.moment.text()
     assert "playing “" in detail  # what was playing when the client said it
     assert "grandmother's kitchen" in detail
-    assert review.band.highlight is not None
-    assert "grandmother" in review.log.currentItem().text()
+    assert review.view.band.highlight is not None
+    assert "grandmother" in review.view.log.currentItem().text()
 
 
 def test_an_integration_note_opens_its_integration_session(window, qtbot):
@@ -98,8 +98,8 @@ def test_double_clicking_a_past_session_replays_it(window, qtbot):
     window.open_past(medication["id"])
     review = window.review_window
     qtbot.addWidget(review)
-    assert review.phase.text() == "Session ended"
-    assert review.log.count() > 10 and not review.player.isVisible()
+    assert review.view.phase.text() == "Session ended"
+    assert review.view.log.count() > 10 and not review.player.isVisible()
 
 
 def test_amend_a_note_in_review_and_see_both_versions(window, qtbot, monkeypatch):
@@ -111,29 +111,29 @@ def test_amend_a_note_in_review_and_see_both_versions(window, qtbot, monkeypatch
     window.open_past(medication["id"])
     review = window.review_window
     qtbot.addWidget(review)
-    assert review.amend_button.isVisible() and not review.amend_button.isEnabled()
-    row = next(i for i, e in enumerate(review.log_entries) if e.kind == "note"
+    assert review.view.amend_button.isVisible() and not review.view.amend_button.isEnabled()
+    row = next(i for i, e in enumerate(review.view.log_entries) if e.kind == "note"
                and "Client's words" in e.text)
-    review.log.setCurrentRow(row)
-    assert review.amend_button.isEnabled() and not review.correct_button.isEnabled()
-    review.amend_button.click()
+    review.view.log.setCurrentRow(row)
+    assert review.view.amend_button.isEnabled() and not review.view.correct_button.isEnabled()
+    review.view.amend_button.click()
     dialog = review.edit_dialog
     type_into(qtbot, dialog, "body", "There was a wall, and then there wasn't. She laughed.")
     save(qtbot, dialog)
-    line = next(review.log.item(i).text() for i in range(review.log.count())
-                if "She laughed" in review.log.item(i).text())
+    line = next(review.view.log.item(i).text() for i in range(review.view.log.count())
+                if "She laughed" in review.view.log.item(i).text())
     assert "(amended" in line and "first written: “There was a wall and then there wasn't.”" \
         in line
-    vitals_row = next(i for i, e in enumerate(review.log_entries) if e.kind == "vitals")
-    review.log.setCurrentRow(vitals_row)
-    review.correct_button.click()
+    vitals_row = next(i for i, e in enumerate(review.view.log_entries) if e.kind == "vitals")
+    review.view.log.setCurrentRow(vitals_row)
+    review.view.correct_button.click()
     correction = review.edit_dialog
     save(qtbot, correction)
     assert "needs its reason" in correction.error.text()
     type_into(qtbot, correction, "reason", "recorded on the wrong checkpoint sheet")
     type_into(qtbot, correction, "heart_rate", "77")
     save(qtbot, correction)
-    texts = [review.log.item(i).text() for i in range(review.log.count())]
+    texts = [review.view.log.item(i).text() for i in range(review.view.log.count())]
     assert any("(replaced by a correction)" in t for t in texts)
     assert any("corrected: recorded on the wrong checkpoint sheet" in t for t in texts)
 

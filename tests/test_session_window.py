@@ -53,23 +53,23 @@ def start_through_preflight(qtbot, db, ready, clock):
 def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, themed_app):
     main, sw = start_through_preflight(qtbot, db, ready, clock)
     sid = sw.record.id
-    assert sw.elapsed.text() == "0:00:00" and sw.phase.text() == "Arrival & check-in"
-    assert sw.next_step.text() == "pre-dose vitals in 10 min"
+    assert sw.view.elapsed.text() == "0:00:00" and sw.view.phase.text() == "Arrival & check-in"
+    assert sw.view.next_step.text() == "pre-dose vitals in 10 min"
 
     # Pre-dose vitals with a breach: stored, flagged, a recheck reminder and the number shown.
     clock.advance(minutes=11)
     key(qtbot, sw, Qt.Key.Key_V)
-    assert sw.panels.currentWidget() is sw.vitals and no_dialog_is_open(sw)
+    assert sw.view.panels.currentWidget() is sw.vitals and no_dialog_is_open(sw)
     assert sw.vitals.checkpoint.currentData() == "pre_dose"
     assert sw.vitals.bounds["systolic"].text() == "prescriber ≤ 140"
     type_vitals(qtbot, sw, systolic=146, diastolic=88, heart_rate=80)
     assert sw.vitals.verdict.text().startswith("Breach: Systolic BP 146 is above the max of 140")
     assert "on call 555-0100" in sw.vitals.verdict.text()
     key(qtbot, sw, Qt.Key.Key_Return)
-    assert "Recheck reminder at" in sw.status.text()
+    assert "Recheck reminder at" in sw.view.status.text()
     assert db["vitals"].count == 1
     sw.refresh_clock()
-    assert "recheck pre-dose vitals in 15 min" in (sw.next_step.text() + sw.later.text())
+    assert "recheck pre-dose vitals in 15 min" in (sw.view.next_step.text() + sw.view.later.text())
 
     # The dosing gate holds until a passing recheck.
     key(qtbot, sw, Qt.Key.Key_D)
@@ -88,12 +88,12 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
     key(qtbot, sw, Qt.Key.Key_Return)
     dose_at = T0 + timedelta(minutes=24)
     assert load_session(db, sid).first_dose.given_at == dose_at
-    assert sw.since_dose.text() == "0:00:00"
+    assert sw.view.since_dose.text() == "0:00:00"
 
     # The hold prompt counts down from the real (late) dose; one key records an event.
     clock.advance(minutes=9)
     sw.refresh_clock()
-    assert sw.phase.text() == "Hold" and sw.next_step.text() == "spit or swallow in 3 min"
+    assert sw.view.phase.text() == "Hold" and sw.view.next_step.text() == "spit or swallow in 3 min"
     clock.advance(minutes=3)
     key(qtbot, sw, Qt.Key.Key_S)
     key(qtbot, sw, Qt.Key.Key_2)
@@ -102,7 +102,7 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
     assert [e["kind"] for e in record.events] == ["spit"]
     assert [(r["scale"], r["value"]) for r in record.ratings] == [("sedation", 1),
                                                                   ("dissociation", 2)]
-    assert sw.ratings.text() == "Sedation: mild   Dissociation: moderate"
+    assert sw.view.ratings.text() == "Sedation: mild   Dissociation: moderate"
 
     # Booster as ordered.
     clock.advance(minutes=20)
@@ -162,8 +162,8 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
     integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?", (sid,)))
     assert integration["kind"] == "integration" and integration["number"] == 1
     assert integration["scheduled_for"] == (T0 + timedelta(hours=30)).isoformat()
-    assert sw.phase.text() == "Session ended" and sw.back_button.isVisible()
-    assert sw.next_step.text().startswith("Discharged at")
+    assert sw.view.phase.text() == "Session ended" and sw.view.back_button.isVisible()
+    assert sw.view.next_step.text().startswith("Discharged at")
     sw.close()
     assert main.isVisible()
 
@@ -186,12 +186,12 @@ def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot,
     sw = main.session_window
     assert sw is not None and sw.isVisible() and not main.isVisible()
     qtbot.addWidget(sw)
-    assert sw.elapsed.text() == "1:20:05"
-    assert sw.since_dose.text() == "1:00:05"
-    assert sw.phase.text() == "Onset & peak"
+    assert sw.view.elapsed.text() == "1:20:05"
+    assert sw.view.since_dose.text() == "1:00:05"
+    assert sw.view.phase.text() == "Onset & peak"
     assert sw.notes.box.toPlainText() == "half a thought"
     assert sw.notes.kind == "observation"
-    log = [sw.log.item(i).text() for i in range(sw.log.count())]
+    log = [sw.view.log.item(i).text() for i in range(sw.view.log.count())]
     assert any("warm light" in line for line in log)
     assert any(line.startswith(f"{local(T0 + timedelta(minutes=20)):%H:%M}  Dose 100 mg")
                for line in log)
@@ -202,16 +202,16 @@ def test_discreet_mode_leaves_only_a_plain_clock(db, clock, qtbot, running):
     clock.advance(minutes=42)
     sw.refresh_clock()
     key(qtbot, sw, Qt.Key.Key_H)
-    assert sw.pages.currentIndex() == 1
-    assert sw.plain_clock.text() == "0:42:00"
+    assert sw.view.pages.currentIndex() == 1
+    assert sw.view.plain_clock.text() == "0:42:00"
     assert sw.windowTitle() == "kapdesk"
-    visible_text = " ".join(w.text() for w in sw.pages.currentWidget().findChildren(
-        type(sw.plain_clock)) if w.isVisible())
+    visible_text = " ".join(w.text() for w in sw.view.pages.currentWidget().findChildren(
+        type(sw.view.plain_clock)) if w.isVisible())
     assert "Robin" not in visible_text
     key(qtbot, sw, Qt.Key.Key_V)  # actions wait while the room sees only the clock
-    assert db["vitals"].count == 0 and sw.pages.currentIndex() == 1
+    assert db["vitals"].count == 0 and sw.view.pages.currentIndex() == 1
     key(qtbot, sw, Qt.Key.Key_H)
-    assert sw.pages.currentIndex() == 0 and "Robin T." in sw.windowTitle()
+    assert sw.view.pages.currentIndex() == 0 and "Robin T." in sw.windowTitle()
     assert sid == sw.record.id
 
 
@@ -246,7 +246,7 @@ def test_single_keys_work_even_when_the_window_is_not_active(db, qtbot, running)
     qtbot.waitUntil(other.isActiveWindow)
     assert not sw.isActiveWindow()
     key(qtbot, sw, Qt.Key.Key_V)
-    assert sw.panels.currentWidget() is sw.vitals
+    assert sw.view.panels.currentWidget() is sw.vitals
     assert focused(sw, sw.vitals.fields["systolic"])
     key(qtbot, sw, Qt.Key.Key_Escape)
     key(qtbot, sw, Qt.Key.Key_U)
@@ -262,24 +262,24 @@ def test_a_moment_from_the_band_opens_in_place_and_esc_returns_to_the_keys(db, c
         clock.advance(minutes=1)
         key(qtbot, sw, Qt.Key.Key_T)  # talking, eight times: a long moment list
     size = sw.size()
-    sw.band.repaint()
-    marker = [m for m in sw.band.markers if "Talking" in m.text][-1]
-    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
-    assert sw.panels.currentWidget() is sw.moment
-    assert "Talking" in sw.moment.text() and sw.size() == size
+    sw.view.band.repaint()
+    marker = [m for m in sw.view.band.markers if "Talking" in m.text][-1]
+    qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
+    assert sw.view.panels.currentWidget() is sw.view.moment
+    assert "Talking" in sw.view.moment.text() and sw.size() == size
     key(qtbot, sw, Qt.Key.Key_Escape)
-    assert sw.panels.currentWidget() is sw.notes
+    assert sw.view.panels.currentWidget() is sw.notes
     key(qtbot, sw, Qt.Key.Key_U)  # the keys act again
     assert [e["kind"] for e in load_session(db, sid).events][-1] == "nausea"
 
-    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
-    beside = sw.band.rect().topLeft() + QPoint(3, 3)
-    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=beside)
-    assert sw.panels.currentWidget() is sw.notes  # a click beside the markers closes it
+    qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
+    beside = sw.view.band.rect().topLeft() + QPoint(3, 3)
+    qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton, pos=beside)
+    assert sw.view.panels.currentWidget() is sw.notes  # a click beside the markers closes it
 
-    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
+    qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton, pos=marker.rect.center().toPoint())
     key(qtbot, sw, Qt.Key.Key_V)
-    assert sw.panels.currentWidget() is sw.vitals  # an action key leaves it too
+    assert sw.view.panels.currentWidget() is sw.vitals  # an action key leaves it too
 
 
 def test_a_private_process_note_is_never_marked_shared(db, qtbot, running):
@@ -310,8 +310,8 @@ def test_a_booster_the_order_does_not_allow_is_refused_at_once(db, ready, clock,
     record_dose(db, sid, given_at=T0)
     sw.reload()
     key(qtbot, sw, Qt.Key.Key_B)
-    assert sw.status.text() == "The prescriber's order does not allow a booster."
-    assert sw.panels.currentWidget() is sw.notes
+    assert sw.view.status.text() == "The prescriber's order does not allow a booster."
+    assert sw.view.panels.currentWidget() is sw.notes
 
 
 def test_the_dose_panel_starts_at_the_amount_and_says_plainly_when_it_is_empty(db, qtbot,
@@ -333,12 +333,13 @@ def test_in_review_a_line_opens_its_moment(db, clock, qtbot, running):
     sw.discharge.reason.setText("prescriber consulted by phone, cleared")
     key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.ended
-    row = next(i for i in range(sw.log.count()) if sw.log.item(i).text().endswith("Talking"))
-    sw.log.setCurrentRow(row)
-    assert sw.panels.isVisible() and sw.panels.currentWidget() is sw.moment
-    assert "Talking" in sw.moment.text()
-    assert any("Discharged with an override: prescriber consulted" in sw.log.item(i).text()
-               for i in range(sw.log.count()))
+    log = sw.view.log
+    row = next(i for i in range(log.count()) if log.item(i).text().endswith("Talking"))
+    sw.view.log.setCurrentRow(row)
+    assert sw.view.panels.isVisible() and sw.view.panels.currentWidget() is sw.view.moment
+    assert "Talking" in sw.view.moment.text()
+    assert any("Discharged with an override: prescriber consulted" in sw.view.log.item(i).text()
+               for i in range(sw.view.log.count()))
 
 
 def test_a_finished_session_shows_no_phase_that_never_happened(db, clock, qtbot, running):
@@ -347,11 +348,11 @@ def test_a_finished_session_shows_no_phase_that_never_happened(db, clock, qtbot,
     key(qtbot, sw, Qt.Key.Key_L)
     sw.discharge.reason.setText("client chose to leave; prescriber consulted by phone")
     key(qtbot, sw, Qt.Key.Key_Return)
-    sw.band.grab()
-    labels = " ".join(m.text for m in sw.band.markers)
+    sw.view.band.grab()
+    labels = " ".join(m.text for m in sw.view.band.markers)
     assert "Arrival & check-in" in labels
     assert "Return" not in labels and "Processing & closing" not in labels
-    assert all(m.rect.right() <= sw.band.width() for m in sw.band.markers)
+    assert all(m.rect.right() <= sw.view.band.width() for m in sw.view.band.markers)
 
 
 def test_a_just_recorded_event_can_be_clicked_before_the_band_repaints(qtbot, running,
@@ -363,15 +364,15 @@ def test_a_just_recorded_event_can_be_clicked_before_the_band_repaints(qtbot, ru
 
     _, sw, _ = running
     key(qtbot, sw, Qt.Key.Key_A)  # anxiety
-    markers = [m for m in sw.band.markers if "Anxiety" in m.text]
+    markers = [m for m in sw.view.band.markers if "Anxiety" in m.text]
     assert markers, "no marker for the event just recorded"
     built = []
     real = SessionRecord.timeline
     monkeypatch.setattr(SessionRecord, "timeline",
                         lambda self, now: built.append(now) or real(self, now))
     for _ in range(5):
-        sw.band.repaint()
+        sw.view.band.repaint()
     assert built == []
-    qtbot.mouseClick(sw.band, Qt.MouseButton.LeftButton,
+    qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton,
                      pos=markers[0].rect.center().toPoint())
-    assert sw.panels.currentWidget() is sw.moment and "Anxiety" in sw.moment.text()
+    assert sw.view.panels.currentWidget() is sw.view.moment and "Anxiety" in sw.view.moment.text()

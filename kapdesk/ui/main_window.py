@@ -3,7 +3,6 @@ menu that reaches every action from the keyboard."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -35,25 +34,13 @@ from kapdesk.practice.queries import (
     restore_client,
     running_session,
 )
+from kapdesk.ui import dialogs
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.models import ClientsModel
 from kapdesk.ui.ops import Change, Refusal, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, table
-
-# Windows are imported when first opened, so start-up loads only the practice window.
-CLIENT_DIALOGS: dict[str, tuple[str, str]] = {
-    "edit": ("client_forms", "ClientDialog"), "order": ("prescription_forms", "OrderDialog"),
-    "thresholds": ("prescription_forms", "ThresholdsDialog"),
-    "screening": ("course_forms", "ScreeningDialog"), "course": ("course_forms", "CourseDialog"),
-    "schedule": ("course_forms", "ScheduleDialog"), "outcome": ("course_forms", "OutcomeDialog"),
-    "emergency": ("emergency", "EmergencyCard"),
-}
-
-
-def ui_class(module: str, name: str) -> Callable[..., Any]:
-    return getattr(importlib.import_module(f"kapdesk.ui.{module}"), name)
 
 
 class MainWindow(QMainWindow):
@@ -162,9 +149,9 @@ class MainWindow(QMainWindow):
         practice = self.menuBar().addMenu("&Practice")
         act(practice, "Practice details…", self.edit_practice)
         act(practice, "Music library…", lambda: self.open_dialog(
-            ui_class("music_library", "MusicLibraryDialog")(self.db, self)))
+            dialogs.music_library(self.db, self)))
         act(practice, "Prescribers…", lambda: self.open_dialog(
-            ui_class("prescribers", "PrescribersDialog")(self.db, self)))
+            dialogs.prescribers(self.db, self)))
         act(practice, "Find a client", self.search.setFocus, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         practice.addSeparator()
@@ -185,13 +172,13 @@ class MainWindow(QMainWindow):
                                     shortcut)
 
     def add_client(self) -> None:
-        dialog = ui_class("client_forms", "ClientDialog")(self.db, parent=self)
+        dialog = dialogs.client_details(self.db, None, self)
         # the list refreshes from the change; then the new client is the one shown
         dialog.saved.connect(lambda client_id: self.reload(select=client_id))
         self.open_dialog(dialog)
 
     def edit_practice(self) -> None:
-        dialog = ui_class("practice_form", "PracticeDialog")(self.db, self)
+        dialog = dialogs.practice_details(self.db, self)
         dialog.saved.connect(lambda _: self._show_practice_name())
         self.open_dialog(dialog)
 
@@ -243,16 +230,15 @@ class MainWindow(QMainWindow):
             if running is not None:  # one session at a time: go back to it
                 self.open_session(running)
                 return
-            self.open_dialog(ui_class("session.preflight", "PreflightDialog")(
-                self.db, client["id"], self.clock.now, self))
-            self.dialog.saved.connect(self.open_session)
+            preflight = dialogs.preflight(self.db, client["id"], self.clock.now, self)
+            preflight.saved.connect(self.open_session)
+            self.open_dialog(preflight)
             return
         if key == "export":
-            self.open_dialog(ui_class("export_preview", "ExportDialog")(
-                self.db, client_id=client["id"], parent=self))
+            self.open_dialog(dialogs.export(self.db, client["id"], self))
             return
         if key == "overview":  # a window of its own, beside the practice window
-            self.course_window = ui_class("course_view", "CourseWindow")(self.db, client["id"])
+            self.course_window = dialogs.course_overview(self.db, client["id"])
             self.course_window.show()
             self.course_window.raise_()
             return
@@ -262,7 +248,7 @@ class MainWindow(QMainWindow):
                    change=Change(client_id=client["id"]))
             return
         try:
-            dialog = ui_class(*CLIENT_DIALOGS[key])(self.db, client["id"], parent=self)
+            dialog = dialogs.CLIENT_DIALOGS[key](self.db, client["id"], self)
         except KapdeskError as exc:
             self.statusBar().showMessage(message(exc), 8000)
             return
@@ -290,7 +276,7 @@ class MainWindow(QMainWindow):
         QApplication.closeAllWindows()
 
     def search_notes(self) -> None:
-        dialog = ui_class("search", "SearchDialog")(self.db, self)
+        dialog = dialogs.search_notes(self.db, self)
         dialog.open_note.connect(lambda sid, at: self.open_past(sid, at))
         self.open_dialog(dialog)
 
@@ -301,30 +287,29 @@ class MainWindow(QMainWindow):
         if row["started_at"] and not row["ended_at"] and row["kind"] == "medication":
             self.open_session(session_id)
         elif row["kind"] == "medication" and row["ended_at"]:
-            self.review_window = ui_class("session.window", "SessionWindow")(
-                self.db, session_id, self.clock, self.audio)
+            self.review_window = dialogs.session_window(self.db, session_id, self.clock,
+                                                        self.audio)
             self.review_window.closed.connect(lambda: None)
             self.review_window.show()
             if at:
                 self.review_window.focus_moment(parse_instant(at))
         elif row["kind"] == "integration" and row["medication_session_id"]:
             try:
-                self.review_window = ui_class("integration", "IntegrationWindow")(
-                    self.db, session_id, self.clock)
+                self.review_window = dialogs.integration_window(self.db, session_id,
+                                                                self.clock)
             except KapdeskError as exc:
                 self.statusBar().showMessage(message(exc), 8000)
                 return
             self.review_window.show()
         elif row["started_at"]:
-            self.open_dialog(ui_class("notes_review", "NotesReview")(self.db, session_id, at,
-                                                                      self))
+            self.open_dialog(dialogs.notes_review(self.db, session_id, at, self))
         else:
             self.statusBar().showMessage("That session has not taken place yet.", 5000)
 
     def open_session(self, session_id: int) -> None:
         """The live window takes over the screen; the practice window returns after."""
-        self.session_window = ui_class("session.window", "SessionWindow")(
-            self.db, session_id, self.clock, self.audio)
+        self.session_window = dialogs.session_window(self.db, session_id, self.clock,
+                                                     self.audio)
         self.session_window.closed.connect(self._session_closed)
         self.session_window.quit_requested.connect(self.quit)
         self.session_window.show()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.thresholds import Verdict
+from kapdesk.domain.timeline import Timeline
 from kapdesk.domain.timeutil import format_duration, local, parse_instant
 from kapdesk.domain.vitals import CHECKPOINT_LABELS, vitals_text
 from kapdesk.domain.vocabulary import ADVERSE_EVENTS, EVENT_KINDS, NOTE_KINDS
@@ -104,8 +105,11 @@ class TimelineBand(QWidget):
         self._relayout()
 
     def _relayout(self) -> None:
-        ready = self.record is not None and self.record.started_at is not None
-        self.layout_ = _Layout(self, self.record, self.now).build() if ready else None
+        timeline = (self.record.timeline(self.now)
+                    if self.record is not None and self.now is not None else None)
+        self.layout_ = (_Layout(self, self.record, timeline, self.now).build()
+                        if self.record is not None and timeline is not None
+                        and self.now is not None else None)
         self.update()
 
     def x_of(self, instant: datetime) -> float:
@@ -140,7 +144,8 @@ class TimelineBand(QWidget):
     def marker_at(self, point: QPointF) -> Marker | None:
         hits = [m for m in self.markers if m.rect.adjusted(-4, -4, 4, 4).contains(point)]
         small = [m for m in hits if m.rect.width() <= 16]
-        return (small or hits or [None])[-1]
+        chosen = small or hits
+        return chosen[-1] if chosen else None
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         marker = self.marker_at(event.position())
@@ -187,10 +192,10 @@ def _draw(painter: QPainter, shape: Shape) -> None:
 class _Layout:
     """Lays the band out for one state: the timeline is computed once, here."""
 
-    def __init__(self, band: TimelineBand, record: SessionRecord, now: datetime) -> None:
-        self.band, self.record, self.now = band, record, now
+    def __init__(self, band: TimelineBand, record: SessionRecord, timeline: Timeline,
+                 now: datetime) -> None:
+        self.band, self.record, self.timeline, self.now = band, record, timeline, now
         self.width, self.height = band.width(), band.height()
-        self.timeline = record.timeline(now)
         ended = record.session.get("ended_at")
         self.ended = parse_instant(ended) if ended else None
         if self.ended is not None:  # a finished session: the band ends where the session did

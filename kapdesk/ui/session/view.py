@@ -1,0 +1,244 @@
+"""What the live session window shows, and nothing else: the clocks, the timeline band, the
+panel stack, the session log and the discreet page, filled from a stored record and an
+instant. The view reads no database and writes nothing; :mod:`kapdesk.ui.session.window`
+decides what each key and click does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.domain.live import clock_face
+from kapdesk.domain.review import Entry, timeline_entries
+from kapdesk.domain.session import SessionRecord
+from kapdesk.domain.timeutil import format_duration, local, parse_instant
+from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
+from kapdesk.ui.session.band import TimelineBand
+from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS
+from kapdesk.ui.session.moment_panel import MomentPanel
+from kapdesk.ui.widgets import ElidedLabel
+
+FULL, DISCREET = 0, 1  # the pages
+
+
+def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(wrap)
+    return label
+
+
+class SessionView(QWidget):
+    def __init__(self, panels: Sequence[QWidget], player: QWidget) -> None:
+        super().__init__()
+        self.log_entries: list[Entry] = []
+        self.title = ElidedLabel(name="title")  # a long name ends in …, never widens
+        self.discreet_button = QPushButton("Discreet  H")
+        self.emergency_button = QPushButton("Emergency card  F2")
+        self.back_button = QPushButton("Back to practice")
+        self.status = _label(name="statusLine")
+        self.status.setWordWrap(True)  # a long confirmation wraps; it never widens the window
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addSpacing(24)
+        header.addWidget(self.status, 1)
+        self.export_button = QPushButton("Export summary for the prescriber…")
+        for button in (self.export_button, self.back_button, self.discreet_button,
+                       self.emergency_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            header.addWidget(button)
+
+        # Since the last dose is the clinically important clock: as large as since start.
+        self.elapsed = _label(name="bigClock")
+        self.since_dose = _label(name="bigClock")
+        self.dose_caption = _label("since dose", "clockCaption")
+        self.phase = ElidedLabel(name="phase")
+        self.next_step = ElidedLabel(name="nextStep")
+        self.later = ElidedLabel(name="secondary")
+        self.ratings = ElidedLabel(name="secondary")
+        clock_grid = QGridLayout()
+        clock_grid.setVerticalSpacing(0)
+        clock_grid.addWidget(_label("since start", "clockCaption"), 0, 0)
+        clock_grid.addWidget(self.elapsed, 1, 0, 3, 1)
+        clock_grid.addWidget(self.dose_caption, 0, 1)
+        clock_grid.addWidget(self.since_dose, 1, 1, 3, 1)
+        clock_grid.addWidget(self.ratings, 0, 2)
+        clock_grid.addWidget(self.phase, 1, 2)
+        clock_grid.addWidget(self.next_step, 2, 2)
+        clock_grid.addWidget(self.later, 3, 2)
+        clock_grid.setColumnStretch(2, 1)
+        clock_grid.setHorizontalSpacing(36)
+
+        self.band = TimelineBand()
+        # Edits after the fact sit above the session log whose line they act on: no row of
+        # their own, so the panels keep the height a vitals verdict needs.
+        self.amend_button = QPushButton("Amend…")
+        self.amend_button.setToolTip("Amend a note; its first wording stays in the record")
+        self.correct_button = QPushButton("Correct…")
+        self.correct_button.setToolTip("Correct a reading or a dose by a new entry")
+        self.strike_button = QPushButton("Strike out…")
+        self.strike_button.setToolTip("Strike out a mis-keyed event, with a reason")
+        for button in (self.amend_button, self.correct_button, self.strike_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the session's single keys stay live
+            button.setObjectName("smallButton")
+
+        self.moment = MomentPanel()
+        self.panels = QStackedWidget()
+        self.panels.setObjectName("panelStack")
+        for panel in (*panels, self.moment):
+            self.panels.addWidget(panel)
+
+        self.log = QListWidget()
+        self.log.setObjectName("sessionLog")
+        self.log.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.log.setWordWrap(True)
+        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_head = QHBoxLayout()
+        log_head.addWidget(ElidedLabel("This session", "section"), 1)
+        for button in (self.amend_button, self.correct_button, self.strike_button):
+            log_head.addWidget(button)
+        log_layout.addLayout(log_head)
+        log_layout.addWidget(self.log, 1)
+        lower = QSplitter()
+        lower.addWidget(self.panels)
+        lower.addWidget(log_box)
+        lower.setSizes([800, 440])  # the panel first: a reading's five fields and verdict
+        lower.setChildrenCollapsible(False)
+
+        self.cheatsheet = _label(name="cheatsheet")
+        self.cheatsheet.setWordWrap(True)
+        self.cheatsheet.setText(cheat_sheet())
+
+        full = QWidget()
+        layout = QVBoxLayout(full)
+        layout.setContentsMargins(20, 10, 20, 8)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addLayout(clock_grid)
+        layout.addWidget(player)
+        layout.addWidget(self.band)
+        layout.addWidget(lower, 1)
+        layout.addWidget(self.cheatsheet)
+
+        discreet = QWidget()
+        quiet = QVBoxLayout(discreet)
+        quiet.addStretch(1)
+        self.plain_clock = _label(name="plainClock")
+        self.plain_clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        quiet.addWidget(self.plain_clock)
+        hint = _label("press H to return", "muted")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        quiet.addWidget(hint)
+        quiet.addStretch(1)
+
+        self.pages = QStackedWidget()
+        self.pages.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds focus in "keys" mode
+        self.pages.addWidget(full)
+        self.pages.addWidget(discreet)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+
+    @property
+    def discreet(self) -> bool:
+        return self.pages.currentIndex() == DISCREET
+
+    def toggle_discreet(self) -> None:
+        self.pages.setCurrentIndex(FULL if self.discreet else DISCREET)
+
+    def say(self, text: str, *, warning: bool = False) -> None:
+        self.status.setText(text)
+        if self.status.property("warning") != warning:
+            self.status.setProperty("warning", warning)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
+
+    def show_record(self, record: SessionRecord, title: str) -> None:
+        """What changes only when the record does: the title, what an ended session hides,
+        the session log."""
+        ended = bool(record.session["ended_at"])
+        self.title.setText(title + (" · ended" if ended else ""))
+        self.back_button.setVisible(ended)
+        self.cheatsheet.setVisible(not ended)
+        self.panels.setVisible(not ended or self.panels.currentWidget() is self.moment)
+        self.export_button.setVisible(ended)
+        self.log.clear()
+        self.log_entries = list(reversed(timeline_entries(record)))
+        for entry in self.log_entries:
+            self.log.addItem(f"{local(entry.at):%H:%M}  {entry.text}")
+        self.show_edit_buttons()
+
+    def show_time(self, record: SessionRecord, now: datetime) -> None:
+        """The clocks, the phase, what comes next, the latest ratings and the band at
+        ``now`` (for an ended session, the moment it ended)."""
+        face = clock_face(record, now)
+        self.elapsed.setText(format_duration(face.elapsed))
+        self.plain_clock.setText(format_duration(face.elapsed))
+        since = face.since_last_dose
+        self.since_dose.setText(format_duration(since) if since is not None else "—")
+        self.dose_caption.setText("since dose" if since is not None else "no dose yet")
+        if record.session["ended_at"]:
+            discharge = record.discharge
+            self.phase.setText("Session ended")
+            self.next_step.setText(
+                f"Discharged at {local(parse_instant(discharge['at'])):%H:%M}"
+                + (" (override)" if not discharge["cleared"] else "") if discharge else "")
+            self.later.clear()
+        else:
+            self.phase.setText(face.phase)
+            self.next_step.setText(face.next.countdown(now) if face.next else "")
+            self.later.setText("   ·   ".join(u.countdown(now) for u in face.upcoming[1:3]))
+        latest = {r["scale"]: r["value"] for r in record.ratings}
+        self.ratings.setText("   ".join(f"{RATING_SCALES[s]}: {RATING_LEVELS[latest[s]]}"
+                                        for s in RATING_SCALES if s in latest))
+        self.band.set_state(record, now)
+
+    def selected_entry(self) -> Entry | None:
+        row = self.log.currentRow()
+        return self.log_entries[row] if 0 <= row < len(self.log_entries) else None
+
+    def show_edit_buttons(self) -> None:
+        """Each edit button acts on the kind of line it can change."""
+        entry = self.selected_entry()
+        kind = entry.kind if entry else ""
+        self.amend_button.setEnabled(kind == "note")
+        self.correct_button.setEnabled(kind in ("vitals", "dose"))
+        self.strike_button.setEnabled(kind in ("event", "rating"))
+
+    def nearest_line(self, at: datetime) -> int | None:
+        if not self.log_entries:
+            return None
+        return min(range(len(self.log_entries)),
+                   key=lambda i: abs(self.log_entries[i].at - at))
+
+
+def cheat_sheet() -> str:
+    actions = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
+    actions += ["<b>1-4</b> sedation", "<b>6-9</b> dissociation", "<b>F2</b> emergency",
+                "<b>Esc</b> back", "<b>Backspace</b> undo",
+                "<b>Space , . − =</b> music"]
+    events = [f"<b>{k}</b> {SHORT_EVENT.get(kind, EVENT_KINDS[kind].lower())}"
+              for k, kind in EVENT_KEYS.items()]
+    return " · ".join(actions) + "<br>" + " · ".join(events)
+
+
+SHORT_EVENT = {"anxiety": "anxiety", "bathroom": "bathroom", "music_change": "music change",
+               "mask_off": "mask off", "prn": "PRN given", "prescriber_contacted":
+               "prescriber called"}
