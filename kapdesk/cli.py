@@ -75,12 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _open_window(args)
         return COMMANDS[args.command](args)
-    except (KapdeskError, OSError, sqlite3.Error) as exc:
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (KapdeskError, OSError, sqlite3.Error) as exc:  # BrokenPipeError is an OSError
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -98,7 +98,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _open_existing(args: argparse.Namespace, *, migrate: bool = True):
-    from kapdesk.storage import open_database
+    from kapdesk.practice.queries import open_database
 
     path = _db_path(args)
     if not path.exists():
@@ -139,8 +139,7 @@ def _require_display() -> None:
 def _make_demo(path: Path) -> None:
     """Write the demo practice to ``path``; only an earlier demo or an empty file is replaced."""
     from kapdesk.demo import build_demo
-    from kapdesk.storage import open_database
-    from kapdesk.storage.practice import get_practice
+    from kapdesk.practice.queries import get_practice, open_database
 
     if path.exists() and path.stat().st_size > 0:
         db = open_database(path)
@@ -169,7 +168,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from kapdesk.domain.timeutil import local, parse_instant
-    from kapdesk.storage.sessions import list_sessions
+    from kapdesk.practice.queries import list_sessions
 
     rows = [{"id": r["id"], "client_id": r["client_id"], "client": r["client_name"],
              "kind": r["kind"], "number": r["number"], "date": r["date"],
@@ -207,8 +206,8 @@ def cmd_export_course(args: argparse.Namespace) -> int:
 
 def _deliver(db, args: argparse.Namespace, summary: dict, kind: str) -> int:
     """To a file (any format) or, for JSON and CSV, to stdout; the export is logged."""
+    from kapdesk.practice.queries import record_export
     from kapdesk.report.delivery import WHAT, as_text, save
-    from kapdesk.storage.exports import record_export
 
     if args.output and args.output != "-":
         save(db, summary, kind=kind, fmt=args.format, target=Path(args.output),
@@ -225,7 +224,7 @@ def _deliver(db, args: argparse.Namespace, summary: dict, kind: str) -> int:
 
 def cmd_export_record(args: argparse.Namespace) -> int:
     from kapdesk.export.record import client_record
-    from kapdesk.storage.exports import record_export
+    from kapdesk.practice.queries import record_export
 
     db = _open_existing(args)
     record = client_record(db, args.client_id)
@@ -237,8 +236,8 @@ def cmd_export_record(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from kapdesk.practice.queries import open_database
     from kapdesk.practice.record_import import import_plan, load_record_file, read_record
-    from kapdesk.storage import open_database
 
     try:
         data = load_record_file(args.file)
@@ -252,7 +251,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kapdesk.storage import check_database, schema_version
+    from kapdesk.practice.queries import check_database, schema_version
 
     db = _open_existing(args, migrate=False)
     report = check_database(db)
@@ -265,7 +264,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from kapdesk.domain.timeutil import utc_now
     from kapdesk.paths import backup_dir
-    from kapdesk.storage import backup_database
+    from kapdesk.practice.queries import backup_database
 
     db = _open_existing(args)
     target = Path(args.output) if args.output else (

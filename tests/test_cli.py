@@ -160,3 +160,26 @@ def test_opening_the_window_without_a_display_says_so(capsys, tmp_path, monkeypa
     monkeypatch.setattr(sys, "platform", "linux")
     code, _, err = run(capsys, "--db", tmp_path / "p.sqlite")
     assert code == 1 and "no desktop display found" in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(demo_db):
+    """`kapdesk sessions --json | head -c 40`: the pipe closes under kapdesk, which leaves
+    quietly, with no error line and no traceback."""
+    listing = subprocess.Popen([sys.executable, "-m", "kapdesk", "sessions", "--json",
+                                "--db", demo_db], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # as `head` does once it has what it wants: here, before a byte
+    error = listing.stderr.read().decode()
+    assert listing.wait(timeout=60) == 0
+    assert error == ""
+
+
+def test_nan_in_a_record_file_is_refused_with_its_line(capsys, tmp_path):
+    record = tmp_path / "record.json"
+    record.write_text('{\n  "format": "kapdesk.client-record/1",\n  "doses": [\n'
+                      '    {"mg": NaN}\n  ]\n}\n', encoding="utf-8")
+    code, _, err = run(capsys, "import", str(record), "--db", str(tmp_path / "new.sqlite"))
+    assert code == 1
+    assert "line 4 holds NaN" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "new.sqlite").exists()

@@ -3,7 +3,7 @@ before the rules had one home in the domain."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -172,3 +172,22 @@ def test_a_database_refusal_is_shown_in_the_panel_and_nothing_is_lost(
     panel.submit()
     assert "nothing was saved" in panel.error.text()
     assert panel.error.isVisibleTo(window)
+
+
+def test_an_integration_session_cannot_be_moved_outside_24_to_48_hours(db, ready):
+    """Moving the integration session keeps it 24-48 hours (with a few hours' slack for the
+    day's timetable) after its medication session; nothing moves when refused."""
+    from kapdesk.practice.course import schedule_medication_with_integration
+    from kapdesk.practice.queries import get_session, open_course
+    from kapdesk.practice.session import reschedule_session
+
+    course = open_course(db, ready)["id"]
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    _, integration = schedule_medication_with_integration(db, course, monday)
+    before = get_session(db, integration)["scheduled_for"]
+    for hours in (3, 19, 53, 24 * 7):
+        with pytest.raises(NotAllowed, match="24-48 hours"):
+            reschedule_session(db, integration, monday + timedelta(hours=hours))
+        assert get_session(db, integration)["scheduled_for"] == before
+    reschedule_session(db, integration, monday + timedelta(hours=30))
+    assert get_session(db, integration)["scheduled_for"] != before

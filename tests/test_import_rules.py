@@ -105,8 +105,8 @@ def test_doses_belong_to_medication_sessions_only(tmp_path, record):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    ('{"format": NaN}', "NaN is not a number"),
-    ('{"format": Infinity}', "Infinity is not a number"),
+    ('{"format": NaN}', "line 1 holds NaN, which is not a number"),
+    ('{"format": Infinity}', "line 1 holds Infinity, which is not a number"),
 ])
 def test_odd_json_is_one_line(tmp_path, text, expected):
     path = tmp_path / "odd.json"

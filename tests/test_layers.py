@@ -56,7 +56,8 @@ def test_shipped_files_are_found_through_the_package():
 def imported_modules(layer: str) -> dict[str, set[str]]:
     """Every module each file of a layer imports, read from its source (not by importing)."""
     found: dict[str, set[str]] = {}
-    for path in (PACKAGE / layer).rglob("*.py"):
+    root = PACKAGE / layer
+    for path in ([root] if root.is_file() else root.rglob("*.py")):
         names: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
@@ -90,6 +91,13 @@ def test_the_ui_reaches_data_only_through_the_practice_layer():
     assert {file: mods for file, mods in offenders.items() if mods} == {}
     sql = re.compile(r"\.(query|execute)\(\s*f?[\"'](SELECT|INSERT|UPDATE|DELETE)", re.I)
     assert [p.name for p in (PACKAGE / "ui").rglob("*.py") if sql.search(p.read_text())] == []
+
+
+def test_the_command_line_and_reports_reach_data_only_through_the_practice_layer():
+    for part in ("cli.py", "report"):
+        offenders = {file: sorted(m for m in names if m.startswith("kapdesk.storage"))
+                     for file, names in imported_modules(part).items()}
+        assert {file: mods for file, mods in offenders.items() if mods} == {}
 
 
 def test_no_refusal_is_raised_in_storage():

@@ -57,6 +57,13 @@ def check_schedule(kind: str, when: datetime, *, course_ended: bool, medication_
                          "all are scheduled")
 
 
-def check_reschedule(started: bool) -> None:
+def check_reschedule(started: bool, *, when: datetime | None = None,
+                     follows: datetime | None = None) -> None:
+    """May a session move to ``when``? Not once started; and an integration session that
+    ``follows`` a medication session stays within 24-48 hours of it."""
     if started:
         raise NotAllowed("a session that has started keeps its time")
+    if follows is not None and when is not None and not integration_in_window(follows, when):
+        low, high = integration_hours()
+        raise NotAllowed(f"an integration session is held {low}-{high} hours after its "
+                         f"medication session")

@@ -10,7 +10,10 @@ from sqlite3 import IntegrityError as DatabaseRefused  # a CHECK the domain did 
 from sqlite_utils import Database
 
 from kapdesk.storage import (
+    backup_database,
+    check_database,
     open_database,
+    schema_version,
 )
 from kapdesk.storage.amendments import (
     get_entry,
@@ -40,6 +43,7 @@ from kapdesk.storage.drafts import (
 )
 from kapdesk.storage.exports import (
     exports_for_client,
+    record_export,
 )
 from kapdesk.storage.integration import (
     follow_ups,
@@ -96,6 +100,7 @@ from kapdesk.storage.sessions import (
 
 __all__ = [
     "Database", "DatabaseRefused", "MARK_END", "MARK_START", "add_client", "add_folder",
+    "backup_database", "check_database", "record_export", "schema_version",
     "add_order",
     "add_prescriber", "add_thresholds", "archive_client", "client_course_rows", "client_row",
     "close_open_plays", "course_sequence", "create_playlist", "current_order",

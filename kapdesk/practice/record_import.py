@@ -5,6 +5,7 @@ error nothing is written and the one-line message names the place and the rule."
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,21 @@ class ImportResult:
     already_present: int
 
 
+class _NotFinite(ValueError):
+    """JSON's NaN or Infinity, which kapdesk never writes."""
+
+
 def _no_constant(name: str) -> Any:
-    raise InvalidInput("record", f"{name} is not a number kapdesk writes")
+    raise _NotFinite(name)
+
+
+# NaN or Infinity outside a string: where the parser met it, for the message.
+_BARE_CONSTANT = re.compile(r'^(?:[^"\n]|"(?:[^"\\]|\\.)*")*?(-?Infinity|NaN)', re.MULTILINE)
+
+
+def _line_of_constant(text: str) -> int | None:
+    found = _BARE_CONSTANT.search(text)
+    return text.count("\n", 0, found.start(1)) + 1 if found else None
 
 
 def load_record_file(path: str | Path) -> Any:
@@ -75,7 +89,12 @@ def load_record_file(path: str | Path) -> Any:
         raise InvalidInput("file", f"{path} is {size / 1e6:.0f} MB; a client record is at "
                                    f"most {MAX_RECORD_BYTES // (1024 * 1024)} MB")
     try:
-        return json.loads(file.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        content = file.read_text(encoding="utf-8")
+        return json.loads(content, parse_constant=_no_constant)
+    except _NotFinite as exc:
+        line = _line_of_constant(content)
+        raise InvalidInput("file", f"{path}: {'line ' + str(line) + ' holds ' if line else ''}"
+                                   f"{exc}, which is not a number kapdesk writes") from None
     except json.JSONDecodeError as exc:
         raise InvalidInput("file", f"{path}: not valid JSON (line {exc.lineno}: "
                                    f"{exc.msg})") from None

@@ -208,9 +208,15 @@ def discharge_and_schedule(db: Database, session_id: int, *, at: datetime,
 
 
 def reschedule_session(db: Database, session_id: int, when: datetime) -> None:
-    """Move a session that has not started yet."""
+    """Move a session that has not started yet; an integration session stays within
+    24-48 hours of its medication session."""
     with db.atomic():
-        check_reschedule(bool(store.get_session(db, session_id)["started_at"]))
+        session = store.get_session(db, session_id)
+        follows = None
+        if session["medication_session_id"]:
+            medication = store.get_session(db, session["medication_session_id"])
+            follows = parse_instant(medication["started_at"] or medication["scheduled_for"])
+        check_reschedule(bool(session["started_at"]), when=when, follows=follows)
         store.set_scheduled_for(db, session_id, when)
 
 

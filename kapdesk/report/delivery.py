@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from kapdesk.export.course_summary import course_csv
 from kapdesk.export.csv_summary import summary_csv
-from kapdesk.storage.exports import record_export
+from kapdesk.practice.queries import record_export
 
 WHAT = {"session": "session summary", "course": "course summary"}
 
