@@ -63,11 +63,32 @@ def test_a_dose_is_corrected_by_a_new_entry(db, session):
                   taken_at=T0, checkpoint="pre_dose")
     dose = record_dose(db, session, given_at=T0 + timedelta(minutes=20))
     correct_dose(db, dose, mg=100, given_at=T0 + timedelta(minutes=24),
-                 reason="given at 24 min, recorded late")
+                 reason="given at 24 min, recorded late", now=T0 + timedelta(minutes=30))
     record = load_session(db, session)
     assert [d.given_at for d in record.doses] == [T0 + timedelta(minutes=24)]
     assert record.superseded_doses[0].given_at == T0 + timedelta(minutes=20)
     assert record.timeline(T0 + timedelta(minutes=30)).first_dose == T0 + timedelta(minutes=24)
+
+
+def test_a_dose_cannot_be_corrected_into_the_future_or_past_its_booster(db, session):
+    """A correction obeys the rules of a dose given at the corrected time: moved 30 min
+    ahead of the clock the "since dose" clock ran backwards and the record could no longer
+    be imported; a first dose moved after its booster would reorder the session."""
+    record_vitals(db, session, {"systolic": 128, "diastolic": 82, "heart_rate": 70},
+                  taken_at=T0, checkpoint="pre_dose")
+    now = T0 + timedelta(minutes=70)
+    first = record_dose(db, session, given_at=T0 + timedelta(minutes=20), now=now)
+    record_dose(db, session, given_at=T0 + timedelta(minutes=60), now=now, is_booster=True)
+    with pytest.raises(InvalidInput, match="ahead of time"):
+        correct_dose(db, first, mg=100, given_at=now + timedelta(minutes=30),
+                     reason="clock on the wall was wrong", now=now)
+    with pytest.raises(InvalidInput, match="before the booster"):
+        correct_dose(db, first, mg=100, given_at=T0 + timedelta(minutes=65),
+                     reason="clock on the wall was wrong", now=now)
+    record = load_session(db, session)
+    assert [d.given_at for d in record.doses] == [T0 + timedelta(minutes=20),
+                                                  T0 + timedelta(minutes=60)]
+    assert record.superseded_doses == []
 
 
 def test_the_demo_record_carries_amendments_and_corrections_across_laptops(tmp_path):

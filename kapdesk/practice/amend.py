@@ -8,14 +8,14 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from kapdesk.domain.dosing import check_mg
+from kapdesk.domain.dosing import check_dose_time, check_mg
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.domain.vitals import make_reading
 from kapdesk.domain.vocabulary import require_text
 from kapdesk.storage import amendments as store
 from kapdesk.storage.amendments import note_versions
-from kapdesk.storage.sessions import get_note, get_session
+from kapdesk.storage.sessions import get_note, get_session, load_session
 
 __all__ = ["amend_note", "correct_dose", "correct_vitals", "note_versions"]
 
@@ -59,15 +59,20 @@ def correct_vitals(db: Database, vitals_id: int, values: Mapping[str, object], *
 
 
 def correct_dose(db: Database, dose_id: int, *, mg: float, given_at: datetime,
-                 reason: str) -> int:
-    """A new dose entry replacing a wrong amount or time. The time stays inside the session."""
+                 reason: str, now: datetime) -> int:
+    """A new dose entry replacing a wrong amount or time. The corrected time obeys the rules
+    of a dose given then: inside the session, not ahead of the clock, the first dose before
+    any booster and a booster after the first dose."""
     amount = check_mg("mg", mg)
     text = correction_reason(reason)
     with db.atomic():
         old = _not_superseded(db, "doses", dose_id)
         session = get_session(db, old["session_id"])
-        started = parse_instant(session["started_at"])
-        if given_at < started or (session["ended_at"]
-                                  and given_at > parse_instant(session["ended_at"])):
+        record = load_session(db, old["session_id"])
+        booster = bool(old["is_booster"])
+        check_dose_time(record, given_at, now=now, is_booster=booster)
+        if session["ended_at"] and given_at > parse_instant(session["ended_at"]):
             raise InvalidInput("given_at", "the corrected time must fall inside the session")
+        if not booster and any(d.is_booster and given_at >= d.given_at for d in record.doses):
+            raise InvalidInput("given_at", "the first dose comes before the booster")
         return store.insert_dose_correction(db, old, mg=amount, given_at=given_at, reason=text)

@@ -88,8 +88,9 @@ class StrikeEntryDialog(FormDialog):
 
 
 class CorrectDoseDialog(FormDialog):
-    def __init__(self, db: Database, dose_id: int, parent: QWidget | None = None) -> None:
-        self.db, self.dose_id = db, dose_id
+    def __init__(self, db: Database, dose_id: int, now: Callable[[], datetime],
+                 parent: QWidget | None = None) -> None:
+        self.db, self.dose_id, self.now = db, dose_id, now
         row = get_entry(db, "doses", dose_id)
         super().__init__("Correct a dose", self._save, parent,
                          intro="A new entry replaces this dose; both stay in the record.")
@@ -107,4 +108,4 @@ class CorrectDoseDialog(FormDialog):
             raise InvalidInput("mg", f"Amount must be a number of mg, not {values['mg']!r}") \
                 from None
         correct_dose(self.db, self.dose_id, mg=mg, given_at=values["given_at"],
-                     reason=values["reason"])
+                     reason=values["reason"], now=self.now())

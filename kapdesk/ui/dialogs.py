@@ -170,10 +170,10 @@ def correct_vitals(db: Database, vitals_id: int, parent: QWidget) -> CorrectVita
     return CorrectVitalsDialog(db, vitals_id, parent)
 
 
-def correct_dose(db: Database, dose_id: int, parent: QWidget) -> CorrectDoseDialog:
+def correct_dose(db: Database, dose_id: int, now: Now, parent: QWidget) -> CorrectDoseDialog:
     from kapdesk.ui.amend import CorrectDoseDialog
 
-    return CorrectDoseDialog(db, dose_id, parent)
+    return CorrectDoseDialog(db, dose_id, now, parent)
 
 
 def strike_out(db: Database, table: str, entry_id: int, now: Now,

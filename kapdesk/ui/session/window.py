@@ -320,7 +320,7 @@ class SessionWindow(QMainWindow):
         if entry and entry.kind == "vitals":
             self._open_edit(dialogs.correct_vitals(self.db, entry.ref, self))
         elif entry and entry.kind == "dose":
-            self._open_edit(dialogs.correct_dose(self.db, entry.ref, self))
+            self._open_edit(dialogs.correct_dose(self.db, entry.ref, self.clock.now, self))
 
     def strike_selected(self) -> None:
         entry = self.selected_entry()
