@@ -100,3 +100,20 @@ def test_an_empty_practice_explains_what_to_do(qtbot, tmp_path):
     qtbot.addWidget(win)
     assert "New client (Ctrl+N)" in win.empty.text() and "kapdesk --demo" in win.empty.text()
     assert win.clients.rowCount() == 0
+
+
+def test_an_export_from_the_client_menu_shows_in_what_left_this_laptop(window, qtbot,
+                                                                       tmp_path, monkeypatch):
+    """The practice window lists the export as soon as the dialog closes: the export
+    announces the change, and the page refreshes from it."""
+    window.client_view.selectRow(0)
+    target = tmp_path / "course.json"
+    monkeypatch.setattr("kapdesk.ui.export_preview.QFileDialog.getSaveFileName",
+                        lambda *args: (str(target), ""))
+    window.actions["export"].trigger()
+    dialog = window.dialog
+    dialog.format.setCurrentIndex(dialog.format.findData("json"))
+    dialog.save_button.click()
+    assert target.exists()
+    assert "no exports yet" not in window.page.history.text()
+    assert str(target) in window.page.history.text()

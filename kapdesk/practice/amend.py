@@ -15,7 +15,7 @@ from kapdesk.domain.vitals import make_reading
 from kapdesk.domain.vocabulary import require_text
 from kapdesk.storage import amendments as store
 from kapdesk.storage.amendments import note_versions
-from kapdesk.storage.sessions import get_note, get_session, load_session
+from kapdesk.storage.sessions import get_note, load_session
 
 __all__ = ["amend_note", "correct_dose", "correct_vitals", "note_versions"]
 
@@ -67,8 +67,8 @@ def correct_dose(db: Database, dose_id: int, *, mg: float, given_at: datetime,
     text = correction_reason(reason)
     with db.atomic():
         old = _not_superseded(db, "doses", dose_id)
-        session = get_session(db, old["session_id"])
         record = load_session(db, old["session_id"])
+        session = record.session
         booster = bool(old["is_booster"])
         check_dose_time(record, given_at, now=now, is_booster=booster)
         if session["ended_at"] and given_at > parse_instant(session["ended_at"]):

@@ -23,6 +23,7 @@ from kapdesk.export.summary_html import course_summary_html, session_summary_htm
 from kapdesk.practice.queries import Database
 from kapdesk.report.delivery import as_text, save
 from kapdesk.ui.errors import message
+from kapdesk.ui.ops import Change, announce
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons
 
@@ -50,7 +51,7 @@ class ExportDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         keep_on_screen(self)
-        self.db = db
+        self.db, self.client_id = db, client_id
         self.kind = "session" if session_id else "course"
         self.summary = (session_summary(db, session_id) if session_id
                         else course_summary(db, client_id))
@@ -132,4 +133,5 @@ class ExportDialog(QDialog):
         except (KapdeskError, OSError) as exc:
             self.status.setText(message(exc) if isinstance(exc, KapdeskError) else str(exc))
             return
+        announce(Change(client_id=self.client_id))  # the export is logged
         self.accept()

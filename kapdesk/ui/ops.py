@@ -88,8 +88,13 @@ def run_op(op: Callable[[], T], *, show: Callable[[Refusal], None],
         log.exception("an operation failed")
         show(Refusal(UNEXPECTED))
         return Outcome(False)
-    changes().changed.emit(change(value) if callable(change) else change)
+    announce(change(value) if callable(change) else change)
     return Outcome(True, value)
+
+
+def announce(change: Change) -> None:
+    """Tell every window the practice changed (a write made outside :func:`run_op`)."""
+    changes().changed.emit(change)
 
 
 class _Follower(QObject):
