@@ -244,9 +244,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     except InvalidInput as exc:
         raise CommandError(exc.reason) from None
     plan = read_record(data)  # before opening: a refused file leaves no new database behind
-    result = import_plan(open_database(_db_path(args)), plan)
-    print(f"imported {result.display_name} (client {result.client_id}): {result.added} new "
-          f"rows, {result.already_present} already here (kept as they are on this laptop)")
+    path = _db_path(args)
+    new = not path.exists()  # a new laptop's first record; a mistyped path must show
+    result = import_plan(open_database(path), plan)
+    if new:
+        print(f"created a new practice at {path} (there was none)")
+    print(result.summary())
     return 0
 
 

@@ -261,6 +261,28 @@ def impossible_rows(db) -> list[str]:
         "a huge name": "SELECT id FROM clients WHERE length(display_name) > 2000",
         "a NUL byte": "SELECT id FROM notes WHERE instr(body, char(0)) > 0",
         "a non-ASCII id": "SELECT id FROM sessions WHERE uid GLOB '*[^0-9A-Za-z]*'",
+        "a correction without its reason":
+            "SELECT id FROM doses WHERE corrects_id IS NOT NULL AND "
+            "length(trim(coalesce(correction_reason, ''))) < 5 UNION ALL "
+            "SELECT id FROM vitals WHERE corrects_id IS NOT NULL AND "
+            "length(trim(coalesce(correction_reason, ''))) < 5",
+        "struck out without a reason":
+            "SELECT id FROM events WHERE struck_at IS NOT NULL AND "
+            "trim(coalesce(struck_reason, '')) = '' UNION ALL "
+            "SELECT id FROM ratings WHERE struck_at IS NOT NULL AND "
+            "trim(coalesce(struck_reason, '')) = ''",
+        "a medication session outside a course":
+            "SELECT id FROM sessions WHERE kind = 'medication' AND course_id IS NULL",
+        "a course without a cleared screening":
+            "SELECT c.id FROM courses c LEFT JOIN screenings s ON s.id = c.screening_id "
+            "WHERE s.cleared_on IS NULL OR s.cleared_on > c.started_on",
+        "a note from the future":
+            "SELECT id FROM notes WHERE at > "
+            f"'{(datetime.now(UTC) + timedelta(minutes=2)).isoformat()}'",
+        "a track stopping before it starts":
+            "SELECT id FROM music_plays WHERE stopped_at < started_at",
+        "a PRN event that says nothing":
+            "SELECT id FROM events WHERE kind = 'prn' AND trim(detail) = ''",
     }
     return [name for name, sql in checks.items() if db.execute(sql).fetchall()]
 

@@ -3,11 +3,14 @@ be struck out with a reason. It stays in the record, struck, and stops counting.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from gui import key, type_into
+from kapdesk.domain.errors import NotAllowed
 from kapdesk.export.record import client_record
 from kapdesk.export.summary import session_summary
+from kapdesk.practice.session import record_discharge
 from kapdesk.storage.sessions import load_session
 
 
@@ -63,7 +66,11 @@ def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):
     assert [e["kind"] for e in record.events] == ["talking"]
     assert record.struck_events[0]["struck_reason"] == "pressed U instead of T"
     assert any("struck out: Nausea (pressed U instead of T)" in line for line in log_lines(sw))
-    # The client record keeps it, struck, for the move to another laptop.
+    # The client record keeps it, struck, for the move to another laptop (once discharged:
+    # a running session never travels).
+    with pytest.raises(NotAllowed, match="still running: discharge or end it"):
+        client_record(db, record.session["client_id"])
+    record_discharge(db, sid, at=clock.now(), reason="test ends here: gate closed")
     events = client_record(db, record.session["client_id"])["sessions"][-1]["events"]
     assert [(e["kind"], e["struck_reason"]) for e in events] == [
         ("nausea", "pressed U instead of T"), ("talking", None)]

@@ -14,6 +14,7 @@ from kapdesk.practice.course import (
     add_course,
     add_outcome,
     add_screening,
+    end_course,
     schedule_in_course,
     schedule_medication_with_integration,
 )
@@ -97,10 +98,14 @@ def test_a_course_needs_a_screening_cleared_by_the_prescriber(db, client_id):
                       cleared_on=TODAY)
     add_screening(db, client_id, items={"hypertension": True}, screened_on=TODAY,
                   cleared_on=TODAY, note="Controlled on medication; prescriber cleared.")
+    with pytest.raises(NotAllowed, match="a course cannot start before that"):
+        add_course(db, client_id, started_on=TODAY - timedelta(days=1))
     course = add_course(db, client_id, started_on=TODAY)
     assert course
     with pytest.raises(NotAllowed, match="already has a course"):
         add_course(db, client_id, started_on=TODAY)
+    with pytest.raises(InvalidInput, match="cannot end before that"):
+        end_course(db, course, ended_on=TODAY - timedelta(days=1))
 
 
 @pytest.fixture

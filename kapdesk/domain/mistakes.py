@@ -27,3 +27,15 @@ def strike_reason(reason: str | None) -> str:
         raise InvalidInput("reason", "Write why this event is struck out (e.g. pressed Y "
                                      "by mistake)")
     return text
+
+
+# A correction of a reading or dose says why in at least a few words ("typo" is not a why).
+REASON_MIN_CHARS = 5
+
+
+def correction_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if len(text) < REASON_MIN_CHARS:
+        raise InvalidInput("reason", "a correction needs its reason, e.g. 'typed 184, cuff "
+                                     "showed 148'")
+    return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.kinds import SessionKind
@@ -22,6 +22,12 @@ def check_planned_sessions(planned: object) -> int:
         raise InvalidInput("planned_sessions", f"a course plans {PLANNED_SESSIONS_MIN}-"
                                                f"{PLANNED_SESSIONS_MAX} medication sessions")
     return planned
+
+
+def check_course_end(started_on: date, ended_on: date) -> None:
+    if ended_on < started_on:
+        raise InvalidInput("ended_on", f"the course started on {started_on.isoformat()}; it "
+                                       "cannot end before that")
 
 
 def check_integration_after(after: timedelta) -> timedelta:

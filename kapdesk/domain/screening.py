@@ -7,6 +7,7 @@ decide eligibility itself. A course can start only after a screening with a clea
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
@@ -38,10 +39,16 @@ def clean_screening(items: Mapping[str, Any], *, screened_on: Any, cleared_on: A
             "cleared_on": cleared.isoformat() if cleared else None, "note": note.strip()}
 
 
-def require_cleared(screening: Mapping[str, Any] | None) -> None:
+def require_cleared(screening: Mapping[str, Any] | None, course_start: date) -> None:
+    """A course starts only after a screening the prescriber has cleared, on or before the
+    course's first day."""
     if screening is None:
         raise NotAllowed("a course needs a screening first: record the contraindications "
                          "checklist and the prescriber's clearance")
     if not screening.get("cleared_on"):
         raise NotAllowed("the latest screening has no prescriber's clearance date yet")
+    cleared = parse_day("cleared_on", screening["cleared_on"])
+    if cleared is not None and cleared > course_start:
+        raise NotAllowed(f"the prescriber cleared the screening on {cleared.isoformat()}; a "
+                         "course cannot start before that")
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from kapdesk.domain.dosing import check_mg
+from kapdesk.domain.dosing import CLOCK_TOLERANCE, check_mg
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.timeutil import parse_day, parse_instant, to_iso
 
@@ -165,6 +165,20 @@ def ref(o: Mapping, key: str, path: str, known: set[str], *, what: str) -> str |
 
 def choice(o: Mapping, key: str, path: str, allowed: Mapping[str, str] | tuple) -> str:
     value = o.get(key)
+    if value is None:
+        raise InvalidInput(f"{path}.{key}", f"is required: one of {', '.join(allowed)}")
     if not isinstance(value, str) or value not in allowed:
         raise InvalidInput(f"{path}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
     return value
+
+
+def not_future(value: str | None, where: str, now: datetime, what: str) -> None:
+    """An instant already checked by :func:`instant` that must not be ahead of ``now``
+    (with the clock tolerance the live app allows)."""
+    if value and parse_instant(value) > now + CLOCK_TOLERANCE:
+        raise InvalidInput(where, f"{what} cannot be in the future ({value})")
+
+
+def an(word: str) -> str:
+    """'an integration session', 'a medication session'."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.timeutil import to_iso, utc_now
 from kapdesk.export.vocabulary import rating_json, reading_json
 from kapdesk.storage.clients import get_client
@@ -31,9 +32,13 @@ def client_record(db: Database, client_id: int) -> dict[str, Any]:
                           (client_id,))})
     prescribers = [r for r in db.query("SELECT * FROM prescribers ORDER BY uid")
                    if r["id"] in prescriber_ids]
-    sessions = list(db.query("SELECT id FROM sessions WHERE client_id = ? ORDER BY "
-                             "coalesce(started_at, scheduled_for, created_at), uid",
-                             (client_id,)))
+    sessions = list(db.query("SELECT id, started_at, ended_at FROM sessions WHERE "
+                             "client_id = ? ORDER BY coalesce(started_at, scheduled_for, "
+                             "created_at), uid", (client_id,)))
+    if any(s["started_at"] and not s["ended_at"] for s in sessions):
+        # the import on the other laptop refuses it (see practice.replay.RUNNING): say so now
+        raise NotAllowed(f"a session of {client['display_name']} is still running: discharge "
+                         "or end it, then export the record")
     return {
         "format": RECORD_FORMAT,
         "exported_at": to_iso(utc_now()),

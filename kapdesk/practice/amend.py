@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.dosing import check_dose_time, check_mg
 from kapdesk.domain.errors import InvalidInput, NotAllowed
+from kapdesk.domain.mistakes import correction_reason
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.domain.vitals import make_reading
 from kapdesk.domain.vocabulary import require_text
@@ -18,17 +19,6 @@ from kapdesk.storage.amendments import note_versions
 from kapdesk.storage.sessions import get_note, load_session
 
 __all__ = ["amend_note", "correct_dose", "correct_vitals", "note_versions"]
-
-REASON_MIN_CHARS = 5
-
-
-def correction_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < REASON_MIN_CHARS:
-        raise InvalidInput("reason", "a correction needs its reason, e.g. 'typed 184, cuff "
-                                     "showed 148'")
-    return text
-
 
 def amend_note(db: Database, note_id: int, body: str, *, at: datetime) -> None:
     """Replace a note's wording; the earlier wording is kept with the time it was replaced."""

@@ -12,6 +12,7 @@ from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.scheduling import (
     INTEGRATION_AFTER_MIN,
+    check_course_end,
     check_integration_after,
     check_planned_sessions,
     check_reschedule,
@@ -45,7 +46,7 @@ def add_course(db: Database, client_id: int, *, started_on: date | str,
     with db.atomic():
         get_client(db, client_id)
         screening = store.latest_screening(db, client_id)
-        require_cleared(screening)
+        require_cleared(screening, day)
         assert screening is not None
         if store.open_course(db, client_id):
             raise NotAllowed("this client already has a course in progress")
@@ -58,7 +59,8 @@ def end_course(db: Database, course_id: int, *, ended_on: date | str) -> None:
     day = parse_day("ended_on", ended_on, required=True)
     assert day is not None
     with db.atomic():
-        store.get_course(db, course_id)
+        course = store.get_course(db, course_id)
+        check_course_end(date.fromisoformat(course["started_on"]), day)
         store.set_course_ended(db, course_id, ended_on=day)
 
 

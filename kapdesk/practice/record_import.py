@@ -8,15 +8,19 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.errors import InvalidInput, KapdeskError
+from kapdesk.domain.kinds import SessionKind
+from kapdesk.domain.mistakes import correction_reason, strike_reason
 from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.protocol import protocol_from_json
-from kapdesk.domain.screening import clean_screening
+from kapdesk.domain.scheduling import check_course_end
+from kapdesk.domain.screening import clean_screening, require_cleared
 from kapdesk.domain.thresholds import thresholds_from_json
 from kapdesk.domain.timeutil import parse_instant, utc_now
 from kapdesk.domain.vitals import MEASURES, make_reading
@@ -58,6 +62,19 @@ class ImportResult:
     display_name: str
     added: int
     already_present: int
+    # rows already here whose content differs from the file's, by table; this laptop's
+    # version was kept
+    differing: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = (f"imported {self.display_name} (client {self.client_id}): {self.added} new "
+                f"rows, {self.already_present} already here")
+        if not self.differing:
+            return text
+        counts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n
+                           in sorted(self.differing.items()))
+        return (f"{text}; {sum(self.differing.values())} of those differ from the file "
+                f"({counts}) and were kept as they are on this laptop")
 
 
 class _NotFinite(ValueError):
@@ -66,6 +83,20 @@ class _NotFinite(ValueError):
 
 def _no_constant(name: str) -> Any:
     raise _NotFinite(name)
+
+
+class _RepeatedKey(ValueError):
+    """A key written twice in one object: JSON keeps the last silently; kapdesk never
+    writes one, so a hand edit happened and which value was meant is unknown."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
 
 
 # NaN or Infinity outside a string: where the parser met it, for the message.
@@ -89,8 +120,13 @@ def load_record_file(path: str | Path) -> Any:
         raise InvalidInput("file", f"{path} is {size / 1e6:.0f} MB; a client record is at "
                                    f"most {MAX_RECORD_BYTES // (1024 * 1024)} MB")
     try:
-        content = file.read_text(encoding="utf-8")
-        return json.loads(content, parse_constant=_no_constant)
+        # utf-8-sig: a byte-order mark, as some Windows editors write, is not an error
+        content = file.read_text(encoding="utf-8-sig")
+        return json.loads(content, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _RepeatedKey as exc:
+        raise InvalidInput("file", f"{path}: the key {str(exc)!r} appears twice in one object; "
+                                   "kapdesk never writes that, so which value is meant is "
+                                   "unknown") from None
     except _NotFinite as exc:
         line = _line_of_constant(content)
         raise InvalidInput("file", f"{path}: {'line ' + str(line) + ' holds ' if line else ''}"
@@ -185,38 +221,41 @@ def _read_record(data: Any) -> Plan:
             "set_by": parsed.set_by, "set_on": data["set_on"],
             "bounds": json.dumps({"pre_dose": data["pre_dose"], "discharge": data["discharge"]}),
         })
-    screenings = set()
+    screenings: dict[str, dict[str, Any]] = {}
     for path, s in c.items(root, "screenings", ""):
-        screenings.add(c.uid(s, path, seen))
+        c.uid(s, path, seen)
         items = c.obj(s.get("items") or {}, f"{path}.items")
         try:
             cleaned = clean_screening(items, screened_on=s.get("screened_on"),
                                       cleared_on=s.get("cleared_on"), note=c.text(s, "note", path))
         except InvalidInput as exc:
             raise InvalidInput(f"{path}.{exc.field}", exc.reason) from None
-        plan.add("screenings", {
+        screenings[s["uid"]] = plan.add("screenings", {
             "uid": s["uid"], "screened_on": cleaned["screened_on"],
             "items": json.dumps(cleaned["items"]), "note": cleaned["note"],
             "cleared_on": cleaned["cleared_on"],
             "cleared_by_prescriber_uid": c.ref(s, "cleared_by_prescriber_uid", path, prescribers,
                                                what="prescriber"),
         })
-    courses = set()
+    courses: dict[str, dict[str, Any]] = {}
     for path, co in c.items(root, "courses", ""):
-        courses.add(c.uid(co, path, seen))
-        plan.add("courses", {
-            "screening_uid": c.ref(co, "screening_uid", path, screenings, what="screening"),
+        c.uid(co, path, seen)
+        courses[co["uid"]] = row = plan.add("courses", {
+            "screening_uid": c.ref(co, "screening_uid", path, set(screenings),
+                                   what="screening"),
             "uid": co["uid"], "planned_sessions": c.whole(co, "planned_sessions", path, 1, 30),
             "started_on": c.day(co, "started_on", path, required=True),
             "ended_on": c.day(co, "ended_on", path), "note": c.text(co, "note", path),
         })
+        _check_course(path, row, screenings.get(row["screening_uid"] or ""))
     session_list = c.items(root, "sessions", "")
     session_uids = {u for _, s in session_list if isinstance(u := s.get("uid"), str)}
     now = utc_now()
     for path, s in session_list:
-        entries = _read_session(plan, path, s, seen, courses, orders, thresholds, session_uids)
+        entries = _read_session(plan, path, s, seen, set(courses), orders, thresholds,
+                                session_uids, now)
         replay_session(entries, now=now)
-    _check_links(plan, [p for p, _ in session_list])
+    _check_links(plan, [p for p, _ in session_list], courses)
     for path, o in c.items(root, "outcome_measures", ""):
         key = c.uid(o, path, seen)
         try:
@@ -230,6 +269,23 @@ def _read_record(data: Any) -> Plan:
     return plan
 
 
+def _check_course(path: str, course: Mapping[str, Any],
+                  screening: Mapping[str, Any] | None) -> None:
+    """The rules :func:`kapdesk.practice.course.add_course` applies when a course starts."""
+    try:
+        require_cleared(screening, date.fromisoformat(course["started_on"]))
+    except KapdeskError as exc:
+        where = "screening_uid" if screening is None or not screening["cleared_on"] \
+            else "started_on"
+        raise InvalidInput(f"{path}.{where}", str(exc)) from None
+    if course["ended_on"]:
+        try:
+            check_course_end(date.fromisoformat(course["started_on"]),
+                             date.fromisoformat(course["ended_on"]))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}.ended_on", exc.reason) from None
+
+
 def _protocol_text(protocol: Any, path: str) -> str | None:
     if protocol is None:
         return None
@@ -239,19 +295,114 @@ def _protocol_text(protocol: Any, path: str) -> str | None:
         raise InvalidInput(f"{path}.protocol", "holds a number that is not finite") from None
 
 
-def _check_links(plan: Plan, paths: list[str]) -> None:
-    """An integration session follows a medication session of the same record."""
-    kinds = {row["uid"]: row["kind"] for row in plan.rows.get("sessions", [])}
-    for path, row in zip(paths, plan.rows.get("sessions", []), strict=True):
+def _check_links(plan: Plan, paths: list[str], courses: Mapping[str, Mapping[str, Any]]
+                 ) -> None:
+    """The shape :func:`kapdesk.practice.course.schedule_in_course` gives a course: every
+    medication session belongs to a course and is numbered 1, 2, ... within it, up to the
+    sessions the course plans; an integration session follows a medication session of the
+    same course and carries its number."""
+    sessions = {row["uid"]: row for row in plan.rows.get("sessions", [])}
+    numbers: dict[str, set[int]] = {}
+    for path, row in zip(paths, sessions.values(), strict=True):
+        course = row["course_uid"]
+        if row["kind"] == SessionKind.MEDICATION:
+            if course is None:
+                raise InvalidInput(f"{path}.course_uid", "a medication session belongs to a "
+                                                         "course")
+            taken = numbers.setdefault(course, set())
+            planned = courses[course]["planned_sessions"]
+            if row["number"] is None or row["number"] in taken or row["number"] > planned:
+                raise InvalidInput(f"{path}.number", "medication sessions of a course are "
+                                                     f"numbered 1-{planned} once each")
+            taken.add(row["number"])
         linked = row["medication_session_uid"]
-        if linked and kinds.get(linked) != "medication":
+        if linked is None:
+            if row["kind"] == SessionKind.INTEGRATION and course is not None:
+                raise InvalidInput(f"{path}.medication_session_uid",
+                                   "an integration session of a course names the medication "
+                                   "session it follows")
+            continue
+        medication = sessions[linked]
+        if medication["kind"] != SessionKind.MEDICATION:
             raise InvalidInput(f"{path}.medication_session_uid",
                                "an integration session follows a medication session")
+        if medication["course_uid"] != course or medication["number"] != row["number"]:
+            raise InvalidInput(f"{path}.medication_session_uid",
+                               "an integration session belongs to the course of the medication "
+                               "session it follows and carries its number")
+
+
+def _correction(o: Mapping, path: str, earlier: set[str], what: str) -> dict[str, Any]:
+    """A correction names an entry listed before it and, as in the app, says why."""
+    corrects = c.ref(o, "corrects_uid", path, set(earlier), what=what)
+    reason = c.optional_text(o, "correction_reason", path)
+    if corrects is None and reason is not None:
+        raise InvalidInput(f"{path}.correction_reason", "only a correction has a correction "
+                                                        "reason")
+    if corrects is not None:
+        try:
+            reason = correction_reason(reason)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}.correction_reason", exc.reason) from None
+    return {"corrects_uid": corrects, "correction_reason": reason}
+
+
+def _struck(o: Mapping, path: str, now: datetime) -> dict[str, Any]:
+    """An entry struck out has when and why, as :func:`strike_entry` stores them."""
+    at, struck = c.instant(o, "at", path, required=True), c.instant(o, "struck_at", path)
+    reason = c.optional_text(o, "struck_reason", path)
+    if struck is None:
+        if reason is not None:
+            raise InvalidInput(f"{path}.struck_reason", "only a struck-out entry has a reason")
+        return {"struck_at": None, "struck_reason": None}
+    assert at is not None
+    if parse_instant(struck) < parse_instant(at):
+        raise InvalidInput(f"{path}.struck_at", "an entry cannot be struck out before it was "
+                                                "recorded")
+    c.not_future(struck, f"{path}.struck_at", now, "striking out")
+    try:
+        return {"struck_at": struck, "struck_reason": strike_reason(reason)}
+    except InvalidInput as exc:
+        raise InvalidInput(f"{path}.struck_reason", exc.reason) from None
+
+
+def _past(o: Mapping, key: str, path: str, now: datetime, what: str, *,
+          required: bool = True) -> str | None:
+    value = c.instant(o, key, path, required=required)
+    c.not_future(value, f"{path}.{key}", now, what)
+    return value
+
+
+def _note_times(n: Mapping, path: str, at: str | None, now: datetime) -> dict[str, Any]:
+    """A note, and any change to it, is written at a time that has passed."""
+    c.not_future(at, f"{path}.at", now, "a note")
+    times = {"created_at": _past(n, "created_at", path, now, "a note", required=False) or at,
+             "updated_at": _past(n, "updated_at", path, now, "a note", required=False) or at,
+             "amended_at": _past(n, "amended_at", path, now, "a note's amendment",
+                                 required=False)}
+    return times
+
+
+def _stopped(m: Mapping, path: str, now: datetime) -> str | None:
+    started, stopped = c.instant(m, "started_at", path, required=True), _past(
+        m, "stopped_at", path, now, "the end of a track", required=False)
+    assert started is not None
+    if stopped is not None and parse_instant(stopped) < parse_instant(started):
+        raise InvalidInput(f"{path}.stopped_at", "a track cannot stop before it started")
+    return stopped
+
+
+def _event_detail(e: Mapping, path: str) -> str:
+    detail = c.text(e, "detail", path)
+    if e.get("kind") == "prn" and not detail.strip():
+        raise InvalidInput(f"{path}.detail", "a PRN medication event says what was given, "
+                                             "how much and why")
+    return detail
 
 
 def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: set[str],
                   orders: dict[str, dict[str, Any]], thresholds: dict,
-                  session_uids: set) -> SessionEntries:
+                  session_uids: set, now: datetime) -> SessionEntries:
     key = c.uid(s, path, seen)
     kind = c.choice(s, "kind", path, SESSION_KINDS)
     linked = c.ref(s, "medication_session_uid", path, session_uids - {key}, what="session")
@@ -289,8 +440,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
     for p, d in c.items(s, "doses", path):
         placed["doses"].append((p, plan.add("doses", {
             "session_uid": key, "uid": c.uid(d, p, seen),
-            "corrects_uid": c.ref(d, "corrects_uid", p, set(earlier), what="earlier dose"),
-            "correction_reason": c.optional_text(d, "correction_reason", p),
+            **_correction(d, p, earlier, "earlier dose"),
             "given_at": c.instant(d, "given_at", p, required=True),
             "mg": c.amount(d, "mg", p),
             **{k: c.text(d, k, p, required=True) for k in ("medicine", "form", "route")},
@@ -315,25 +465,22 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         placed["vitals"].append((p, plan.add("vitals", {
             "session_uid": key, "uid": c.uid(v, p, seen), "taken_at": taken_at,
             "checkpoint": checkpoint, **reading.values(),
-            "corrects_uid": c.ref(v, "corrects_uid", p, set(earlier), what="earlier reading"),
-            "correction_reason": c.optional_text(v, "correction_reason", p)})))
+            **_correction(v, p, earlier, "earlier reading")})))
         earlier.add(v["uid"])
     for p, e in c.items(s, "events", path):
         placed["events"].append((p, plan.add("events", {
             "session_uid": key, "uid": c.uid(e, p, seen),
                             "at": c.instant(e, "at", p, required=True),
                             "kind": c.choice(e, "kind", p, EVENT_KINDS),
-                            "detail": c.text(e, "detail", p),
-                            "struck_at": c.instant(e, "struck_at", p),
-                            "struck_reason": c.optional_text(e, "struck_reason", p)})))
+                            "detail": _event_detail(e, p),
+                            **_struck(e, p, now)})))
     for p, r in c.items(s, "ratings", path):
         placed["ratings"].append((p, plan.add("ratings", {
             "session_uid": key, "uid": c.uid(r, p, seen),
                              "at": c.instant(r, "at", p, required=True),
                              "scale": c.choice(r, "scale", p, RATING_SCALES),
                              "value": c.whole(r, "value", p, 0, len(RATING_LEVELS) - 1),
-                             "struck_at": c.instant(r, "struck_at", p),
-                             "struck_reason": c.optional_text(r, "struck_reason", p)})))
+                             **_struck(r, p, now)})))
     for p, n in c.items(s, "notes", path):
         kind_ = c.choice(n, "kind", p, NOTE_KINDS)
         shareable = c.flag(n, "shareable", p)
@@ -344,22 +491,20 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                            "session_uid": key, "uid": c.uid(n, p, seen), "at": at,
                            "kind": kind_, "body": c.text(n, "body", p, required=True, long=True),
                            "shareable": int(shareable),
-                           "created_at": c.instant(n, "created_at", p) or at,
-                           "updated_at": c.instant(n, "updated_at", p) or at,
-                           "amended_at": c.instant(n, "amended_at", p)})))
+                           **_note_times(n, p, at, now)})))
         for vp, version in c.items(n, "versions", p):
             plan.add("note_versions", {"note_uid": n["uid"], "uid": c.uid(version, vp, seen),
                                        "body": c.text(version, "body", vp, required=True,
                                                       long=True),
-                                       "replaced_at": c.instant(version, "replaced_at", vp,
-                                                                required=True)})
+                                       "replaced_at": _past(version, "replaced_at", vp, now,
+                                                            "a note's amendment")})
     for p, m in c.items(s, "music_plays", path):
         placed["music_plays"].append((p, plan.add("music_plays", {
             "session_uid": key, "uid": c.uid(m, p, seen),
                                  "title": c.text(m, "title", p, required=True),
                                  "artist": c.text(m, "artist", p), "path": c.text(m, "path", p),
                                  "started_at": c.instant(m, "started_at", p, required=True),
-                                 "stopped_at": c.instant(m, "stopped_at", p)})))
+                                 "stopped_at": _stopped(m, p, now)})))
     if s.get("discharge") is not None:
         p = f"{path}.discharge"
         d = c.obj(s["discharge"], p)
@@ -433,21 +578,54 @@ def import_plan(db: Database, plan: Plan) -> ImportResult:
         for row in plan.rows.get("outcome_measures", []):
             put("outcome_measures", row, session_id=row["session_uid"], **owner)
     total = sum(len(rows) for rows in plan.rows.values())
-    return ImportResult(ids[client["uid"]], client["display_name"], added, total - added)
+    return ImportResult(ids[client["uid"]], client["display_name"], added, total - added,
+                        _differing(db, plan, existing))
+
+
+# Where each kind of row belongs: (column, table it points at, key of the file's row).
+_PARENT = {**{table: ("session_id", "sessions", "session_uid")
+              for table in (*CHILD_TABLES, "discharges")},
+           "note_versions": ("note_id", "notes", "note_uid")}
+_CLIENT_TABLES = ("orders", "threshold_versions", "screenings", "courses", "sessions",
+                  "outcome_measures")
+
+
+def _differing(db: Database, plan: Plan, existing: dict[str, int]) -> dict[str, int]:
+    """How many rows already here hold something other than the file says."""
+    counts: dict[str, int] = {}
+    for table, rows in plan.rows.items():
+        for row in rows:
+            if row["uid"] not in existing:
+                continue
+            stored = store.stored_row(db, table, existing[row["uid"]])
+            if any(stored.get(k) != v for k, v in row.items()
+                   if not k.endswith("_uid") and k not in ("uid", "created_at")):
+                counts[_name(table)] = counts.get(_name(table), 0) + 1
+    return counts
 
 
 def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None:
     """Rows already here must belong to the same client; new versions must not collide."""
     client = plan.rows["clients"][0]
     client_id = existing.get(client["uid"])
-    for table in ("orders", "threshold_versions", "screenings", "courses", "sessions",
-                  "outcome_measures"):
+    for table in _CLIENT_TABLES:
         for i, row in enumerate(plan.rows.get(table, [])):
-            if row["uid"] in existing:
-                if store.owner_of(db, table, existing[row["uid"]]) != client_id:
-                    raise InvalidInput(f"{_name(table)}[{i}].uid",
-                                       "already belongs to another client on this laptop")
-            elif table in ("orders", "threshold_versions") and client_id is not None \
+            if row["uid"] in existing and \
+                    store.owner_of(db, table, existing[row["uid"]]) != client_id:
+                raise InvalidInput(f"{_name(table)}[{i}].uid",
+                                   f"{row['uid']} is already used on this laptop by another "
+                                   "client's record; nothing was imported")
+    for table, (column, parent, key) in _PARENT.items():
+        for row in plan.rows.get(table, []):
+            if row["uid"] in existing and store.parent_uid(
+                    db, table, existing[row["uid"]], column, parent) != row[key]:
+                what = "session" if parent == "sessions" else "note"
+                raise InvalidInput(f"{_name(table)} {row['uid']}",
+                                   f"is already used on this laptop by an entry of another "
+                                   f"{what}; nothing was imported")
+    for table in ("orders", "threshold_versions"):
+        for i, row in enumerate(plan.rows.get(table, [])):
+            if row["uid"] not in existing and client_id is not None \
                     and store.version_taken(db, table, client_id, row["version"]):
                 raise InvalidInput(f"{_name(table)}[{i}].version",
                                    f"version {row['version']} already exists here with "

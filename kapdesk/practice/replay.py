@@ -22,6 +22,7 @@ from kapdesk.domain.session import Dose, JudgedReading, SessionRecord
 from kapdesk.domain.thresholds import Thresholds
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.domain.vitals import MEASURES, Reading
+from kapdesk.export.checks import an
 
 RUNNING = ("is still running on the laptop it came from. A record never brings a running "
            "session onto another laptop: discharge or end it there, then export again")
@@ -69,10 +70,10 @@ def replay_session(entries: SessionEntries, *, now: datetime) -> None:
         for key, rows in clinical.items():
             if rows:
                 what = key.replace("_", " ")
-                raise InvalidInput(rows[0][0], f"a {kind} session has no {what}; only a "
+                raise InvalidInput(rows[0][0], f"{an(kind)} session has no {what}; only a "
                                                "medication session does")
         if entries.discharge:
-            raise InvalidInput(entries.discharge[0], f"a {kind} session has no discharge")
+            raise InvalidInput(entries.discharge[0], f"{an(kind)} session has no discharge")
     if started is None:
         if ended is not None:
             raise InvalidInput(f"{path}.ended_at", "a session cannot end without starting")

@@ -32,6 +32,17 @@ def owner_of(db: Database, table: str, row_id: int) -> int:
     return next(db.query(f"SELECT client_id FROM {table} WHERE id = ?", (row_id,)))["client_id"]
 
 
+def parent_uid(db: Database, table: str, row_id: int, column: str, parent: str) -> str | None:
+    """The uid of the row ``column`` points at, e.g. the session a dose belongs to."""
+    found = next(db.query(f"SELECT p.uid FROM {table} t JOIN {parent} p ON p.id = t.{column} "
+                          "WHERE t.id = ?", (row_id,)), None)
+    return found["uid"] if found else None
+
+
+def stored_row(db: Database, table: str, row_id: int) -> dict[str, Any]:
+    return next(db.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,)))
+
+
 def version_taken(db: Database, table: str, client_id: int, version: int) -> bool:
     return next(db.query(f"SELECT 1 FROM {table} WHERE client_id = ? AND version = ?",
                          (client_id, version)), None) is not None
