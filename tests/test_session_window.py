@@ -376,3 +376,14 @@ def test_a_just_recorded_event_can_be_clicked_before_the_band_repaints(qtbot, ru
     qtbot.mouseClick(sw.view.band, Qt.MouseButton.LeftButton,
                      pos=markers[0].rect.center().toPoint())
     assert sw.view.panels.currentWidget() is sw.view.moment and "Anxiety" in sw.view.moment.text()
+
+
+def test_every_mistyped_vital_is_named_at_once(qtbot, running, db):
+    """Two typos in one reading are both named, so the therapist fixes them in one go."""
+    _, sw, _ = running
+    key(qtbot, sw, Qt.Key.Key_V)
+    type_vitals(qtbot, sw, systolic=1400, diastolic=80, heart_rate=72, spo2=198)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    shown = sw.vitals.error.text()
+    assert "1400 is outside 50-300 mmHg" in shown and "198 is outside 50-100 %" in shown
+    assert db["vitals"].count == 0

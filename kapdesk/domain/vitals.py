@@ -92,7 +92,8 @@ def parse_measure(measure: str, raw: object) -> int | None:
 
 
 def make_reading(values: Mapping[str, object], *, taken_at: datetime, checkpoint: str) -> Reading:
-    """Build a plausible reading or raise :class:`InvalidInput` naming the first bad field.
+    """Build a plausible reading or raise :class:`InvalidInput` naming the bad field (all of
+    them, in one message, when several are bad).
 
     Missing measures are allowed (the judgement marks the reading incomplete where the
     prescriber bounded them), so nothing the therapist measured is lost; an empty reading and
@@ -102,7 +103,19 @@ def make_reading(values: Mapping[str, object], *, taken_at: datetime, checkpoint
         raise InvalidInput("checkpoint", f"{checkpoint!r} is not one of {', '.join(CHECKPOINTS)}")
     if taken_at.tzinfo is None:
         raise InvalidInput("taken_at", "the time of the reading needs a time zone")
-    parsed = {m: parse_measure(m, values.get(m)) for m in MEASURES}
+    parsed: dict[str, int | None] = {}
+    refused: list[InvalidInput] = []
+    for measure in MEASURES:  # every bad field at once, not one per attempt
+        try:
+            parsed[measure] = parse_measure(measure, values.get(measure))
+        except InvalidInput as exc:
+            refused.append(exc)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        raise InvalidInput("", "; ".join(
+            exc.reason if exc.reason.startswith(LABELS[exc.field])
+            else f"{LABELS[exc.field]}: {exc.reason}" for exc in refused))
     systolic, diastolic = parsed["systolic"], parsed["diastolic"]
     if (systolic is None) != (diastolic is None):
         missing = "diastolic" if diastolic is None else "systolic"
