@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from conftest import T0
 from gui import key, type_into, type_vitals
@@ -387,3 +387,53 @@ def test_every_mistyped_vital_is_named_at_once(qtbot, running, db):
     shown = sw.vitals.error.text()
     assert "1400 is outside 50-300 mmHg" in shown and "198 is outside 50-100 %" in shown
     assert db["vitals"].count == 0
+
+
+def test_given_minutes_ago_reach_back_only_to_the_session_start(qtbot, running, db, clock):
+    """"Given N min ago" never offers a time before the session began (a dose there would be
+    refused), and a booster never one before the first dose."""
+    _, sw, _ = running
+    clock.advance(minutes=7)
+    key(qtbot, sw, Qt.Key.Key_D)
+    spinner = sw.dose.minutes_ago
+    assert spinner.maximum() == 7
+    spinner.setValue(60)  # as holding the up arrow would
+    assert spinner.value() == 7
+    sw.dose.gate_reason.setText("prescriber cleared by phone")
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert db.execute("SELECT given_at FROM doses").fetchone()[0] == T0.isoformat()
+
+
+def test_a_correction_dialog_leaves_the_clock_and_phase_in_view(qtbot, running, db, clock):
+    main, sw, _ = running
+    sw.show()
+    clock.advance(minutes=11)
+    key(qtbot, sw, Qt.Key.Key_V)
+    type_vitals(qtbot, sw, systolic=132, diastolic=84, heart_rate=76)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    sw.view.log.setCurrentRow(sw.view.log.count() - 1)
+    qtbot.mouseClick(sw.view.correct_button, Qt.MouseButton.LeftButton)
+    dialog = sw.edit_dialog
+    assert dialog is not None and dialog.isVisible()
+    for widget in (sw.view.elapsed, sw.view.phase, sw.view.next_step):
+        bottom = widget.mapToGlobal(widget.rect().bottomLeft()).y()
+        assert dialog.frameGeometry().top() > bottom, widget.objectName()
+    dialog.reject()
+
+
+def test_after_a_discharge_the_title_and_confirmation_are_shown_whole(qtbot, running, db,
+                                                                     clock):
+    """The export and way-back buttons of an ended session must not squeeze the client's name
+    into "Medication sess…" on a 1280-wide laptop."""
+    _, sw, _ = running
+    sw.resize(1280, 680)
+    sw.show()
+    clock.advance(minutes=5)
+    key(qtbot, sw, Qt.Key.Key_L)
+    sw.discharge.reason.setText("client unwell, prescriber asked for transfer to urgent care")
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert sw.view.back_button.isVisible() and sw.view.export_button.isVisible()
+    QApplication.processEvents()
+    shown = QLabel.text(sw.view.title)  # what the screen shows, elided or not
+    assert shown == sw.view.title.text() and "Medication session" in shown
+    assert sw.view.status.height() <= 2 * sw.view.status.fontMetrics().lineSpacing() + 8

@@ -68,6 +68,19 @@ def check_dose_time(record: SessionRecord, given_at: datetime, *, now: datetime,
         raise InvalidInput("given_at", "a booster comes after the first dose, not before it")
 
 
+def minutes_back_allowed(record: SessionRecord, now: datetime, *, is_booster: bool,
+                         cap: int = 60) -> int:
+    """How many whole minutes back a dose may be recorded as given ("N min ago", up to
+    ``cap``): not before the session started, and a booster not before the first dose."""
+    earliest = record.started_at
+    first = record.first_dose
+    if is_booster and first is not None:
+        earliest = first.given_at + timedelta(minutes=1)
+    if earliest is None:
+        return 0
+    return max(0, min(cap, int((now - earliest).total_seconds() // 60)))
+
+
 def decide_dose(record: SessionRecord, *, given_at: datetime, now: datetime,
                 mg: float | None = None, is_booster: bool = False,
                 amount_reason: str | None = None,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox
 
+from kapdesk.domain.dosing import minutes_back_allowed
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.session import SessionRecord
 from kapdesk.practice.queries import Database
@@ -46,6 +47,9 @@ class DosePanel(Panel):
         self.action_button.setText(("Record booster" if booster else "Record dose") + "  Enter")
         self.mg.setText(f"{ordered:g}" if ordered else "")
         self.minutes_ago.setValue(0)
+        # only the times a dose could have been given: since the start (a booster: since the
+        # first dose), so the spinner never offers a time the save would refuse
+        self.minutes_ago.setMaximum(minutes_back_allowed(record, self.now(), is_booster=booster))
         self.amount_reason.clear()
         self.gate_reason.clear()
         lines = [f"Order v{order.get('version')}: {order.get('dose_mg', 0):g} mg "

@@ -60,7 +60,10 @@ class SessionView(QWidget):
         for button in (self.export_button, self.back_button, self.discreet_button,
                        self.emergency_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            header.addWidget(button)
+        # An ended session's export and way back sit above its log (below), so the header
+        # keeps room for the title and the confirmation after a discharge.
+        header.addWidget(self.discreet_button)
+        header.addWidget(self.emergency_button)
 
         # Since the last dose is the clinically important clock: as large as since start.
         self.elapsed = _label(name="bigClock")
@@ -112,7 +115,8 @@ class SessionView(QWidget):
         log_layout.setContentsMargins(0, 0, 0, 0)
         log_head = QHBoxLayout()
         log_head.addWidget(ElidedLabel("This session", "section"), 1)
-        for button in (self.amend_button, self.correct_button, self.strike_button):
+        for button in (self.export_button, self.back_button, self.amend_button,
+                       self.correct_button, self.strike_button):
             log_head.addWidget(button)
         log_layout.addLayout(log_head)
         log_layout.addWidget(self.log, 1)
@@ -227,6 +231,17 @@ class SessionView(QWidget):
             return None
         return min(range(len(self.log_entries)),
                    key=lambda i: abs(self.log_entries[i].at - at))
+
+    def place_beside_clock(self, dialog: QWidget) -> None:
+        """Put an edit dialog below the clocks, phase and next step, which stay in view
+        while it is open (the session goes on), centred across the window."""
+        dialog.adjustSize()
+        top = self.band.mapToGlobal(self.band.rect().topLeft()).y()
+        window = self.window().frameGeometry()
+        screen = self.screen().availableGeometry()
+        x = window.x() + (window.width() - dialog.width()) // 2
+        y = min(top, screen.bottom() - dialog.frameGeometry().height())
+        dialog.move(max(screen.x(), x), max(screen.y(), y))
 
 
 def cheat_sheet() -> str:

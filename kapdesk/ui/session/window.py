@@ -336,11 +336,13 @@ class SessionWindow(QMainWindow):
         self.edit_dialog = dialog
         dialog.saved.connect(
             lambda _: self.say("✓ Saved; the earlier version stays in the record"))
+        self.view.place_beside_clock(dialog)
         dialog.open()
 
     def _open_export(self, dialog: ExportDialog) -> None:
         self.edit_dialog = dialog
         dialog.accepted.connect(lambda: self.say(f"✓ Exported to {dialog.saved_to}"))
+        self.view.place_beside_clock(dialog)
         dialog.open()
 
     def focus_moment(self, at: datetime) -> None:
