@@ -159,9 +159,9 @@ def test_reimporting_an_edited_record_says_which_rows_differ(tmp_path, exported,
     path.write_text(json.dumps(edited))
     assert main(["import", str(path), "--db", str(target)]) == 0
     out = capsys.readouterr().out
-    assert "0 new rows" in out
-    assert "2 of those differ from the file (1 clients, 1 notes)" in out
-    assert "kept as they are on this laptop" in out
+    assert "0 entries added" in out
+    assert "2 of them differ from the file (clients 1, notes 1) and kept this laptop's " \
+           "version" in out
 
 
 def test_a_byte_order_mark_is_read_and_a_repeated_key_refused(tmp_path, record):
@@ -184,3 +184,72 @@ def test_import_into_a_new_database_path_says_it_created_a_practice(tmp_path, ex
     assert f"created a new practice at {typo} (there was none)" in capsys.readouterr().out
     assert main(["import", str(path), "--db", str(typo)]) == 0
     assert "created a new practice" not in capsys.readouterr().out
+
+
+def into_copy(tmp_path, exported, data, capsys):
+    """Import ``data`` into a copy of the demo practice; (exit code, stderr, stdout)."""
+    target = tmp_path / "practice.sqlite"
+    target.write_bytes(exported[0].read_bytes())
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data))
+    code = main(["import", str(path), "--db", str(target)])
+    captured = capsys.readouterr()
+    return code, captured.err, captured.out
+
+
+def test_a_session_planned_here_but_held_in_the_file_is_refused(tmp_path, exported, capsys):
+    """Entries of a session held on the other laptop must not hang off a session that is
+    still planned on this one (the helper's round trip left a planned session with a dose)."""
+    db_path, record = exported
+    target = tmp_path / "practice.sqlite"
+    target.write_bytes(db_path.read_bytes())
+    held = medication(record)
+    db = open_database(target)
+    with db.atomic():  # this laptop never saw it held: still planned here
+        for table in ("discharges", "doses", "vitals", "events", "ratings", "music_plays"):
+            db.execute(f"DELETE FROM {table} WHERE session_id = "
+                       "(SELECT id FROM sessions WHERE uid = ?)", (held["uid"],))
+        db.execute("DELETE FROM note_versions WHERE note_id IN (SELECT n.id FROM notes n "
+                   "JOIN sessions s ON s.id = n.session_id WHERE s.uid = ?)", (held["uid"],))
+        db.execute("DELETE FROM notes WHERE session_id = (SELECT id FROM sessions WHERE uid = ?)",
+                   (held["uid"],))
+        db.execute("UPDATE sessions SET started_at = NULL, ended_at = NULL WHERE uid = ?",
+                   (held["uid"],))
+    db.close()
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(record))
+    assert main(["import", str(path), "--db", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "not yet held on this laptop but held" in err
+    assert "a session is held on one laptop only, so nothing was imported" in err
+
+
+def test_another_clients_record_with_this_clients_id_is_refused(tmp_path, exported, capsys):
+    record = copy.deepcopy(exported[1])
+    record["client"].update(display_name="Someone Else", date_of_birth="1990-01-01")
+    code, err, _ = into_copy(tmp_path, exported, record, capsys)
+    assert code == 1
+    assert "client.uid: is Avery L." in err and "not Someone Else; nothing was imported" in err
+
+
+def test_a_protocol_edited_by_hand_is_refused(tmp_path, record):
+    protocol = medication(record)["protocol"]
+    protocol["min_minutes_after_dose"] = 0
+    assert "is not the session protocol kapdesk runs" in refusal(tmp_path, record)
+
+
+def test_a_shared_note_quoting_a_process_note_is_refused(tmp_path, record):
+    process = next(n for s in record["sessions"] for n in s["notes"] if n["kind"] == "process")
+    integration = next(s for s in record["sessions"] if s["kind"] == "integration"
+                       and s["notes"])
+    integration["notes"][0].update(body="[11:30 in the medication session] " + process["body"],
+                                   shareable=True)
+    assert "quotes a process note, so it is a private process note too" in refusal(
+        tmp_path, record)
+
+
+def test_a_number_thousands_of_digits_long_is_one_line(tmp_path):
+    path = tmp_path / "long.json"
+    path.write_text('{"format": ' + "9" * 5000 + "}")
+    with pytest.raises(KapdeskError, match="holds a number far too long"):
+        load_record_file(path)

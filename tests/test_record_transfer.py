@@ -48,7 +48,7 @@ def test_importing_twice_does_not_duplicate(tmp_path, exported, capsys):
                                                           "notes")}
     assert main(["import", str(exported), "--db", str(target)]) == 0
     second = capsys.readouterr().out
-    assert "0 new rows" in second and "0 new rows" not in first
+    assert "0 entries added" in second and "0 entries added" not in first
     assert {t: open_database(target)[t].count for t in counts} == counts
 
 

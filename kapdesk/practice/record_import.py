@@ -18,7 +18,7 @@ from kapdesk.domain.errors import InvalidInput, KapdeskError
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.mistakes import correction_reason, strike_reason
 from kapdesk.domain.outcomes import check_score
-from kapdesk.domain.protocol import protocol_from_json
+from kapdesk.domain.protocol import DEFAULT_PROTOCOL
 from kapdesk.domain.scheduling import check_course_end
 from kapdesk.domain.screening import clean_screening, require_cleared
 from kapdesk.domain.thresholds import thresholds_from_json
@@ -41,6 +41,9 @@ from kapdesk.storage import imports as store
 # A record file larger than this is refused before it is read: the largest real record (ten
 # years of weekly sessions with long notes) is a few megabytes.
 MAX_RECORD_BYTES = 25 * 1024 * 1024
+
+# The session protocol as a record file holds it (JSON has lists where the domain has tuples).
+_SHIPPED_PROTOCOL = json.loads(json.dumps(DEFAULT_PROTOCOL.to_json()))
 
 CHILD_TABLES = ("doses", "vitals", "events", "ratings", "notes", "music_plays")
 
@@ -67,14 +70,20 @@ class ImportResult:
     differing: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        text = (f"imported {self.display_name} (client {self.client_id}): {self.added} new "
-                f"rows, {self.already_present} already here")
+        text = (f"imported {self.display_name} (client {self.client_id}): "
+                f"{_count(self.added, 'entry', 'entries')} added, "
+                f"{self.already_present or 'none'} already here")
         if not self.differing:
             return text
-        counts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n
+        counts = ", ".join(f"{table.replace('_', ' ')} {n}" for table, n
                            in sorted(self.differing.items()))
-        return (f"{text}; {sum(self.differing.values())} of those differ from the file "
-                f"({counts}) and were kept as they are on this laptop")
+        differ = _count(sum(self.differing.values()), "of them differs", "of them differ")
+        return (f"{text}; {differ} from the file ({counts}) and kept this laptop's "
+                "version; if the file is newer, those changes were not taken")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 class _NotFinite(ValueError):
@@ -136,6 +145,9 @@ def load_record_file(path: str | Path) -> Any:
                                    f"{exc.msg})") from None
     except UnicodeDecodeError:
         raise InvalidInput("file", f"{path}: not a UTF-8 text file") from None
+    except ValueError:  # an integer of thousands of digits (Python's int conversion limit)
+        raise InvalidInput("file", f"{path}: holds a number far too long to be one kapdesk "
+                                   "writes") from None
     except RecursionError:
         raise InvalidInput("file", f"{path}: nested too deeply to be a client record") from None
     except OSError as exc:
@@ -256,6 +268,7 @@ def _read_record(data: Any) -> Plan:
                                 session_uids, now)
         replay_session(entries, now=now)
     _check_links(plan, [p for p, _ in session_list], courses)
+    _check_quotes(plan)
     for path, o in c.items(root, "outcome_measures", ""):
         key = c.uid(o, path, seen)
         try:
@@ -330,6 +343,22 @@ def _check_links(plan: Plan, paths: list[str], courses: Mapping[str, Mapping[str
             raise InvalidInput(f"{path}.medication_session_uid",
                                "an integration session belongs to the course of the medication "
                                "session it follows and carries its number")
+
+
+# A process note shorter than this is not looked for inside other notes ("ok", "tearful").
+QUOTE_MIN_CHARS = 12
+
+
+def _check_quotes(plan: Plan) -> None:
+    """A note that quotes a process note is itself private (domain.sharing.quoting_kind), so
+    a shareable or non-process note must not carry a process note's words."""
+    notes = plan.rows.get("notes", [])
+    private = [n["body"].strip() for n in notes if n["kind"] in PRIVATE_NOTE_KINDS
+               and len(n["body"].strip()) >= QUOTE_MIN_CHARS]
+    for n in notes:
+        if n["kind"] not in PRIVATE_NOTE_KINDS and any(body in n["body"] for body in private):
+            raise InvalidInput(f"notes {n['uid']}", "quotes a process note, so it is a private "
+                                                    "process note too (as kapdesk saves a quote)")
 
 
 def _correction(o: Mapping, path: str, earlier: set[str], what: str) -> dict[str, Any]:
@@ -410,13 +439,12 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         raise InvalidInput(f"{path}.medication_session_uid", "only integration sessions link")
     ride = c.obj(s.get("ride_home") or {}, f"{path}.ride_home")
     protocol = s.get("protocol")
-    if protocol is not None:
-        try:
-            protocol_from_json(c.obj(protocol, f"{path}.protocol"))
-        except InvalidInput as exc:
-            raise InvalidInput(f"{path}.protocol", exc.reason) from None
-        except (TypeError, ValueError, AttributeError, KeyError):
-            raise InvalidInput(f"{path}.protocol", "is not a protocol kapdesk wrote") from None
+    if protocol is not None and protocol != _SHIPPED_PROTOCOL:
+        # Nothing in kapdesk edits a session's protocol yet (issue 15 will, with versions), so
+        # a different one was edited by hand: its minimum stay or booster step would decide
+        # the replayed gates.
+        raise InvalidInput(f"{path}.protocol", "is not the session protocol kapdesk runs; a "
+                                               "record keeps the protocol it was written with")
     session_row = plan.add("sessions", {
         "uid": key, "kind": kind, "number": c.whole(s, "number", path, 1, 100, required=False),
         "course_uid": c.ref(s, "course_uid", path, courses, what="course"),
@@ -608,6 +636,22 @@ def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None
     """Rows already here must belong to the same client; new versions must not collide."""
     client = plan.rows["clients"][0]
     client_id = existing.get(client["uid"])
+    if client_id is not None:
+        here = store.stored_row(db, "clients", client_id)
+        if (here["display_name"], here["date_of_birth"]) != (client["display_name"],
+                                                             client["date_of_birth"]):
+            raise InvalidInput("client.uid", f"is {here['display_name']} (born "
+                                             f"{here['date_of_birth'] or 'unknown'}) on this "
+                                             f"laptop, not {client['display_name']}; nothing "
+                                             "was imported")
+    for i, row in enumerate(plan.rows.get("sessions", [])):
+        if row["uid"] in existing:
+            here = store.stored_row(db, "sessions", existing[row["uid"]])
+            if (here["started_at"], here["ended_at"]) != (row["started_at"], row["ended_at"]):
+                raise InvalidInput(f"sessions[{i}]", f"{_held(here)} on this laptop but "
+                                                     f"{_held(row)} in the file; a session is "
+                                                     "held on one laptop only, so nothing was "
+                                                     "imported")
     for table in _CLIENT_TABLES:
         for i, row in enumerate(plan.rows.get(table, [])):
             if row["uid"] in existing and \
@@ -630,6 +674,14 @@ def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None
                 raise InvalidInput(f"{_name(table)}[{i}].version",
                                    f"version {row['version']} already exists here with "
                                    "different content")
+
+
+def _held(session: Mapping[str, Any]) -> str:
+    if not session["started_at"]:
+        return "not yet held"
+    if not session["ended_at"]:
+        return f"running since {session['started_at']}"
+    return f"held {session['started_at']} to {session['ended_at']}"
 
 
 def _name(table: str) -> str:
