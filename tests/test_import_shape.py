@@ -49,6 +49,10 @@ def soon(minutes):
     return (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
+def before(instant, minutes):
+    return (datetime.fromisoformat(instant) - timedelta(minutes=minutes)).isoformat()
+
+
 def corrected(data):
     """The record with its first medication session's dose corrected, as the app would."""
     session = medication(data)
@@ -92,6 +96,19 @@ def corrected(data):
     (lambda d: d["courses"][0].update(planned_sessions=2), "numbered 1-2 once each"),
     (lambda d: [s for s in d["sessions"] if s["kind"] == "integration"][0].update(number=5),
      "carries its number"),
+    (lambda d: d["client"].update(archived_at=soon(60 * 24 * 400)),
+     "archiving cannot be in the future"),
+    (lambda d: d["outcome_measures"][0].update(taken_on="2030-06-01"),
+     "taken_on: cannot be in the future"),
+    (lambda d: d["screenings"][0]["items"].pop("mania"), "items.mania: needs its answer"),
+    (lambda d: [s for s in d["sessions"] if s["kind"] == "preparation"][0].update(number=3),
+     "only medication and integration sessions are numbered"),
+    (lambda d: medication(d, 1).update(started_at=medication(d)["started_at"]),
+     "kapdesk runs one session at a time"),
+    (lambda d: [s for s in d["sessions"] if s["kind"] == "integration"][0].update(
+        started_at=before(medication(d)["started_at"], 120),
+        ended_at=before(medication(d)["started_at"], 60)),
+     "an integration session is held after the medication session it follows"),
     (lambda d: medication(d)["vitals"][0].update(checkpoint=None),
      "checkpoint: is required: one of pre_dose, discharge, other"),
     (lambda d: [s for s in d["sessions"] if s["kind"] == "integration"][0].update(

@@ -8,19 +8,15 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import InvalidInput, KapdeskError
-from kapdesk.domain.kinds import SessionKind
-from kapdesk.domain.mistakes import correction_reason, strike_reason
+from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.outcomes import check_score
-from kapdesk.domain.protocol import DEFAULT_PROTOCOL
-from kapdesk.domain.scheduling import check_course_end
-from kapdesk.domain.screening import clean_screening, require_cleared
+from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
 from kapdesk.domain.thresholds import thresholds_from_json
 from kapdesk.domain.timeutil import parse_instant, utc_now
 from kapdesk.domain.vitals import MEASURES, make_reading
@@ -35,6 +31,21 @@ from kapdesk.domain.vocabulary import (
 from kapdesk.export import checks as c
 from kapdesk.export.checks import EARLIEST_BIRTH
 from kapdesk.export.record import RECORD_FORMAT
+from kapdesk.practice.record_conflicts import CHILD_TABLES, check_conflicts, differing
+from kapdesk.practice.record_rules import (
+    SHIPPED_PROTOCOL,
+    Plan,
+    check_course,
+    check_links,
+    check_quotes,
+    correction,
+    event_detail,
+    note_times,
+    past,
+    protocol_text,
+    stopped,
+    struck,
+)
 from kapdesk.practice.replay import SessionEntries, replay_session
 from kapdesk.storage import imports as store
 
@@ -42,21 +53,8 @@ from kapdesk.storage import imports as store
 # years of weekly sessions with long notes) is a few megabytes.
 MAX_RECORD_BYTES = 25 * 1024 * 1024
 
-# The session protocol as a record file holds it (JSON has lists where the domain has tuples).
-_SHIPPED_PROTOCOL = json.loads(json.dumps(DEFAULT_PROTOCOL.to_json()))
-
-CHILD_TABLES = ("doses", "vitals", "events", "ratings", "notes", "music_plays")
 
 
-@dataclass
-class Plan:
-    """The file's rows, checked and in database form, keyed by table, in write order."""
-
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def add(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
-        self.rows.setdefault(table, []).append(row)
-        return row
 
 
 @dataclass
@@ -199,7 +197,8 @@ def _read_record(data: Any) -> Plan:
         "ride_name": c.text(ride, "name", "client.ride_home"),
         "ride_phone": c.text(ride, "phone", "client.ride_home"),
         "safety_plan": c.text(cl, "safety_plan", "client", long=True),
-        "archived_at": c.instant(cl, "archived_at", "client"),
+        "archived_at": past(cl, "archived_at", "client", utc_now(), "archiving",
+                             required=False),
         "prescriber_uid": c.ref(cl, "prescriber_uid", "client", prescribers, what="prescriber"),
     })
     orders: dict[str, dict[str, Any]] = {}
@@ -237,6 +236,9 @@ def _read_record(data: Any) -> Plan:
     for path, s in c.items(root, "screenings", ""):
         c.uid(s, path, seen)
         items = c.obj(s.get("items") or {}, f"{path}.items")
+        for item in CONTRAINDICATIONS:  # the app records an answer to every item
+            if not isinstance(items.get(item), bool):
+                raise InvalidInput(f"{path}.items.{item}", "needs its answer, true or false")
         try:
             cleaned = clean_screening(items, screened_on=s.get("screened_on"),
                                       cleared_on=s.get("cleared_on"), note=c.text(s, "note", path))
@@ -259,7 +261,7 @@ def _read_record(data: Any) -> Plan:
             "started_on": c.day(co, "started_on", path, required=True),
             "ended_on": c.day(co, "ended_on", path), "note": c.text(co, "note", path),
         })
-        _check_course(path, row, screenings.get(row["screening_uid"] or ""))
+        check_course(path, row, screenings.get(row["screening_uid"] or ""))
     session_list = c.items(root, "sessions", "")
     session_uids = {u for _, s in session_list if isinstance(u := s.get("uid"), str)}
     now = utc_now()
@@ -267,8 +269,8 @@ def _read_record(data: Any) -> Plan:
         entries = _read_session(plan, path, s, seen, set(courses), orders, thresholds,
                                 session_uids, now)
         replay_session(entries, now=now)
-    _check_links(plan, [p for p, _ in session_list], courses)
-    _check_quotes(plan)
+    check_links(plan, [p for p, _ in session_list], courses)
+    check_quotes(plan)
     for path, o in c.items(root, "outcome_measures", ""):
         key = c.uid(o, path, seen)
         try:
@@ -277,156 +279,9 @@ def _read_record(data: Any) -> Plan:
             raise InvalidInput(f"{path}.{exc.field}", exc.reason) from None
         plan.add("outcome_measures", {
             "uid": key, "instrument": o["instrument"], "score": score,
-            "taken_on": c.day(o, "taken_on", path, required=True),
+            "taken_on": c.day(o, "taken_on", path, required=True, not_future=True),
             "session_uid": c.ref(o, "session_uid", path, session_uids, what="session")})
     return plan
-
-
-def _check_course(path: str, course: Mapping[str, Any],
-                  screening: Mapping[str, Any] | None) -> None:
-    """The rules :func:`kapdesk.practice.course.add_course` applies when a course starts."""
-    try:
-        require_cleared(screening, date.fromisoformat(course["started_on"]))
-    except KapdeskError as exc:
-        where = "screening_uid" if screening is None or not screening["cleared_on"] \
-            else "started_on"
-        raise InvalidInput(f"{path}.{where}", str(exc)) from None
-    if course["ended_on"]:
-        try:
-            check_course_end(date.fromisoformat(course["started_on"]),
-                             date.fromisoformat(course["ended_on"]))
-        except InvalidInput as exc:
-            raise InvalidInput(f"{path}.ended_on", exc.reason) from None
-
-
-def _protocol_text(protocol: Any, path: str) -> str | None:
-    if protocol is None:
-        return None
-    try:
-        return json.dumps(protocol, allow_nan=False)
-    except ValueError:
-        raise InvalidInput(f"{path}.protocol", "holds a number that is not finite") from None
-
-
-def _check_links(plan: Plan, paths: list[str], courses: Mapping[str, Mapping[str, Any]]
-                 ) -> None:
-    """The shape :func:`kapdesk.practice.course.schedule_in_course` gives a course: every
-    medication session belongs to a course and is numbered 1, 2, ... within it, up to the
-    sessions the course plans; an integration session follows a medication session of the
-    same course and carries its number."""
-    sessions = {row["uid"]: row for row in plan.rows.get("sessions", [])}
-    numbers: dict[str, set[int]] = {}
-    for path, row in zip(paths, sessions.values(), strict=True):
-        course = row["course_uid"]
-        if row["kind"] == SessionKind.MEDICATION:
-            if course is None:
-                raise InvalidInput(f"{path}.course_uid", "a medication session belongs to a "
-                                                         "course")
-            taken = numbers.setdefault(course, set())
-            planned = courses[course]["planned_sessions"]
-            if row["number"] is None or row["number"] in taken or row["number"] > planned:
-                raise InvalidInput(f"{path}.number", "medication sessions of a course are "
-                                                     f"numbered 1-{planned} once each")
-            taken.add(row["number"])
-        linked = row["medication_session_uid"]
-        if linked is None:
-            if row["kind"] == SessionKind.INTEGRATION and course is not None:
-                raise InvalidInput(f"{path}.medication_session_uid",
-                                   "an integration session of a course names the medication "
-                                   "session it follows")
-            continue
-        medication = sessions[linked]
-        if medication["kind"] != SessionKind.MEDICATION:
-            raise InvalidInput(f"{path}.medication_session_uid",
-                               "an integration session follows a medication session")
-        if medication["course_uid"] != course or medication["number"] != row["number"]:
-            raise InvalidInput(f"{path}.medication_session_uid",
-                               "an integration session belongs to the course of the medication "
-                               "session it follows and carries its number")
-
-
-# A process note shorter than this is not looked for inside other notes ("ok", "tearful").
-QUOTE_MIN_CHARS = 12
-
-
-def _check_quotes(plan: Plan) -> None:
-    """A note that quotes a process note is itself private (domain.sharing.quoting_kind), so
-    a shareable or non-process note must not carry a process note's words."""
-    notes = plan.rows.get("notes", [])
-    private = [n["body"].strip() for n in notes if n["kind"] in PRIVATE_NOTE_KINDS
-               and len(n["body"].strip()) >= QUOTE_MIN_CHARS]
-    for n in notes:
-        if n["kind"] not in PRIVATE_NOTE_KINDS and any(body in n["body"] for body in private):
-            raise InvalidInput(f"notes {n['uid']}", "quotes a process note, so it is a private "
-                                                    "process note too (as kapdesk saves a quote)")
-
-
-def _correction(o: Mapping, path: str, earlier: set[str], what: str) -> dict[str, Any]:
-    """A correction names an entry listed before it and, as in the app, says why."""
-    corrects = c.ref(o, "corrects_uid", path, set(earlier), what=what)
-    reason = c.optional_text(o, "correction_reason", path)
-    if corrects is None and reason is not None:
-        raise InvalidInput(f"{path}.correction_reason", "only a correction has a correction "
-                                                        "reason")
-    if corrects is not None:
-        try:
-            reason = correction_reason(reason)
-        except InvalidInput as exc:
-            raise InvalidInput(f"{path}.correction_reason", exc.reason) from None
-    return {"corrects_uid": corrects, "correction_reason": reason}
-
-
-def _struck(o: Mapping, path: str, now: datetime) -> dict[str, Any]:
-    """An entry struck out has when and why, as :func:`strike_entry` stores them."""
-    at, struck = c.instant(o, "at", path, required=True), c.instant(o, "struck_at", path)
-    reason = c.optional_text(o, "struck_reason", path)
-    if struck is None:
-        if reason is not None:
-            raise InvalidInput(f"{path}.struck_reason", "only a struck-out entry has a reason")
-        return {"struck_at": None, "struck_reason": None}
-    assert at is not None
-    if parse_instant(struck) < parse_instant(at):
-        raise InvalidInput(f"{path}.struck_at", "an entry cannot be struck out before it was "
-                                                "recorded")
-    c.not_future(struck, f"{path}.struck_at", now, "striking out")
-    try:
-        return {"struck_at": struck, "struck_reason": strike_reason(reason)}
-    except InvalidInput as exc:
-        raise InvalidInput(f"{path}.struck_reason", exc.reason) from None
-
-
-def _past(o: Mapping, key: str, path: str, now: datetime, what: str, *,
-          required: bool = True) -> str | None:
-    value = c.instant(o, key, path, required=required)
-    c.not_future(value, f"{path}.{key}", now, what)
-    return value
-
-
-def _note_times(n: Mapping, path: str, at: str | None, now: datetime) -> dict[str, Any]:
-    """A note, and any change to it, is written at a time that has passed."""
-    c.not_future(at, f"{path}.at", now, "a note")
-    times = {"created_at": _past(n, "created_at", path, now, "a note", required=False) or at,
-             "updated_at": _past(n, "updated_at", path, now, "a note", required=False) or at,
-             "amended_at": _past(n, "amended_at", path, now, "a note's amendment",
-                                 required=False)}
-    return times
-
-
-def _stopped(m: Mapping, path: str, now: datetime) -> str | None:
-    started, stopped = c.instant(m, "started_at", path, required=True), _past(
-        m, "stopped_at", path, now, "the end of a track", required=False)
-    assert started is not None
-    if stopped is not None and parse_instant(stopped) < parse_instant(started):
-        raise InvalidInput(f"{path}.stopped_at", "a track cannot stop before it started")
-    return stopped
-
-
-def _event_detail(e: Mapping, path: str) -> str:
-    detail = c.text(e, "detail", path)
-    if e.get("kind") == "prn" and not detail.strip():
-        raise InvalidInput(f"{path}.detail", "a PRN medication event says what was given, "
-                                             "how much and why")
-    return detail
 
 
 def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: set[str],
@@ -439,7 +294,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         raise InvalidInput(f"{path}.medication_session_uid", "only integration sessions link")
     ride = c.obj(s.get("ride_home") or {}, f"{path}.ride_home")
     protocol = s.get("protocol")
-    if protocol is not None and protocol != _SHIPPED_PROTOCOL:
+    if protocol is not None and protocol != SHIPPED_PROTOCOL:
         # Nothing in kapdesk edits a session's protocol yet (issue 15 will, with versions), so
         # a different one was edited by hand: its minimum stay or booster step would decide
         # the replayed gates.
@@ -454,7 +309,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         "ended_at": c.instant(s, "ended_at", path),
         "order_uid": c.ref(s, "order_uid", path, set(orders), what="order"),
         "thresholds_uid": c.ref(s, "thresholds_uid", path, set(thresholds), what="thresholds"),
-        "protocol": _protocol_text(protocol, path),
+        "protocol": protocol_text(protocol, path),
         "intention": c.text(s, "intention", path, long=True),
         "ride_home_name": c.text(ride, "name", f"{path}.ride_home"),
         "ride_home_phone": c.text(ride, "phone", f"{path}.ride_home"),
@@ -468,7 +323,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
     for p, d in c.items(s, "doses", path):
         placed["doses"].append((p, plan.add("doses", {
             "session_uid": key, "uid": c.uid(d, p, seen),
-            **_correction(d, p, earlier, "earlier dose"),
+            **correction(d, p, earlier, "earlier dose"),
             "given_at": c.instant(d, "given_at", p, required=True),
             "mg": c.amount(d, "mg", p),
             **{k: c.text(d, k, p, required=True) for k in ("medicine", "form", "route")},
@@ -493,22 +348,22 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         placed["vitals"].append((p, plan.add("vitals", {
             "session_uid": key, "uid": c.uid(v, p, seen), "taken_at": taken_at,
             "checkpoint": checkpoint, **reading.values(),
-            **_correction(v, p, earlier, "earlier reading")})))
+            **correction(v, p, earlier, "earlier reading")})))
         earlier.add(v["uid"])
     for p, e in c.items(s, "events", path):
         placed["events"].append((p, plan.add("events", {
             "session_uid": key, "uid": c.uid(e, p, seen),
                             "at": c.instant(e, "at", p, required=True),
                             "kind": c.choice(e, "kind", p, EVENT_KINDS),
-                            "detail": _event_detail(e, p),
-                            **_struck(e, p, now)})))
+                            "detail": event_detail(e, p),
+                            **struck(e, p, now)})))
     for p, r in c.items(s, "ratings", path):
         placed["ratings"].append((p, plan.add("ratings", {
             "session_uid": key, "uid": c.uid(r, p, seen),
                              "at": c.instant(r, "at", p, required=True),
                              "scale": c.choice(r, "scale", p, RATING_SCALES),
                              "value": c.whole(r, "value", p, 0, len(RATING_LEVELS) - 1),
-                             **_struck(r, p, now)})))
+                             **struck(r, p, now)})))
     for p, n in c.items(s, "notes", path):
         kind_ = c.choice(n, "kind", p, NOTE_KINDS)
         shareable = c.flag(n, "shareable", p)
@@ -519,12 +374,12 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                            "session_uid": key, "uid": c.uid(n, p, seen), "at": at,
                            "kind": kind_, "body": c.text(n, "body", p, required=True, long=True),
                            "shareable": int(shareable),
-                           **_note_times(n, p, at, now)})))
+                           **note_times(n, p, at, now)})))
         for vp, version in c.items(n, "versions", p):
             plan.add("note_versions", {"note_uid": n["uid"], "uid": c.uid(version, vp, seen),
                                        "body": c.text(version, "body", vp, required=True,
                                                       long=True),
-                                       "replaced_at": _past(version, "replaced_at", vp, now,
+                                       "replaced_at": past(version, "replaced_at", vp, now,
                                                             "a note's amendment")})
     for p, m in c.items(s, "music_plays", path):
         placed["music_plays"].append((p, plan.add("music_plays", {
@@ -532,7 +387,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                                  "title": c.text(m, "title", p, required=True),
                                  "artist": c.text(m, "artist", p), "path": c.text(m, "path", p),
                                  "started_at": c.instant(m, "started_at", p, required=True),
-                                 "stopped_at": _stopped(m, p, now)})))
+                                 "stopped_at": stopped(m, p, now)})))
     if s.get("discharge") is not None:
         p = f"{path}.discharge"
         d = c.obj(s["discharge"], p)
@@ -560,7 +415,7 @@ def import_plan(db: Database, plan: Plan) -> ImportResult:
     client = plan.rows["clients"][0]
     with db.atomic():
         existing = store.existing_uids(db, plan.rows)
-        _check_conflicts(db, plan, existing)
+        check_conflicts(db, plan, existing)
         ids: dict[str, int] = dict(existing)
         added = 0
 
@@ -607,82 +462,6 @@ def import_plan(db: Database, plan: Plan) -> ImportResult:
             put("outcome_measures", row, session_id=row["session_uid"], **owner)
     total = sum(len(rows) for rows in plan.rows.values())
     return ImportResult(ids[client["uid"]], client["display_name"], added, total - added,
-                        _differing(db, plan, existing))
+                        differing(db, plan, existing))
 
 
-# Where each kind of row belongs: (column, table it points at, key of the file's row).
-_PARENT = {**{table: ("session_id", "sessions", "session_uid")
-              for table in (*CHILD_TABLES, "discharges")},
-           "note_versions": ("note_id", "notes", "note_uid")}
-_CLIENT_TABLES = ("orders", "threshold_versions", "screenings", "courses", "sessions",
-                  "outcome_measures")
-
-
-def _differing(db: Database, plan: Plan, existing: dict[str, int]) -> dict[str, int]:
-    """How many rows already here hold something other than the file says."""
-    counts: dict[str, int] = {}
-    for table, rows in plan.rows.items():
-        for row in rows:
-            if row["uid"] not in existing:
-                continue
-            stored = store.stored_row(db, table, existing[row["uid"]])
-            if any(stored.get(k) != v for k, v in row.items()
-                   if not k.endswith("_uid") and k not in ("uid", "created_at")):
-                counts[_name(table)] = counts.get(_name(table), 0) + 1
-    return counts
-
-
-def _check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None:
-    """Rows already here must belong to the same client; new versions must not collide."""
-    client = plan.rows["clients"][0]
-    client_id = existing.get(client["uid"])
-    if client_id is not None:
-        here = store.stored_row(db, "clients", client_id)
-        if (here["display_name"], here["date_of_birth"]) != (client["display_name"],
-                                                             client["date_of_birth"]):
-            raise InvalidInput("client.uid", f"is {here['display_name']} (born "
-                                             f"{here['date_of_birth'] or 'unknown'}) on this "
-                                             f"laptop, not {client['display_name']}; nothing "
-                                             "was imported")
-    for i, row in enumerate(plan.rows.get("sessions", [])):
-        if row["uid"] in existing:
-            here = store.stored_row(db, "sessions", existing[row["uid"]])
-            if (here["started_at"], here["ended_at"]) != (row["started_at"], row["ended_at"]):
-                raise InvalidInput(f"sessions[{i}]", f"{_held(here)} on this laptop but "
-                                                     f"{_held(row)} in the file; a session is "
-                                                     "held on one laptop only, so nothing was "
-                                                     "imported")
-    for table in _CLIENT_TABLES:
-        for i, row in enumerate(plan.rows.get(table, [])):
-            if row["uid"] in existing and \
-                    store.owner_of(db, table, existing[row["uid"]]) != client_id:
-                raise InvalidInput(f"{_name(table)}[{i}].uid",
-                                   f"{row['uid']} is already used on this laptop by another "
-                                   "client's record; nothing was imported")
-    for table, (column, parent, key) in _PARENT.items():
-        for row in plan.rows.get(table, []):
-            if row["uid"] in existing and store.parent_uid(
-                    db, table, existing[row["uid"]], column, parent) != row[key]:
-                what = "session" if parent == "sessions" else "note"
-                raise InvalidInput(f"{_name(table)} {row['uid']}",
-                                   f"is already used on this laptop by an entry of another "
-                                   f"{what}; nothing was imported")
-    for table in ("orders", "threshold_versions"):
-        for i, row in enumerate(plan.rows.get(table, [])):
-            if row["uid"] not in existing and client_id is not None \
-                    and store.version_taken(db, table, client_id, row["version"]):
-                raise InvalidInput(f"{_name(table)}[{i}].version",
-                                   f"version {row['version']} already exists here with "
-                                   "different content")
-
-
-def _held(session: Mapping[str, Any]) -> str:
-    if not session["started_at"]:
-        return "not yet held"
-    if not session["ended_at"]:
-        return f"running since {session['started_at']}"
-    return f"held {session['started_at']} to {session['ended_at']}"
-
-
-def _name(table: str) -> str:
-    return "thresholds" if table == "threshold_versions" else table
