@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_import_rules import medication, refusal
 
 from kapdesk.cli import main
 from kapdesk.domain.errors import KapdeskError
@@ -31,18 +32,6 @@ def exported(tmp_path_factory):
 @pytest.fixture
 def record(exported):
     return copy.deepcopy(exported[1])
-
-
-def medication(data, n=0):
-    return [s for s in data["sessions"] if s["kind"] == "medication" and s["doses"]][n]
-
-
-def refusal(tmp_path, data):
-    db = open_database(tmp_path / "target.sqlite")
-    with pytest.raises(KapdeskError) as caught:
-        import_record(db, data)
-    assert db["sessions"].count == 0
-    return str(caught.value)
 
 
 def soon(minutes):
