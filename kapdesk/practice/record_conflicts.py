@@ -18,12 +18,10 @@ CHILD_TABLES = ("doses", "vitals", "events", "ratings", "notes", "music_plays")
 
 # Where each kind of row belongs: (column, table it points at, key of the file's row).
 PARENT = {**{table: ("session_id", "sessions", "session_uid")
-              for table in (*CHILD_TABLES, "discharges")},
-           "note_versions": ("note_id", "notes", "note_uid")}
-
-
+             for table in (*CHILD_TABLES, "discharges")},
+          "note_versions": ("note_id", "notes", "note_uid")}
 CLIENT_TABLES = ("orders", "threshold_versions", "screenings", "courses", "sessions",
-                  "outcome_measures")
+                 "outcome_measures")
 
 
 def differing(db: Database, plan: Plan, existing: dict[str, int]) -> dict[str, int]:

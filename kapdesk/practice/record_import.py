@@ -198,7 +198,7 @@ def _read_record(data: Any) -> Plan:
         "ride_phone": c.text(ride, "phone", "client.ride_home"),
         "safety_plan": c.text(cl, "safety_plan", "client", long=True),
         "archived_at": past(cl, "archived_at", "client", utc_now(), "archiving",
-                             required=False),
+                            required=False),
         "prescriber_uid": c.ref(cl, "prescriber_uid", "client", prescribers, what="prescriber"),
     })
     orders: dict[str, dict[str, Any]] = {}
@@ -380,7 +380,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                                        "body": c.text(version, "body", vp, required=True,
                                                       long=True),
                                        "replaced_at": past(version, "replaced_at", vp, now,
-                                                            "a note's amendment")})
+                                                           "a note's amendment")})
     for p, m in c.items(s, "music_plays", path):
         placed["music_plays"].append((p, plan.add("music_plays", {
             "session_uid": key, "uid": c.uid(m, p, seen),

@@ -38,7 +38,7 @@ SHIPPED_PROTOCOL = json.loads(json.dumps(DEFAULT_PROTOCOL.to_json()))
 
 
 def check_course(path: str, course: Mapping[str, Any],
-                  screening: Mapping[str, Any] | None) -> None:
+                 screening: Mapping[str, Any] | None) -> None:
     """The rules :func:`kapdesk.practice.course.add_course` applies when a course starts."""
     try:
         require_cleared(screening, date.fromisoformat(course["started_on"]))
@@ -159,7 +159,7 @@ def struck(o: Mapping, path: str, now: datetime) -> dict[str, Any]:
 
 
 def past(o: Mapping, key: str, path: str, now: datetime, what: str, *,
-          required: bool = True) -> str | None:
+         required: bool = True) -> str | None:
     value = c.instant(o, key, path, required=required)
     c.not_future(value, f"{path}.{key}", now, what)
     return value
@@ -171,7 +171,7 @@ def note_times(n: Mapping, path: str, at: str | None, now: datetime) -> dict[str
     times = {"created_at": past(n, "created_at", path, now, "a note", required=False) or at,
              "updated_at": past(n, "updated_at", path, now, "a note", required=False) or at,
              "amended_at": past(n, "amended_at", path, now, "a note's amendment",
-                                 required=False)}
+                                required=False)}
     return times
 
 
