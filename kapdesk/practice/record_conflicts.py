@@ -16,66 +16,68 @@ from kapdesk.storage import imports as store
 CHILD_TABLES = ("doses", "vitals", "events", "ratings", "notes", "music_plays")
 
 
-# Where each kind of row belongs: (column, table it points at, key of the file's row).
-PARENT = {**{table: ("session_id", "sessions", "session_uid")
-             for table in (*CHILD_TABLES, "discharges")},
-          "note_versions": ("note_id", "notes", "note_uid")}
+# Where each kind of row belongs: (its column here, the key of the file's row).
+PARENT = {**{table: ("session_id", "session_uid") for table in (*CHILD_TABLES, "discharges")},
+          "note_versions": ("note_id", "note_uid")}
 CLIENT_TABLES = ("orders", "threshold_versions", "screenings", "courses", "sessions",
                  "outcome_measures")
 
 
-def differing(db: Database, plan: Plan, existing: dict[str, int]) -> dict[str, int]:
+Here = Mapping[str, Mapping[str, Mapping[str, Any]]]  # table -> uid -> row on this laptop
+
+
+def differing(plan: Plan, here: Here) -> dict[str, int]:
     """How many rows already here hold something other than the file says."""
     counts: dict[str, int] = {}
     for table, rows in plan.rows.items():
         for row in rows:
-            if row["uid"] not in existing:
-                continue
-            stored = store.stored_row(db, table, existing[row["uid"]])
-            if any(stored.get(k) != v for k, v in row.items()
-                   if not k.endswith("_uid") and k not in ("uid", "created_at")):
+            stored = here.get(table, {}).get(row["uid"])
+            if stored is not None and any(
+                    stored.get(k) != v for k, v in row.items()
+                    if not k.endswith("_uid") and k not in ("uid", "created_at")):
                 counts[table_name(table)] = counts.get(table_name(table), 0) + 1
     return counts
 
 
-def check_conflicts(db: Database, plan: Plan, existing: dict[str, int]) -> None:
-    """Rows already here must belong to the same client; new versions must not collide."""
+def check_conflicts(db: Database, plan: Plan, here: Here) -> None:
+    """Rows already here must be the same client's and session's, held the same way; new
+    versions must not collide."""
+    ids = {uid: row["id"] for rows in here.values() for uid, row in rows.items()}
     client = plan.rows["clients"][0]
-    client_id = existing.get(client["uid"])
-    if client_id is not None:
-        here = store.stored_row(db, "clients", client_id)
-        if (here["display_name"], here["date_of_birth"]) != (client["display_name"],
-                                                             client["date_of_birth"]):
-            raise InvalidInput("client.uid", f"is {here['display_name']} (born "
-                                             f"{here['date_of_birth'] or 'unknown'}) on this "
-                                             f"laptop, not {client['display_name']}; nothing "
-                                             "was imported")
+    person = here.get("clients", {}).get(client["uid"])
+    client_id = person["id"] if person else None
+    if person is not None and (person["display_name"], person["date_of_birth"]) != (
+            client["display_name"], client["date_of_birth"]):
+        raise InvalidInput("client.uid", f"is {person['display_name']} (born "
+                                         f"{person['date_of_birth'] or 'unknown'}) on this "
+                                         f"laptop, not {client['display_name']}; nothing "
+                                         "was imported")
     for i, row in enumerate(plan.rows.get("sessions", [])):
-        if row["uid"] in existing:
-            here = store.stored_row(db, "sessions", existing[row["uid"]])
-            if (here["started_at"], here["ended_at"]) != (row["started_at"], row["ended_at"]):
-                raise InvalidInput(f"sessions[{i}]", f"{held_text(here)} on this laptop but "
-                                                     f"{held_text(row)} in the file; a session is "
-                                                     "held on one laptop only, so nothing was "
-                                                     "imported")
+        held = here.get("sessions", {}).get(row["uid"])
+        if held and (held["started_at"], held["ended_at"]) != (row["started_at"],
+                                                              row["ended_at"]):
+            raise InvalidInput(f"sessions[{i}]", f"{held_text(held)} on this laptop but "
+                                                 f"{held_text(row)} in the file; a session is "
+                                                 "held on one laptop only, so nothing was "
+                                                 "imported")
     for table in CLIENT_TABLES:
         for i, row in enumerate(plan.rows.get(table, [])):
-            if row["uid"] in existing and \
-                    store.owner_of(db, table, existing[row["uid"]]) != client_id:
+            stored = here.get(table, {}).get(row["uid"])
+            if stored is not None and stored["client_id"] != client_id:
                 raise InvalidInput(f"{table_name(table)}[{i}].uid",
                                    f"{row['uid']} is already used on this laptop by another "
                                    "client's record; nothing was imported")
-    for table, (column, parent, key) in PARENT.items():
+    for table, (column, key) in PARENT.items():
         for row in plan.rows.get(table, []):
-            if row["uid"] in existing and store.parent_uid(
-                    db, table, existing[row["uid"]], column, parent) != row[key]:
-                what = "session" if parent == "sessions" else "note"
+            stored = here.get(table, {}).get(row["uid"])
+            if stored is not None and ids.get(row[key]) != stored[column]:
+                what = "session" if key == "session_uid" else "note"
                 raise InvalidInput(f"{table_name(table)} {row['uid']}",
                                    f"is already used on this laptop by an entry of another "
                                    f"{what}; nothing was imported")
     for table in ("orders", "threshold_versions"):
         for i, row in enumerate(plan.rows.get(table, [])):
-            if row["uid"] not in existing and client_id is not None \
+            if row["uid"] not in ids and client_id is not None \
                     and store.version_taken(db, table, client_id, row["version"]):
                 raise InvalidInput(f"{table_name(table)}[{i}].version",
                                    f"version {row['version']} already exists here with "

@@ -414,8 +414,9 @@ def import_plan(db: Database, plan: Plan) -> ImportResult:
     """Write a record already read and replayed by :func:`read_record`."""
     client = plan.rows["clients"][0]
     with db.atomic():
-        existing = store.existing_uids(db, plan.rows)
-        check_conflicts(db, plan, existing)
+        here = store.existing_rows(db, plan.rows)
+        check_conflicts(db, plan, here)
+        existing = {uid: row["id"] for rows in here.values() for uid, row in rows.items()}
         ids: dict[str, int] = dict(existing)
         added = 0
 
@@ -462,6 +463,6 @@ def import_plan(db: Database, plan: Plan) -> ImportResult:
             put("outcome_measures", row, session_id=row["session_uid"], **owner)
     total = sum(len(rows) for rows in plan.rows.values())
     return ImportResult(ids[client["uid"]], client["display_name"], added, total - added,
-                        differing(db, plan, existing))
+                        differing(plan, here))
 
 

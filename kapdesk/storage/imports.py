@@ -14,33 +14,20 @@ from kapdesk.storage.rows import stamp
 KEEPS_CREATED_AT = frozenset({"notes", "music_plays", "note_versions"})
 
 
-def existing_uids(db: Database, rows: Mapping[str, Iterable[Mapping[str, Any]]]
-                  ) -> dict[str, int]:
-    """uid -> id of the rows of the file that are already here."""
-    found: dict[str, int] = {}
+def existing_rows(db: Database, rows: Mapping[str, Iterable[Mapping[str, Any]]]
+                  ) -> dict[str, dict[str, dict[str, Any]]]:
+    """table -> uid -> the row already here, for the rows of the file that are here: read
+    once, for every check an import makes against this laptop."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
     for table, table_rows in rows.items():
         uids = [r["uid"] for r in table_rows]
+        here = found.setdefault(table, {})
         for i in range(0, len(uids), 500):
             chunk = uids[i:i + 500]
             marks = ", ".join("?" * len(chunk))
-            for row in db.query(f"SELECT id, uid FROM {table} WHERE uid IN ({marks})", chunk):
-                found[row["uid"]] = row["id"]
+            for row in db.query(f"SELECT * FROM {table} WHERE uid IN ({marks})", chunk):
+                here[row["uid"]] = row
     return found
-
-
-def owner_of(db: Database, table: str, row_id: int) -> int:
-    return next(db.query(f"SELECT client_id FROM {table} WHERE id = ?", (row_id,)))["client_id"]
-
-
-def parent_uid(db: Database, table: str, row_id: int, column: str, parent: str) -> str | None:
-    """The uid of the row ``column`` points at, e.g. the session a dose belongs to."""
-    found = next(db.query(f"SELECT p.uid FROM {table} t JOIN {parent} p ON p.id = t.{column} "
-                          "WHERE t.id = ?", (row_id,)), None)
-    return found["uid"] if found else None
-
-
-def stored_row(db: Database, table: str, row_id: int) -> dict[str, Any]:
-    return next(db.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,)))
 
 
 def version_taken(db: Database, table: str, client_id: int, version: int) -> bool:
