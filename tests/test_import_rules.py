@@ -283,6 +283,24 @@ def impossible_rows(db) -> list[str]:
             "SELECT id FROM music_plays WHERE stopped_at < started_at",
         "a PRN event that says nothing":
             "SELECT id FROM events WHERE kind = 'prn' AND trim(detail) = ''",
+        "an order dated after its session":
+            "SELECT s.id FROM sessions s JOIN orders o ON o.id = s.order_id "
+            "WHERE o.ordered_on > date(s.started_at, '+1 day')",
+        "a ride confirmed outside its session":
+            "SELECT id FROM sessions WHERE ride_confirmed_at < started_at "
+            "OR ride_confirmed_at > ended_at",
+        "a discharge naming another ride":
+            "SELECT x.id FROM discharges x JOIN sessions s ON s.id = x.session_id "
+            "WHERE coalesce(x.ride_home_name, '') != coalesce(s.ride_home_name, '')",
+        "two courses in progress":
+            "SELECT client_id FROM courses WHERE ended_on IS NULL "
+            "GROUP BY client_id HAVING count(*) > 1",
+        "a session after its course ended":
+            "SELECT s.id FROM sessions s JOIN courses c ON c.id = s.course_id "
+            "WHERE c.ended_on < date(s.started_at, '-1 day')",
+        "an amendment without its earlier wording":
+            "SELECT id FROM notes WHERE amended_at IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM note_versions v WHERE v.note_id = notes.id)",
     }
     return [name for name, sql in checks.items() if db.execute(sql).fetchall()]
 

@@ -24,10 +24,16 @@ def check_planned_sessions(planned: object) -> int:
     return planned
 
 
-def check_course_end(started_on: date, ended_on: date) -> None:
+def check_course_end(started_on: date, ended_on: date, last_held: date | None = None) -> None:
+    """A course ends on or after its first day and its last session held (``last_held``,
+    the local day that session started)."""
     if ended_on < started_on:
         raise InvalidInput("ended_on", f"the course started on {started_on.isoformat()}; it "
                                        "cannot end before that")
+    if last_held is not None and ended_on < last_held:
+        raise InvalidInput("ended_on", f"a session of this course was held on "
+                                       f"{last_held.isoformat()}; the course cannot end "
+                                       "before that")
 
 
 def check_integration_after(after: timedelta) -> timedelta:

@@ -14,6 +14,7 @@ from typing import Any
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.kinds import Status
+from kapdesk.domain.timeutil import required_day
 from kapdesk.domain.vitals import LABELS, MEASURES, PLAUSIBLE, SHORT, UNITS, Reading
 
 THRESHOLD_CHECKPOINTS: tuple[str, ...] = ("pre_dose", "discharge")
@@ -188,8 +189,10 @@ def judge_reading(reading: Reading, thresholds: Thresholds) -> Verdict:
 def thresholds_from_entries(entries: Mapping[str, Any], *, set_by: str,
                             set_on: Any) -> Thresholds:
     """Thresholds from a form whose fields are named ``pre_dose.systolic.max`` and so on;
-    errors name that field. Empty entries mean no bound."""
-    data: dict[str, Any] = {"set_by": set_by, "set_on": set_on}
+    errors name that field. Empty entries mean no bound. Thresholds are set on a day that has
+    come, as an order is written on one."""
+    data: dict[str, Any] = {"set_by": set_by,
+                            "set_on": required_day("set_on", set_on, not_future=True)}
     for checkpoint in THRESHOLD_CHECKPOINTS:
         data[checkpoint] = {}
         for measure in MEASURES:

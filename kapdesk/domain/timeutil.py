@@ -109,3 +109,19 @@ class ManualClock:
     def advance(self, **kwargs: float) -> datetime:
         self.current += timedelta(**kwargs)
         return self.current
+
+
+# The furthest any time zone is ahead of or behind UTC: a calendar day written on another
+# laptop is compared with an instant through these, since its zone is not recorded.
+ZONE_AHEAD_MAX = timedelta(hours=14)
+ZONE_BEHIND_MAX = timedelta(hours=12)
+
+
+def latest_local_day(instant: datetime) -> date:
+    """The latest calendar day ``instant`` falls on anywhere in the world."""
+    return (instant.astimezone(UTC) + ZONE_AHEAD_MAX).date()
+
+
+def earliest_local_day(instant: datetime) -> date:
+    """The earliest calendar day ``instant`` falls on anywhere in the world."""
+    return (instant.astimezone(UTC) - ZONE_BEHIND_MAX).date()

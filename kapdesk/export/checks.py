@@ -144,13 +144,20 @@ def flag(o: Mapping, key: str, path: str) -> bool:
 
 
 def uid(o: Mapping, path: str, seen: set[str]) -> str:
+    """An entry's id, unique in the file, even letter case aside: kapdesk writes ids in one
+    case, and two that differ only in case would be one entry to a reader. ``seen`` holds
+    the ids met so far, and each folded to lower case behind a NUL."""
     value = o.get("uid")
     if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isascii() \
             or not value.isalnum():
         raise InvalidInput(f"{path}.uid", "must be an identifier of 8-64 letters and digits")
+    folded = "\0" + value.lower()
     if value in seen:
         raise InvalidInput(f"{path}.uid", f"{value} appears twice in the file")
-    seen.add(value)
+    if folded in seen:
+        raise InvalidInput(f"{path}.uid", f"{value} differs only in letter case from another "
+                                          "id in the file")
+    seen.update((value, folded))
     return value
 
 

@@ -20,7 +20,7 @@ from kapdesk.domain.scheduling import (
 )
 from kapdesk.domain.screening import clean_screening, require_cleared
 from kapdesk.domain.session import SessionRecord
-from kapdesk.domain.timeutil import parse_day
+from kapdesk.domain.timeutil import local, parse_day, parse_instant
 from kapdesk.domain.vocabulary import SESSION_KINDS, require_kind
 from kapdesk.storage import courses as store
 from kapdesk.storage import sessions as session_store
@@ -60,7 +60,11 @@ def end_course(db: Database, course_id: int, *, ended_on: date | str) -> None:
     assert day is not None
     with db.atomic():
         course = store.get_course(db, course_id)
-        check_course_end(date.fromisoformat(course["started_on"]), day)
+        held = [local(parse_instant(s["started_at"])).date()
+                for s in session_store.list_sessions(db, course["client_id"])
+                if s["course_id"] == course_id and s["started_at"]]
+        check_course_end(date.fromisoformat(course["started_on"]), day,
+                         max(held, default=None))
         store.set_course_ended(db, course_id, ended_on=day)
 
 

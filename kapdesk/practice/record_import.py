@@ -18,7 +18,7 @@ from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
 from kapdesk.domain.thresholds import thresholds_from_json
-from kapdesk.domain.timeutil import parse_instant, utc_now
+from kapdesk.domain.timeutil import latest_local_day, parse_instant, utc_now
 from kapdesk.domain.vitals import MEASURES, make_reading
 from kapdesk.domain.vocabulary import (
     EVENT_KINDS,
@@ -35,6 +35,7 @@ from kapdesk.practice.record_conflicts import CHILD_TABLES, check_conflicts, dif
 from kapdesk.practice.record_rules import (
     SHIPPED_PROTOCOL,
     Plan,
+    check_amendments,
     check_course,
     check_links,
     check_quotes,
@@ -213,10 +214,11 @@ def _read_record(data: Any) -> Plan:
             "booster_mg": c.amount(o, "booster_mg", path, required=booster),
             "min_minutes_after_dose": c.whole(o, "min_minutes_after_dose", path, 0, 1440,
                                               required=False),
-            "ordered_on": c.day(o, "ordered_on", path, required=True),
+            "ordered_on": c.day(o, "ordered_on", path, required=True, not_future=True),
             "prn_medicines": c.optional_text(o, "prn_medicines", path),
         })
     thresholds = {}
+    now = utc_now()
     for path, t in c.items(root, "thresholds", ""):
         key = c.uid(t, path, seen)
         try:
@@ -225,6 +227,8 @@ def _read_record(data: Any) -> Plan:
             if isinstance(exc, InvalidInput):
                 raise
             raise InvalidInput(path, "the thresholds are not in kapdesk's form") from None
+        if parsed.set_on > latest_local_day(now):
+            raise InvalidInput(f"{path}.set_on", "cannot be in the future")
         thresholds[key] = parsed
         data = parsed.to_json()
         plan.add("threshold_versions", {
@@ -252,6 +256,7 @@ def _read_record(data: Any) -> Plan:
                                                what="prescriber"),
         })
     courses: dict[str, dict[str, Any]] = {}
+    in_progress = None
     for path, co in c.items(root, "courses", ""):
         c.uid(co, path, seen)
         courses[co["uid"]] = row = plan.add("courses", {
@@ -261,10 +266,10 @@ def _read_record(data: Any) -> Plan:
             "started_on": c.day(co, "started_on", path, required=True),
             "ended_on": c.day(co, "ended_on", path), "note": c.text(co, "note", path),
         })
-        check_course(path, row, screenings.get(row["screening_uid"] or ""))
+        check_course(path, row, screenings.get(row["screening_uid"] or ""), in_progress)
+        in_progress = in_progress or (None if row["ended_on"] else path)
     session_list = c.items(root, "sessions", "")
     session_uids = {u for _, s in session_list if isinstance(u := s.get("uid"), str)}
-    now = utc_now()
     for path, s in session_list:
         entries = _read_session(plan, path, s, seen, set(courses), orders, thresholds,
                                 session_uids, now)
@@ -375,12 +380,13 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                            "kind": kind_, "body": c.text(n, "body", p, required=True, long=True),
                            "shareable": int(shareable),
                            **note_times(n, p, at, now)})))
+        replaced = []
         for vp, version in c.items(n, "versions", p):
-            plan.add("note_versions", {"note_uid": n["uid"], "uid": c.uid(version, vp, seen),
-                                       "body": c.text(version, "body", vp, required=True,
-                                                      long=True),
-                                       "replaced_at": past(version, "replaced_at", vp, now,
-                                                           "a note's amendment")})
+            replaced.append(plan.add("note_versions", {
+                "note_uid": n["uid"], "uid": c.uid(version, vp, seen),
+                "body": c.text(version, "body", vp, required=True, long=True),
+                "replaced_at": past(version, "replaced_at", vp, now, "a note's amendment")}))
+        check_amendments(p, placed["notes"][-1][1], replaced)
     for p, m in c.items(s, "music_plays", path):
         placed["music_plays"].append((p, plan.add("music_plays", {
             "session_uid": key, "uid": c.uid(m, p, seen),

@@ -5,7 +5,7 @@ imported by :mod:`kapdesk.practice.record_import`. Each refusal names its place.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
@@ -17,7 +17,7 @@ from kapdesk.domain.mistakes import correction_reason, strike_reason
 from kapdesk.domain.protocol import DEFAULT_PROTOCOL
 from kapdesk.domain.scheduling import check_course_end
 from kapdesk.domain.screening import require_cleared
-from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.timeutil import earliest_local_day, parse_instant
 from kapdesk.domain.vocabulary import PRIVATE_NOTE_KINDS
 from kapdesk.export import checks as c
 
@@ -38,8 +38,12 @@ SHIPPED_PROTOCOL = json.loads(json.dumps(DEFAULT_PROTOCOL.to_json()))
 
 
 def check_course(path: str, course: Mapping[str, Any],
-                 screening: Mapping[str, Any] | None) -> None:
-    """The rules :func:`kapdesk.practice.course.add_course` applies when a course starts."""
+                 screening: Mapping[str, Any] | None, in_progress: str | None) -> None:
+    """The rules :func:`kapdesk.practice.course.add_course` applies when a course starts;
+    ``in_progress`` is the place of a course listed before it and not ended."""
+    if in_progress is not None and not course["ended_on"]:
+        raise InvalidInput(f"{path}.ended_on", f"{in_progress} is in progress too; a client "
+                                               "has one course in progress at a time")
     try:
         require_cleared(screening, date.fromisoformat(course["started_on"]))
     except KapdeskError as exc:
@@ -72,6 +76,7 @@ def check_links(plan: Plan, paths: list[str], courses: Mapping[str, Mapping[str,
     sessions = {row["uid"]: row for row in plan.rows.get("sessions", [])}
     numbers: dict[str, set[int]] = {}
     check_one_at_a_time(list(zip(paths, sessions.values(), strict=True)))
+    check_course_ends(courses, list(zip(paths, sessions.values(), strict=True)))
     for path, row in zip(paths, sessions.values(), strict=True):
         course = row["course_uid"]
         if row["kind"] == SessionKind.PREPARATION and row["number"] is not None:
@@ -106,6 +111,20 @@ def check_links(plan: Plan, paths: list[str], courses: Mapping[str, Mapping[str,
             raise InvalidInput(f"{path}.medication_session_uid",
                                "an integration session belongs to the course of the medication "
                                "session it follows and carries its number")
+
+
+def check_course_ends(courses: Mapping[str, Mapping[str, Any]],
+                      sessions: list[tuple[str, Mapping[str, Any]]]) -> None:
+    """As :func:`kapdesk.practice.course.end_course` allows: no course ended before a
+    session held in it."""
+    for path, row in sessions:
+        course = courses.get(row["course_uid"] or "")
+        if course is None or not course["ended_on"] or not row["started_at"]:
+            continue
+        if earliest_local_day(parse_instant(row["started_at"])) > \
+                date.fromisoformat(course["ended_on"]):
+            raise InvalidInput(f"{path}.started_at", f"is after its course ended "
+                                                     f"({course['ended_on']})")
 
 
 # A process note shorter than this is not looked for inside other notes ("ok", "tearful").
@@ -173,6 +192,28 @@ def note_times(n: Mapping, path: str, at: str | None, now: datetime) -> dict[str
              "amended_at": past(n, "amended_at", path, now, "a note's amendment",
                                 required=False)}
     return times
+
+
+def check_amendments(path: str, note: Mapping[str, Any],
+                     versions: Sequence[Mapping[str, Any]]) -> None:
+    """As :func:`kapdesk.practice.amend.amend_note` writes them: each amendment keeps the
+    earlier wording with when it was replaced, after the note was written, and the note's
+    amendment time is the latest of those."""
+    amended = note["amended_at"]
+    if bool(versions) != bool(amended):
+        raise InvalidInput(f"{path}.amended_at" if amended else f"{path}.versions",
+                           "an amended note keeps its earlier wording, and a note with earlier "
+                           "wording says when it was amended")
+    if not versions:
+        return
+    for i, version in enumerate(versions):
+        if parse_instant(version["replaced_at"]) < parse_instant(note["at"]):
+            raise InvalidInput(f"{path}.versions[{i}].replaced_at",
+                               "a note cannot be amended before it was written")
+    latest = max(parse_instant(v["replaced_at"]) for v in versions)
+    if parse_instant(amended) != latest:
+        raise InvalidInput(f"{path}.amended_at", "is not the time of the latest amendment "
+                                                 "in versions")
 
 
 def stopped(m: Mapping, path: str, now: datetime) -> str | None:

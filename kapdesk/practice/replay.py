@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from kapdesk.domain.dosing import CLOCK_TOLERANCE, check_mg, decide_dose
@@ -20,7 +20,7 @@ from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.protocol import DEFAULT_PROTOCOL, protocol_from_json
 from kapdesk.domain.session import Dose, JudgedReading, SessionRecord
 from kapdesk.domain.thresholds import Thresholds
-from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.timeutil import latest_local_day, parse_instant
 from kapdesk.domain.vitals import MEASURES, Reading
 from kapdesk.export.checks import an
 
@@ -135,6 +135,8 @@ def _replay_medication(entries: SessionEntries, started: datetime, ended: dateti
         raise InvalidInput(f"{path}.{missing}", "a medication session that took place names "
                                                 "the prescriber's order and thresholds it was "
                                                 "judged by")
+    _check_in_force(entries, started)
+    _check_ride(entries, started, ended)
     record = _record(entries)
     replaced = {row.get("corrects_uid") for _, row in entries.doses}
     current = [(p, row) for p, row in entries.doses if row["uid"] not in replaced]
@@ -183,6 +185,34 @@ def _replay_medication(entries: SessionEntries, started: datetime, ended: dateti
     if bool(d["ride_home_confirmed"]) != record.ride_confirmed_by(at):
         raise InvalidInput(f"{p}.ride_home_confirmed", "does not agree with the session's "
                                                        "ride home confirmation")
+
+
+def _check_in_force(entries: SessionEntries, started: datetime) -> None:
+    """A session is judged by the order and thresholds in force when it started, so neither
+    is dated after that day."""
+    assert entries.order is not None and entries.thresholds is not None
+    dated = (("order_uid", "order", date.fromisoformat(entries.order["ordered_on"])),
+             ("thresholds_uid", "thresholds", entries.thresholds.set_on))
+    for key, what, day in dated:
+        if day > latest_local_day(started):
+            raise InvalidInput(f"{entries.path}.{key}", f"names {what} dated {day.isoformat()}, "
+                                                        "after the session started; a session "
+                                                        f"is judged by the {what} in force then")
+
+
+def _check_ride(entries: SessionEntries, started: datetime, ended: datetime) -> None:
+    """The ride home is confirmed during the session, and the discharge names that ride."""
+    s = entries.session
+    confirmed = _at(s, "ride_confirmed_at")
+    if confirmed is not None and not started <= confirmed <= ended:
+        raise InvalidInput(f"{entries.path}.ride_home.confirmed_at",
+                           "the ride home is confirmed during the session")
+    if entries.discharge is not None:
+        p, d = entries.discharge
+        if (d["ride_home_name"] or "") != (s["ride_home_name"] or ""):
+            raise InvalidInput(f"{p}.ride_home_name", f"{d['ride_home_name']!r} is not the "
+                                                      "session's ride home "
+                                                      f"({s['ride_home_name']!r})")
 
 
 def _dose(i: int, row: Row, given_at: datetime) -> Dose:

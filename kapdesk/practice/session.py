@@ -166,9 +166,12 @@ def update_note(db: Database, note_id: int, body: str) -> None:
 
 def confirm_ride_home(db: Database, session_id: int, *, at: datetime, name: str,
                       phone: str = "") -> None:
+    """The ride home is confirmed during the session (the pre-flight confirms it as the
+    session starts), so a discharge can tell whether it was confirmed by then."""
     text = require_text("ride_home_name", name, "Who drives the client home")
     with db.atomic():
-        store.get_session(db, session_id)
+        record = running(store.load_session(db, session_id))
+        check_entry_time(record, at, "ride home confirmation")
         store.set_ride_home(db, session_id, at=at, name=text, phone=phone.strip())
 
 
