@@ -98,7 +98,8 @@ def test_clock_shows_local_time_from_the_clock_not_ticks(window):
 def test_an_empty_practice_explains_what_to_do(qtbot, tmp_path):
     win = MainWindow(open_database(tmp_path / "empty.sqlite"))
     qtbot.addWidget(win)
-    assert "New client (Ctrl+N)" in win.empty.text() and "kapdesk --demo" in win.empty.text()
+    empty = win.view.empty.text()
+    assert "New client (Ctrl+N)" in empty and "kapdesk --demo" in empty
     assert win.clients.rowCount() == 0
 
 

@@ -14,6 +14,7 @@ from kapdesk.storage.practice import add_prescriber, set_practice
 from kapdesk.ui.client_forms import ClientDialog
 from kapdesk.ui.course_forms import CourseDialog, ScheduleDialog
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.ops import run_op
 from kapdesk.ui.prescription_forms import ThresholdsDialog
 
 TODAY = date.today().isoformat()
@@ -250,11 +251,14 @@ def test_outcome_scores_are_checked_as_typed(window, qtbot):
     assert column(window.page.outcome_view, 2) == ["12"]
 
 
-def test_prescribers_can_be_added_and_edited(window, qtbot):
-    from kapdesk.ui.prescribers import PrescribersDialog
+def practice_menu(window, text):
+    menu = window.menuBar().actions()[0].menu()
+    next(a for a in menu.actions() if a.text() == text).trigger()
+    return window.dialog
 
-    window.open_dialog(PrescribersDialog(window.db, window))
-    listing = window.dialog
+
+def test_prescribers_can_be_added_and_edited(window, qtbot):
+    listing = practice_menu(window, "Prescribers…")
     listing.add()
     form = listing.child
     type_into(qtbot, form, "name", "Ren Lund")
@@ -263,6 +267,29 @@ def test_prescribers_can_be_added_and_edited(window, qtbot):
     type_into(qtbot, form, "email", "ren@example.org")
     save(qtbot, form)
     assert column(listing.view, 0) == ["Dr. Ines Varga", "Ren Lund"]
+
+
+def test_the_prescribers_list_follows_a_change_made_elsewhere(window, qtbot):
+    """An open list shows a prescriber added from another window (a client's details) as
+    soon as it is saved, with no reload of its own."""
+    listing = practice_menu(window, "Prescribers…")
+    run_op(lambda: add_prescriber(window.db, name="Dr. Noor Haddad"),
+           show=lambda refusal: pytest.fail(refusal.text))
+    assert "Dr. Noor Haddad" in column(listing.view, 0)
+
+
+def test_a_playlist_made_in_the_music_library_shows_and_its_name_cannot_repeat(window, qtbot):
+    library = practice_menu(window, "Music library…")
+    library.wait_for_scans()
+    library.name.setText("Soft landing")
+    library.new_playlist()
+    assert library.error.text() == ""
+    assert library.playlists.currentItem().text().startswith("Soft landing")
+    assert library.name.text() == ""
+    library.name.setText("Soft landing")
+    library.new_playlist()
+    assert library.error.text() == "A playlist called 'Soft landing' already exists"
+    assert library.name.text() == "Soft landing"  # kept, to be corrected
 
 
 def test_every_window_uses_the_dark_theme(window, qtbot, qapp):

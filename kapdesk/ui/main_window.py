@@ -1,26 +1,16 @@
 """The practice window: clients on the left, the chosen client's page on the right, and a
-menu that reaches every action from the keyboard."""
+menu that reaches every action from the keyboard. This module is the controller: what the
+window shows is laid out by :mod:`kapdesk.ui.practice_view`; here are the menus, what each
+action opens, and the refresh that follows the app-wide changed signal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QDialog,
-    QHBoxLayout,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
@@ -37,10 +27,9 @@ from kapdesk.practice.queries import (
 from kapdesk.ui import dialogs
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
-from kapdesk.ui.models import ClientsModel
 from kapdesk.ui.ops import Change, Refusal, follow_changes, run_op
+from kapdesk.ui.practice_view import PracticeView
 from kapdesk.ui.screen_fit import keep_on_screen
-from kapdesk.ui.widgets import label, table
 
 
 class MainWindow(QMainWindow):
@@ -58,72 +47,20 @@ class MainWindow(QMainWindow):
         practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
         self.setWindowTitle(f"kapdesk — {practice['name']}")
         self.resize(1240, 780)
-
-        header = QHBoxLayout()
-        self.practice_name = label(practice["name"], "title")
-        header.addWidget(self.practice_name, 0, Qt.AlignmentFlag.AlignVCenter)
-        header.addSpacing(10)
-        if practice["is_demo"]:
-            header.addWidget(label("DEMO · fictional data", "badge"), 0,
-                             Qt.AlignmentFlag.AlignVCenter)
-        header.addStretch(1)
-        clock_box = QVBoxLayout()
-        self.clock_label = label(name="clock")
-        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.date_label = label(name="muted")
-        self.date_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        clock_box.addWidget(self.clock_label)
-        clock_box.addWidget(self.date_label)
-        header.addLayout(clock_box)
-
-        self.clients = ClientsModel(self)
-        self.client_filter = QSortFilterProxyModel(self)
-        self.client_filter.setSourceModel(self.clients)
-        self.client_filter.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.client_filter.setFilterKeyColumn(0)
-        self.client_view = table(self.client_filter)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Find a client   (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.client_filter.setFilterFixedString)
-        self.search.returnPressed.connect(self.client_view.setFocus)
-        self.new_client = QPushButton("New client  Ctrl+N")
-        self.new_client.clicked.connect(self.add_client)
-        self.show_archived = QCheckBox("Show archived")
-        self.show_archived.toggled.connect(lambda: self.reload())
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.client_view, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.new_client)
-        bottom.addStretch(1)
-        bottom.addWidget(self.show_archived)
-        left_layout.addLayout(bottom)
-
         self.page = ClientPage(db)
+        self.view = PracticeView(self.page, name=practice["name"],
+                                 is_demo=bool(practice["is_demo"]))
+        # the widgets this window answers, by the names tests and menus use
+        self.search, self.client_view = self.view.search, self.view.client_view
+        self.clients, self.new_client = self.view.clients, self.view.new_client
+        self.show_archived, self.practice_name = self.view.show_archived, self.view.practice_name
+        self.clock_label = self.view.clock_label
+        self.new_client.clicked.connect(self.add_client)
+        self.show_archived.toggled.connect(lambda: self.reload())
         self.page.action.connect(self.client_action)
         self.page.session_view.doubleClicked.connect(
             lambda index: self.open_past(self.page.sessions.row(index.row())["id"]))
-        self.empty = label(name="muted", wrap=True)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.page, 1)
-        right_layout.addWidget(self.empty)
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([380, 860])
-        splitter.setChildrenCollapsible(False)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 10, 20, 10)
-        layout.addLayout(header)
-        layout.addWidget(splitter, 1)
-        self.setCentralWidget(body)
+        self.setCentralWidget(self.view)
         self.statusBar().showMessage(
             f"Offline · everything stays on this laptop · {db_path or 'in memory'}")
 
@@ -188,30 +125,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"kapdesk — {name}")
 
     def refresh_clock(self) -> None:
-        now = local(self.clock.now())
-        self.clock_label.setText(now.strftime("%H:%M"))
-        self.date_label.setText(now.strftime("%A %d %B"))
+        self.view.show_time(local(self.clock.now()))
 
     def reload(self, select: int | None = None) -> None:
         current = select or (self.page.client or {}).get("id")
         rows = list_clients(self.db, include_archived=self.show_archived.isChecked())
-        self.clients.set_rows(rows)
-        has_clients = bool(rows)
-        self.empty.setVisible(not has_clients)
-        self.page.setVisible(has_clients)
-        if not has_clients:
-            self.page.show_client(None)
-            self.empty.setText("No clients yet. Add one with New client (Ctrl+N), or look "
-                               "around the fictional demo practice first:  kapdesk --demo")
-            return
-        ids = [r["id"] for r in rows]
-        row = ids.index(current) if current in ids else 0
-        source = self.clients.index(row, 0)
-        self.client_view.selectionModel().setCurrentIndex(
-            self.client_filter.mapFromSource(source),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.page.show_client(client_row(self.db, ids[row]))
+        shown = self.view.show_clients(rows, current)
+        self.page.show_client(client_row(self.db, shown) if shown is not None else None)
 
     def selected_client(self) -> dict[str, Any] | None:
         return self.page.client

@@ -6,8 +6,9 @@ come back to the window's thread, which records them. The window never waits on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.audio.library import TrackInfo, scan_folder
-from kapdesk.domain.errors import KapdeskError
 from kapdesk.practice.queries import (
     Database,
     add_folder,
@@ -40,8 +40,8 @@ from kapdesk.practice.queries import (
     sync_folder,
 )
 from kapdesk.resources import music_dir
-from kapdesk.ui.errors import message
 from kapdesk.ui.models import RowsModel
+from kapdesk.ui.ops import Outcome, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons, table
 
@@ -76,6 +76,9 @@ class _Scan(QRunnable):
 def ensure_shipped_music(db: Database) -> int:
     """The project's own tracks are always in the library."""
     return add_folder(db, music_dir(), shipped=True)
+
+
+T = TypeVar("T")
 
 
 class MusicLibraryDialog(QDialog):
@@ -163,6 +166,7 @@ class MusicLibraryDialog(QDialog):
 
         no_default_buttons(self)
         ensure_shipped_music(db)
+        follow_changes(self, self.reload)
         self.reload()
         self.rescan()
 
@@ -174,7 +178,8 @@ class MusicLibraryDialog(QDialog):
                                                      if folder["shipped"] else ""))
             item.setData(Qt.ItemDataRole.UserRole, folder["id"])
             self.folders.addItem(item)
-        self.tracks.set_rows(list_tracks(self.db))
+        tracks = list_tracks(self.db)
+        self.tracks.set_rows(tracks)
         current = self.current_playlist()
         self.playlists.blockSignals(True)
         self.playlists.clear()
@@ -186,7 +191,7 @@ class MusicLibraryDialog(QDialog):
                 self.playlists.setCurrentItem(item)
         self.playlists.blockSignals(False)
         self.show_playlist()
-        available = sum(1 for r in list_tracks(self.db) if r["available"])
+        available = sum(1 for r in tracks if r["available"])
         if not self.pending:
             folders = self.folders.count()
             self.status.setText(f"{available} playable track{'s' * (available != 1)} in "
@@ -207,8 +212,9 @@ class MusicLibraryDialog(QDialog):
     def _scanned(self, folder_id: int, found: list[TrackInfo]) -> None:
         self.pending -= 1
         if any(f["id"] == folder_id for f in list_folders(self.db)):
-            sync_folder(self.db, folder_id, found)
-        self.reload()
+            self._write(lambda: sync_folder(self.db, folder_id, found))
+        else:
+            self.reload()  # the folder went while it was read: only the status changes
 
     def wait_for_scans(self) -> None:
         """For tests and scripts: let running scans finish and their results arrive."""
@@ -221,36 +227,36 @@ class MusicLibraryDialog(QDialog):
             self.add_folder(path)
 
     def add_folder(self, path: str) -> None:
-        try:
-            folder_id = add_folder(self.db, path)
-        except KapdeskError as exc:
-            self.error.setText(message(exc))
-            return
-        self.reload()
-        self._start_scan(folder_id, str(Path(path).resolve()))
+        outcome = self._write(lambda: add_folder(self.db, path))
+        if outcome.ok and outcome.value is not None:
+            self._start_scan(outcome.value, str(Path(path).resolve()))
 
     def forget_folder(self) -> None:
         item = self.folders.currentItem()
         if item is not None:
-            remove_folder(self.db, item.data(Qt.ItemDataRole.UserRole))
-            self.reload()
+            folder_id = item.data(Qt.ItemDataRole.UserRole)
+            self._write(lambda: remove_folder(self.db, folder_id))
 
     # playlists -----------------------------------------------------------------------
     def current_playlist(self) -> int | None:
         item = self.playlists.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
-    def _named(self, action) -> Any:
+    def _write(self, op: Callable[[], T]) -> Outcome[T]:
+        """Run a change to the library; a refusal shows here, and every window showing
+        music (this one, a pre-flight's playlist choice) refreshes from the change."""
+        outcome = run_op(op, show=lambda refusal: self.error.setText(refusal.text))
+        if outcome.ok:
+            self.error.clear()
+        return outcome
+
+    def _named(self, action: Callable[[str], T]) -> T | None:
         """Run a playlist action on the typed name; a refusal shows, the name stays."""
-        try:
-            result = action(self.name.text())
-        except KapdeskError as exc:
-            self.error.setText(message(exc))
-            return None
-        self.error.clear()
-        self.name.clear()
-        self.reload()
-        return result
+        name = self.name.text()
+        outcome = self._write(lambda: action(name))
+        if outcome.ok:
+            self.name.clear()
+        return outcome.value
 
     def new_playlist(self) -> None:
         playlist_id = self._named(lambda name: create_playlist(self.db, name))
@@ -283,8 +289,8 @@ class MusicLibraryDialog(QDialog):
     def save_order(self, ids: list[int] | None = None) -> None:
         playlist_id = self.current_playlist()
         if playlist_id is not None:
-            set_playlist_tracks(self.db, playlist_id, self.item_ids() if ids is None else ids)
-            self.reload()
+            order = self.item_ids() if ids is None else ids
+            self._write(lambda: set_playlist_tracks(self.db, playlist_id, order))
 
     def add_tracks(self) -> None:
         rows = sorted({i.row() for i in self.track_view.selectionModel().selectedRows()})

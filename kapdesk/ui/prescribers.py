@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QW
 from kapdesk.practice.queries import Database, list_prescribers
 from kapdesk.ui.client_forms import PrescriberDialog
 from kapdesk.ui.models import RowsModel
+from kapdesk.ui.ops import follow_changes
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons, table
 
@@ -47,6 +48,7 @@ class PrescribersDialog(QDialog):
         layout.addLayout(buttons)
         self.child: QDialog | None = None
         no_default_buttons(self)
+        follow_changes(self, self.reload)  # a prescriber saved in its dialog, or elsewhere
         self.reload()
 
     def reload(self) -> None:
@@ -62,5 +64,4 @@ class PrescribersDialog(QDialog):
 
     def _open(self, dialog: PrescriberDialog) -> None:
         self.child = dialog
-        dialog.saved.connect(lambda _: self.reload())
         dialog.open()

@@ -1,0 +1,113 @@
+"""What the practice window shows: the practice's name and the clock, the client list with
+its search, and the chosen client's page. It holds no data access and decides nothing; the
+practice window (:mod:`kapdesk.ui.main_window`) fills it and answers its buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.ui.client_page import ClientPage
+from kapdesk.ui.models import ClientsModel
+from kapdesk.ui.widgets import label, table
+
+NO_CLIENTS = ("No clients yet. Add one with New client (Ctrl+N), or look around the "
+              "fictional demo practice first:  kapdesk --demo")
+
+
+class PracticeView(QWidget):
+    def __init__(self, page: ClientPage, *, name: str, is_demo: bool) -> None:
+        super().__init__()
+        self.page = page
+        self.practice_name = label(name, "title")
+        self.clock_label = label(name="clock")
+        self.date_label = label(name="muted")
+        self.clients = ClientsModel(self)
+        self.client_filter = QSortFilterProxyModel(self)
+        self.client_filter.setSourceModel(self.clients)
+        self.client_filter.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.client_filter.setFilterKeyColumn(0)
+        self.client_view = table(self.client_filter)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find a client   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.client_filter.setFilterFixedString)
+        self.search.returnPressed.connect(self.client_view.setFocus)
+        self.new_client = QPushButton("New client  Ctrl+N")
+        self.show_archived = QCheckBox("Show archived")
+        self.empty = label(name="muted", wrap=True)
+
+        splitter = QSplitter()
+        splitter.addWidget(self._client_list())
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.page, 1)
+        right_layout.addWidget(self.empty)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 860])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 10, 20, 10)
+        layout.addLayout(self._header(is_demo))
+        layout.addWidget(splitter, 1)
+
+    def _header(self, is_demo: bool) -> QHBoxLayout:
+        header = QHBoxLayout()
+        header.addWidget(self.practice_name, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addSpacing(10)
+        if is_demo:
+            header.addWidget(label("DEMO · fictional data", "badge"), 0,
+                             Qt.AlignmentFlag.AlignVCenter)
+        header.addStretch(1)
+        clock_box = QVBoxLayout()
+        for clock_line in (self.clock_label, self.date_label):
+            clock_line.setAlignment(Qt.AlignmentFlag.AlignRight)
+            clock_box.addWidget(clock_line)
+        header.addLayout(clock_box)
+        return header
+
+    def _client_list(self) -> QWidget:
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.client_view, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.new_client)
+        bottom.addStretch(1)
+        bottom.addWidget(self.show_archived)
+        layout.addLayout(bottom)
+        return left
+
+    def show_time(self, now: datetime) -> None:
+        self.clock_label.setText(now.strftime("%H:%M"))
+        self.date_label.setText(now.strftime("%A %d %B"))
+
+    def show_clients(self, rows: list[dict[str, Any]], current: int | None) -> int | None:
+        """List ``rows`` and select the client ``current`` (else the first); return the id
+        selected, or None when there are no clients."""
+        self.clients.set_rows(rows)
+        self.empty.setVisible(not rows)
+        self.page.setVisible(bool(rows))
+        if not rows:
+            self.empty.setText(NO_CLIENTS)
+            return None
+        ids = [r["id"] for r in rows]
+        row = ids.index(current) if current in ids else 0
+        self.client_view.selectionModel().setCurrentIndex(
+            self.client_filter.mapFromSource(self.clients.index(row, 0)),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        return ids[row]
