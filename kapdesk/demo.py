@@ -16,6 +16,7 @@ from kapdesk.audio.library import scan_folder
 from kapdesk.domain.thresholds import Bound, Thresholds
 from kapdesk.practice import amend as am
 from kapdesk.practice import course as co
+from kapdesk.practice import records as rc
 from kapdesk.practice import session as ss
 from kapdesk.resources import music_dir
 from kapdesk.storage import clients as cl
@@ -79,12 +80,12 @@ TRACKS = ("Slow Tide", "Lantern Field", "Under Cedar", "Night Harbour")
 def build_demo(db: Database, today: date | None = None) -> None:
     today = today or date.today()
     with db.atomic():
-        pr.set_practice(db, name="Harbourlight Therapy (demo)", therapist="Alex Moreno, LMFT",
+        rc.set_practice(db, name="Harbourlight Therapy (demo)", therapist="Alex Moreno, LMFT",
                         is_demo=True)
-        okafor = pr.add_prescriber(db, name="Dr. Mara Okafor", credentials="MD, psychiatry",
+        okafor = rc.add_prescriber(db, name="Dr. Mara Okafor", credentials="MD, psychiatry",
                                    phone="555-0142", on_call_phone="555-0199",
                                    email="m.okafor@example.org", practice="Northside Psychiatry")
-        lund = pr.add_prescriber(db, name="Ren Lund", credentials="PMHNP-BC",
+        lund = rc.add_prescriber(db, name="Ren Lund", credentials="PMHNP-BC",
                                  phone="555-0177", on_call_phone="555-0178",
                                  email="r.lund@example.org",
                                  practice="Riverbend Health")
@@ -105,9 +106,9 @@ def build_demo(db: Database, today: date | None = None) -> None:
 
 def _music(db: Database) -> int:
     """The shipped ambient tracks, in a playlist the demo clients prefer."""
-    folder = mu.add_folder(db, music_dir(), shipped=True)
+    folder = rc.add_folder(db, music_dir(), shipped=True)
     mu.sync_folder(db, folder, scan_folder(music_dir()))
-    playlist = mu.create_playlist(db, "Calm ambient")
+    playlist = rc.create_playlist(db, "Calm ambient")
     by_title = {t["title"]: t["id"] for t in mu.list_tracks(db)}
     mu.set_playlist_tracks(db, playlist, [by_title[title] for title in TRACKS])
     return playlist
@@ -115,7 +116,7 @@ def _music(db: Database) -> int:
 
 def _client(db: Database, display: str, legal: str, pronouns: str, prescriber: int, *,
             ride: tuple[str, str], dob: str, playlist: int | None = None) -> int:
-    return cl.add_client(
+    return rc.add_client(
         db, display_name=display, legal_name=legal, pronouns=pronouns, date_of_birth=dob,
         prescriber_id=prescriber, ride_name=ride[0], ride_phone=ride[1],
         preferred_playlist_id=playlist,
@@ -129,7 +130,7 @@ def _course(db: Database, client: int, prescriber: int, start: date, plans: tupl
             today: date, booster_mg: float | None = None) -> None:
     rx.add_thresholds(db, client, Thresholds(PRE, POST, set_by=_name(db, prescriber),
                                              set_on=start - timedelta(days=7)))
-    rx.add_order(db, client, dose_mg=100 if booster_mg else 150, prescriber_id=prescriber,
+    rc.add_order(db, client, dose_mg=100 if booster_mg else 150, prescriber_id=prescriber,
                  ordered_on=start - timedelta(days=7), booster_allowed=bool(booster_mg),
                  booster_mg=booster_mg, min_minutes_after_dose=120)
     intake = start - timedelta(days=10)

@@ -15,10 +15,14 @@ from datetime import UTC, date, datetime  # noqa: E402
 import pytest  # noqa: E402
 
 from kapdesk.domain.thresholds import Bound, Thresholds  # noqa: E402
+from kapdesk.practice.records import (  # noqa: E402
+    add_client,
+    add_order,
+    add_prescriber,
+    set_practice,
+)
 from kapdesk.storage import open_database  # noqa: E402
-from kapdesk.storage.clients import add_client  # noqa: E402
-from kapdesk.storage.practice import add_prescriber, set_practice  # noqa: E402
-from kapdesk.storage.prescriptions import add_order, add_thresholds  # noqa: E402
+from kapdesk.storage.prescriptions import add_thresholds  # noqa: E402
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

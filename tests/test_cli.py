@@ -11,9 +11,8 @@ import sys
 import pytest
 
 from kapdesk.cli import main
+from kapdesk.practice.records import add_client, set_practice
 from kapdesk.storage import open_database
-from kapdesk.storage.clients import add_client
-from kapdesk.storage.practice import set_practice
 
 
 @pytest.fixture

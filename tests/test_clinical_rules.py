@@ -13,9 +13,10 @@ from kapdesk.export.summary import session_summary
 from kapdesk.export.summary_html import session_summary_html
 from kapdesk.practice.course import schedule_session
 from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.records import add_order
 from kapdesk.practice.session import record_discharge, record_dose, record_vitals
 from kapdesk.storage import sessions as store
-from kapdesk.storage.prescriptions import add_order, current_order
+from kapdesk.storage.prescriptions import current_order
 from kapdesk.storage.sessions import load_session
 
 CALM = {"systolic": 122, "diastolic": 78, "heart_rate": 72, "resp_rate": 14, "spo2": 98}

@@ -12,16 +12,9 @@ from conftest import T0
 from kapdesk.audio.backend import FakeBackend, PygameBackend
 from kapdesk.audio.controller import FADE_IN_S, FADE_OUT_S, MusicController, Track
 from kapdesk.audio.library import scan_folder, track_problem
+from kapdesk.practice.records import add_folder, create_playlist, rename_playlist
 from kapdesk.resources import music_dir
-from kapdesk.storage.music import (
-    add_folder,
-    create_playlist,
-    list_tracks,
-    playlist_tracks,
-    rename_playlist,
-    set_playlist_tracks,
-    sync_folder,
-)
+from kapdesk.storage.music import list_tracks, playlist_tracks, set_playlist_tracks, sync_folder
 
 SHIPPED = ["Lantern Field", "Night Harbour", "Slow Tide", "Under Cedar"]
 

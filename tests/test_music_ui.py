@@ -15,10 +15,11 @@ from kapdesk.audio.backend import FakeBackend
 from kapdesk.domain.timeutil import ManualClock
 from kapdesk.practice.course import add_course, add_screening
 from kapdesk.practice.live import begin_medication_session, preflight_for
+from kapdesk.practice.records import create_playlist
 from kapdesk.practice.session import record_dose, record_vitals
 from kapdesk.resources import music_dir
 from kapdesk.storage import open_database
-from kapdesk.storage.music import create_playlist, list_tracks, set_playlist_tracks
+from kapdesk.storage.music import list_tracks, set_playlist_tracks
 from kapdesk.storage.sessions import load_session
 from kapdesk.ui.app import open_windows
 from kapdesk.ui.music_library import MusicLibraryDialog

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui import choose, column, save, type_into
+from kapdesk.practice.records import add_prescriber, set_practice
 from kapdesk.storage import open_database
-from kapdesk.storage.practice import add_prescriber, set_practice
 from kapdesk.ui.client_forms import ClientDialog
 from kapdesk.ui.course_forms import CourseDialog, ScheduleDialog
 from kapdesk.ui.main_window import MainWindow

@@ -18,18 +18,16 @@ from kapdesk.practice.course import (
     schedule_in_course,
     schedule_medication_with_integration,
 )
-from kapdesk.storage.clients import (
+from kapdesk.practice.records import (
     add_client,
-    archive_client,
-    get_client,
-    list_clients,
-    restore_client,
-    update_client,
-)
-from kapdesk.storage.courses import course_sequence, outcomes
-from kapdesk.storage.practice import add_prescriber, update_prescriber
-from kapdesk.storage.prescriptions import (
     add_order,
+    add_prescriber,
+    update_client,
+    update_prescriber,
+)
+from kapdesk.storage.clients import archive_client, get_client, list_clients, restore_client
+from kapdesk.storage.courses import course_sequence, outcomes
+from kapdesk.storage.prescriptions import (
     add_thresholds,
     current_order,
     order_history,

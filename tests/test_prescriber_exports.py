@@ -14,11 +14,10 @@ from kapdesk.cli import main
 from kapdesk.demo import build_demo
 from kapdesk.practice.course import add_course, add_screening
 from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.records import add_client, add_order, add_prescriber
 from kapdesk.practice.session import add_note, record_discharge, record_dose, record_vitals
 from kapdesk.storage import open_database
-from kapdesk.storage.clients import add_client
-from kapdesk.storage.practice import add_prescriber
-from kapdesk.storage.prescriptions import add_order, add_thresholds
+from kapdesk.storage.prescriptions import add_thresholds
 
 CANARY = "CANARY-PROCESS-7731"
 

@@ -19,9 +19,9 @@ from kapdesk.demo import build_demo
 from kapdesk.domain.timeutil import ManualClock
 from kapdesk.practice.course import add_course, add_screening, schedule_medication_with_integration
 from kapdesk.practice.live import begin_medication_session
-from kapdesk.storage.clients import add_client, list_clients
-from kapdesk.storage.practice import add_prescriber
-from kapdesk.storage.prescriptions import add_order, add_thresholds
+from kapdesk.practice.records import add_client, add_order, add_prescriber
+from kapdesk.storage.clients import list_clients
+from kapdesk.storage.prescriptions import add_thresholds
 from kapdesk.storage.sessions import list_sessions
 from kapdesk.ui.main_window import MainWindow
 

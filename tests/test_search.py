@@ -8,8 +8,8 @@ import pytest
 
 from conftest import T0
 from kapdesk.practice.course import schedule_session
+from kapdesk.practice.records import add_client
 from kapdesk.practice.session import add_note, start_session
-from kapdesk.storage.clients import add_client
 from kapdesk.storage.search import MARK_END, MARK_START, fts_query, search_notes
 
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import T0
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.practice.course import schedule_session
+from kapdesk.practice.records import add_client
 from kapdesk.practice.session import (
     add_note,
     confirm_ride_home,
@@ -24,7 +25,6 @@ from kapdesk.practice.session import (
     update_note,
 )
 from kapdesk.storage import open_database
-from kapdesk.storage.clients import add_client
 from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
 from kapdesk.storage.sessions import load_session, running_session
 

@@ -8,8 +8,9 @@ import pytest
 from sqlite_utils import Database
 
 from conftest import sample_thresholds
+from kapdesk.practice.records import add_client
 from kapdesk.storage import StorageError, check_database, open_database, schema_version
-from kapdesk.storage.clients import add_client, list_clients
+from kapdesk.storage.clients import list_clients
 from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
 from kapdesk.storage.schema import MIGRATIONS, known_migrations
 

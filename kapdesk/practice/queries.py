@@ -9,6 +9,17 @@ from sqlite3 import IntegrityError as DatabaseRefused  # a CHECK the domain did 
 
 from sqlite_utils import Database
 
+from kapdesk.practice.records import (
+    add_client,
+    add_folder,
+    add_order,
+    add_prescriber,
+    create_playlist,
+    rename_playlist,
+    set_practice,
+    update_client,
+    update_prescriber,
+)
 from kapdesk.storage import (
     backup_database,
     check_database,
@@ -20,13 +31,11 @@ from kapdesk.storage.amendments import (
     note_versions,
 )
 from kapdesk.storage.clients import (
-    add_client,
     archive_client,
     client_row,
     get_client,
     list_clients,
     restore_client,
-    update_client,
 )
 from kapdesk.storage.course_view import (
     client_course_rows,
@@ -49,16 +58,13 @@ from kapdesk.storage.integration import (
     follow_ups,
 )
 from kapdesk.storage.music import (
-    add_folder,
     close_open_plays,
-    create_playlist,
     find_playlist,
     list_folders,
     list_playlists,
     list_tracks,
     playlist_tracks,
     remove_folder,
-    rename_playlist,
     resume_point,
     set_music_volume,
     set_playlist_tracks,
@@ -67,17 +73,13 @@ from kapdesk.storage.music import (
     sync_folder,
 )
 from kapdesk.storage.practice import (
-    add_prescriber,
     find_prescriber,
     get_practice,
     get_prescriber,
     list_prescribers,
     prescriber_label,
-    set_practice,
-    update_prescriber,
 )
 from kapdesk.storage.prescriptions import (
-    add_order,
     add_thresholds,
     current_order,
     current_thresholds,

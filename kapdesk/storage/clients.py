@@ -6,8 +6,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.people import clean_client
 from kapdesk.storage.rows import insert, one, stamp
 
 CLIENT_FIELDS = (
@@ -17,18 +15,11 @@ CLIENT_FIELDS = (
 )
 
 
-def add_client(db: Database, *, display_name: str, uid: str | None = None,
-               **fields: Any) -> int:
-    _known(fields)
-    values = clean_client({"display_name": display_name, **fields})
+def insert_client(db: Database, values: dict[str, Any], *, uid: str | None = None) -> int:
     return insert(db, "clients", {"uid": uid, **values, "created_at": stamp()})
 
 
-def update_client(db: Database, client_id: int, **fields: Any) -> None:
-    """Change some fields; all are checked before anything is written."""
-    _known(fields)
-    get_client(db, client_id)
-    values = clean_client(fields)
+def set_client_fields(db: Database, client_id: int, values: dict[str, Any]) -> None:
     if values:
         sets = ", ".join(f"{k} = :{k}" for k in values)
         db.execute(f"UPDATE clients SET {sets} WHERE id = :id", {**values, "id": client_id})
@@ -67,9 +58,3 @@ def list_clients(db: Database, *, include_archived: bool = False) -> list[dict[s
 def client_row(db: Database, client_id: int) -> dict[str, Any]:
     """One client with the same joined columns as :func:`list_clients`."""
     return next(r for r in list_clients(db, include_archived=True) if r["id"] == client_id)
-
-
-def _known(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(CLIENT_FIELDS)
-    if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a client field")

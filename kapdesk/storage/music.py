@@ -8,17 +8,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.music import TrackInfo
 from kapdesk.domain.timeutil import to_iso
-from kapdesk.domain.vocabulary import require_text
 from kapdesk.storage.rows import insert, maybe, one, stamp
 
 
-def add_folder(db: Database, path: str | Path, *, shipped: bool = False) -> int:
-    folder = Path(path).expanduser().resolve()
-    if not folder.is_dir():
-        raise InvalidInput("folder", f"{folder} is not a folder")
+def insert_folder(db: Database, folder: Path, *, shipped: bool = False) -> int:
+    """The folder's id, added if it is not in the library yet."""
     existing = maybe(db, "SELECT id FROM music_folders WHERE path = ?", (str(folder),))
     if existing:
         return existing["id"]
@@ -64,18 +60,16 @@ def list_tracks(db: Database, *, available_only: bool = False) -> list[dict[str,
     return list(db.query(f"SELECT * FROM tracks {where} ORDER BY title COLLATE NOCASE, id"))
 
 
-def create_playlist(db: Database, name: str) -> int:
-    name = require_text("name", name, "Playlist name")
-    if maybe(db, "SELECT id FROM playlists WHERE name = ?", (name,)):
-        raise InvalidInput("name", f"a playlist called {name!r} already exists")
+def insert_playlist(db: Database, name: str) -> int:
     return insert(db, "playlists", {"name": name, "created_at": stamp()})
 
 
-def rename_playlist(db: Database, playlist_id: int, name: str) -> None:
-    name = require_text("name", name, "Playlist name")
-    clash = maybe(db, "SELECT id FROM playlists WHERE name = ? AND id != ?", (name, playlist_id))
-    if clash:
-        raise InvalidInput("name", f"a playlist called {name!r} already exists")
+def playlist_named(db: Database, name: str, *, other_than: int | None = None) -> bool:
+    return maybe(db, "SELECT id FROM playlists WHERE name = ? AND id IS NOT ?",
+                 (name, other_than)) is not None
+
+
+def set_playlist_name(db: Database, playlist_id: int, name: str) -> None:
     db.execute("UPDATE playlists SET name = ? WHERE id = ?", (name, playlist_id))
 
 

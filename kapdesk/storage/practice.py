@@ -7,9 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.people import clean_prescriber
 from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol, protocol_from_json
-from kapdesk.domain.vocabulary import require_text
 from kapdesk.storage.rows import insert, maybe, one, stamp
 
 
@@ -17,12 +15,12 @@ def get_practice(db: Database) -> dict[str, Any] | None:
     return maybe(db, "SELECT * FROM practice WHERE id = 1")
 
 
-def set_practice(db: Database, *, name: str, therapist: str = "", is_demo: bool = False) -> None:
+def write_practice(db: Database, *, name: str, therapist: str, is_demo: bool) -> None:
     db.execute(
         """INSERT INTO practice (id, name, therapist, is_demo, protocol, created_at)
            VALUES (1, :name, :therapist, :is_demo, :protocol, :now)
            ON CONFLICT (id) DO UPDATE SET name = :name, therapist = :therapist""",
-        {"name": require_text("name", name, "Practice name"), "therapist": therapist.strip(),
+        {"name": name, "therapist": therapist,
          "is_demo": int(is_demo), "protocol": json.dumps(DEFAULT_PROTOCOL.to_json()),
          "now": stamp()},
     )
@@ -38,14 +36,11 @@ def practice_protocol(db: Database) -> Protocol:
     return protocol_from_json(json.loads(practice["protocol"])) if practice else DEFAULT_PROTOCOL
 
 
-def add_prescriber(db: Database, *, uid: str | None = None, **values: Any) -> int:
-    return insert(db, "prescribers", {"uid": uid, **clean_prescriber(values),
-                                      "created_at": stamp()})
+def insert_prescriber(db: Database, cleaned: dict[str, Any], *, uid: str | None = None) -> int:
+    return insert(db, "prescribers", {"uid": uid, **cleaned, "created_at": stamp()})
 
 
-def update_prescriber(db: Database, prescriber_id: int, **values: Any) -> None:
-    get_prescriber(db, prescriber_id)
-    cleaned = clean_prescriber(values)
+def set_prescriber_fields(db: Database, prescriber_id: int, cleaned: dict[str, Any]) -> None:
     sets = ", ".join(f"{k} = :{k}" for k in cleaned)
     db.execute(f"UPDATE prescribers SET {sets} WHERE id = :id", {**cleaned, "id": prescriber_id})
 

@@ -10,19 +10,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.orders import clean_order
 from kapdesk.domain.thresholds import Thresholds, thresholds_from_json
 from kapdesk.storage.clients import get_client
 from kapdesk.storage.rows import insert, maybe, one, stamp
 
 
-def add_order(db: Database, client_id: int, *, uid: str | None = None, **values: Any) -> int:
+def insert_order(db: Database, client_id: int, cleaned: dict[str, Any], *,
+                 uid: str | None = None) -> int:
     """A new version of the prescriber's order; earlier versions stay as they were."""
-    values.setdefault("medicine", "racemic ketamine")
-    values.setdefault("form", "sublingual lozenge/troche")
-    values.setdefault("route", "sublingual")
-    cleaned = clean_order(values)
-    get_client(db, client_id)
     with db.atomic():
         version = _next_version(db, "orders", client_id)
         return insert(db, "orders", {
