@@ -18,18 +18,24 @@ from kapdesk.domain.errors import InvalidInput, KapdeskError, NotAllowed
 from kapdesk.domain.thresholds import thresholds_from_entries
 from kapdesk.practice.course import add_course, add_screening, end_course
 from kapdesk.practice.record_import import import_record
+from kapdesk.practice.records import update_client
 from kapdesk.practice.session import confirm_ride_home, record_discharge
 from kapdesk.storage import open_database
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def demo_and_record(tmp_path_factory):
     folder = tmp_path_factory.mktemp("context")
     db_path = folder / "demo.sqlite"
     main(["demo", "--db", str(db_path)])
     path = folder / "avery.json"
     assert main(["export-record", "1", "-o", str(path), "--db", str(db_path)]) == 0
-    return json.loads(path.read_text())
+    return db_path, json.loads(path.read_text())
+
+
+@pytest.fixture
+def exported(demo_and_record):
+    return demo_and_record[1]
 
 
 @pytest.fixture
@@ -84,6 +90,8 @@ def open_second_course(data):
      "a note cannot be amended before it was written"),
     (lambda d: amended(d).update(amended_at=hours_before(amended(d)["amended_at"], -1)),
      "is not the time of the latest amendment in versions"),
+    (lambda d: medication(d).pop("vitals"), "vitals: is required: a list, empty when there"),
+    (lambda d: d.pop("orders"), "orders: is required: a list"),
 ])
 def test_import_refuses_surroundings_the_app_could_not_have_made(tmp_path, record, change,
                                                                  expected):
@@ -127,3 +135,32 @@ def test_one_course_in_progress_in_the_app_too(db, client_id):
     add_course(db, client_id, started_on="2026-01-05")
     with pytest.raises(NotAllowed, match="already has a course in progress"):
         add_course(db, client_id, started_on="2026-01-06")
+
+
+def test_a_client_renamed_here_is_still_the_same_client(tmp_path, demo_and_record, capsys):
+    """Renaming a client on this laptop does not make the record someone else's: the import
+    is reported under the name shown here, and the changed name counts as a difference."""
+    demo, data = demo_and_record
+    target = tmp_path / "practice.sqlite"
+    target.write_bytes(demo.read_bytes())
+    update_client(open_database(target), 1, display_name="Avery Lindqvist")
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    assert main(["import", str(path), "--db", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("imported Avery Lindqvist (client 1): 0 entries added")
+    assert "(clients 1)" in out
+    assert open_database(target)["clients"].get(1)["display_name"] == "Avery Lindqvist"
+
+
+def test_the_same_id_with_another_birth_date_is_someone_else(tmp_path, demo_and_record,
+                                                             capsys):
+    demo, data = demo_and_record
+    target = tmp_path / "practice.sqlite"
+    target.write_bytes(demo.read_bytes())
+    other = copy.deepcopy(data)
+    other["client"]["date_of_birth"] = "1970-01-01"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(other))
+    assert main(["import", str(path), "--db", str(target)]) == 1
+    assert "client.uid: is Avery L. (born" in capsys.readouterr().err

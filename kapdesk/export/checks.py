@@ -30,8 +30,12 @@ def obj(value: Any, path: str) -> Mapping[str, Any]:
 
 
 def items(parent: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping]]:
-    value = parent.get(key, [])
+    """The objects of a list kapdesk always writes (empty when there are none), each with
+    its place: a list left out was taken out, and what it held is unknown."""
     where = f"{path}.{key}" if path else key
+    if key not in parent:
+        raise InvalidInput(where, "is required: a list, empty when there are none")
+    value = parent[key]
     if not isinstance(value, list):
         raise InvalidInput(where, "must be a list")
     return [(f"{where}[{i}]", obj(v, f"{where}[{i}]")) for i, v in enumerate(value)]

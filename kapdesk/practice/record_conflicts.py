@@ -39,6 +39,15 @@ def differing(plan: Plan, here: Here) -> dict[str, int]:
     return counts
 
 
+def same_person(here: Mapping[str, Any], file: Mapping[str, Any]) -> bool:
+    """Whether the client with this id here is the file's client. Ids are random, so a
+    match is the same person unless the birth dates differ; a name may have been changed on
+    one laptop. Without a birth date on either side, the names must agree."""
+    if here["date_of_birth"] != file["date_of_birth"]:
+        return False
+    return bool(here["date_of_birth"]) or here["display_name"] == file["display_name"]
+
+
 def check_conflicts(db: Database, plan: Plan, here: Here) -> None:
     """Rows already here must be the same client's and session's, held the same way; new
     versions must not collide."""
@@ -46,8 +55,7 @@ def check_conflicts(db: Database, plan: Plan, here: Here) -> None:
     client = plan.rows["clients"][0]
     person = here.get("clients", {}).get(client["uid"])
     client_id = person["id"] if person else None
-    if person is not None and (person["display_name"], person["date_of_birth"]) != (
-            client["display_name"], client["date_of_birth"]):
+    if person is not None and not same_person(person, client):
         raise InvalidInput("client.uid", f"is {person['display_name']} (born "
                                          f"{person['date_of_birth'] or 'unknown'}) on this "
                                          f"laptop, not {client['display_name']}; nothing "

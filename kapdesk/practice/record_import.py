@@ -468,7 +468,9 @@ def import_plan(db: Database, plan: Plan) -> ImportResult:
         for row in plan.rows.get("outcome_measures", []):
             put("outcome_measures", row, session_id=row["session_uid"], **owner)
     total = sum(len(rows) for rows in plan.rows.values())
-    return ImportResult(ids[client["uid"]], client["display_name"], added, total - added,
+    # a client renamed on this laptop is reported by the name the therapist sees here
+    known_as = here.get("clients", {}).get(client["uid"], client)["display_name"]
+    return ImportResult(ids[client["uid"]], known_as, added, total - added,
                         differing(plan, here))
 
 
