@@ -81,7 +81,12 @@ def open_second_course(data):
      "started_at: is after its course ended"),
     (open_second_course, "courses[1].ended_on: courses[0] is in progress too"),
     (lambda d: medication(d)["notes"][0].update(uid=medication(d)["doses"][0]["uid"].upper()),
-     "differs only in letter case from another id in the file"),
+     "must be an identifier of 8-64 lower-case letters and digits"),
+    (lambda d: medication(d)["ratings"][0].update(value=3, level="mild"),
+     "ratings[0].level: is 'mild', but the value 3 is"),
+    (lambda d: d.update(exported_at="2030-01-01T00:00:00+00:00"),
+     "the export cannot be in the future"),
+    (lambda d: d.pop("format"), "format: is missing: this is not a kapdesk client record"),
     (lambda d: amended(d).update(versions=[]),
      "an amended note keeps its earlier wording"),
     (lambda d: amended(d).update(amended_at=None),
@@ -163,4 +168,5 @@ def test_the_same_id_with_another_birth_date_is_someone_else(tmp_path, demo_and_
     path = tmp_path / "r.json"
     path.write_text(json.dumps(other))
     assert main(["import", str(path), "--db", str(target)]) == 1
-    assert "client.uid: is Avery L. (born" in capsys.readouterr().err
+    assert "but the file's Avery L. was born 1970-01-01; nothing was imported" in \
+        capsys.readouterr().err

@@ -235,7 +235,8 @@ def test_another_clients_record_with_this_clients_id_is_refused(tmp_path, export
     record["client"].update(display_name="Someone Else", date_of_birth="1990-01-01")
     code, err, _ = into_copy(tmp_path, exported, record, capsys)
     assert code == 1
-    assert "client.uid: is Avery L." in err and "not Someone Else; nothing was imported" in err
+    assert "client.uid: is Avery L." in err
+    assert "but the file's Someone Else was born 1990-01-01; nothing was imported" in err
 
 
 def test_a_protocol_edited_by_hand_is_refused(tmp_path, record):

@@ -290,6 +290,12 @@ def test_a_playlist_made_in_the_music_library_shows_and_its_name_cannot_repeat(w
     library.new_playlist()
     assert library.error.text() == "A playlist called 'Soft landing' already exists"
     assert library.name.text() == "Soft landing"  # kept, to be corrected
+    library.name.setText("soft LANDING")  # would look like the same playlist in a list
+    library.new_playlist()
+    assert library.error.text() == "A playlist called 'soft LANDING' already exists"
+    names = [library.playlists.item(i).text().lower()
+             for i in range(library.playlists.count())]
+    assert sum(name.startswith("soft landing") for name in names) == 1
 
 
 def test_every_window_uses_the_dark_theme(window, qtbot, qapp):

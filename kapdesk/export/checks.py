@@ -148,20 +148,17 @@ def flag(o: Mapping, key: str, path: str) -> bool:
 
 
 def uid(o: Mapping, path: str, seen: set[str]) -> str:
-    """An entry's id, unique in the file, even letter case aside: kapdesk writes ids in one
-    case, and two that differ only in case would be one entry to a reader. ``seen`` holds
-    the ids met so far, and each folded to lower case behind a NUL."""
+    """An entry's id, unique in the file. kapdesk writes ids in lower case only, so an id
+    with a capital letter was edited: it could name, to a reader, an entry that is already
+    here under the lower-case id."""
     value = o.get("uid")
     if not isinstance(value, str) or not 8 <= len(value) <= 64 or not value.isascii() \
-            or not value.isalnum():
-        raise InvalidInput(f"{path}.uid", "must be an identifier of 8-64 letters and digits")
-    folded = "\0" + value.lower()
+            or not value.isalnum() or value != value.lower():
+        raise InvalidInput(f"{path}.uid", "must be an identifier of 8-64 lower-case letters "
+                                          "and digits, as kapdesk writes them")
     if value in seen:
         raise InvalidInput(f"{path}.uid", f"{value} appears twice in the file")
-    if folded in seen:
-        raise InvalidInput(f"{path}.uid", f"{value} differs only in letter case from another "
-                                          "id in the file")
-    seen.update((value, folded))
+    seen.add(value)
     return value
 
 

@@ -58,8 +58,9 @@ def check_conflicts(db: Database, plan: Plan, here: Here) -> None:
     if person is not None and not same_person(person, client):
         raise InvalidInput("client.uid", f"is {person['display_name']} (born "
                                          f"{person['date_of_birth'] or 'unknown'}) on this "
-                                         f"laptop, not {client['display_name']}; nothing "
-                                         "was imported")
+                                         f"laptop, but the file's {client['display_name']} "
+                                         f"was born {client['date_of_birth'] or 'unknown'}; "
+                                         "nothing was imported")
     for i, row in enumerate(plan.rows.get("sessions", [])):
         held = here.get("sessions", {}).get(row["uid"])
         if held and (held["started_at"], held["ended_at"]) != (row["started_at"],

@@ -44,6 +44,7 @@ from kapdesk.practice.record_rules import (
     note_times,
     past,
     protocol_text,
+    rating_level,
     stopped,
     struck,
 )
@@ -173,8 +174,11 @@ def read_record(data: Any) -> Plan:
 def _read_record(data: Any) -> Plan:
     """Check every field of a record file; raise InvalidInput naming the first bad place."""
     root = c.obj(data, "record")
+    if "format" not in root:
+        raise InvalidInput("format", "is missing: this is not a kapdesk client record")
     if root.get("format") != RECORD_FORMAT:
         raise InvalidInput("format", f"expected {RECORD_FORMAT!r}, found {root.get('format')!r}")
+    past(root, "exported_at", "record", utc_now(), "the export", required=False)
     plan, seen = Plan(), set[str]()
     prescribers = set()
     for path, p in c.items(root, "prescribers", ""):
@@ -363,6 +367,7 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
                             "detail": event_detail(e, p),
                             **struck(e, p, now)})))
     for p, r in c.items(s, "ratings", path):
+        rating_level(r, p)
         placed["ratings"].append((p, plan.add("ratings", {
             "session_uid": key, "uid": c.uid(r, p, seen),
                              "at": c.instant(r, "at", p, required=True),

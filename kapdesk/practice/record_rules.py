@@ -18,7 +18,7 @@ from kapdesk.domain.protocol import DEFAULT_PROTOCOL
 from kapdesk.domain.scheduling import check_course_end
 from kapdesk.domain.screening import require_cleared
 from kapdesk.domain.timeutil import earliest_local_day, parse_instant
-from kapdesk.domain.vocabulary import PRIVATE_NOTE_KINDS
+from kapdesk.domain.vocabulary import PRIVATE_NOTE_KINDS, RATING_LEVELS
 from kapdesk.export import checks as c
 
 
@@ -214,6 +214,17 @@ def check_amendments(path: str, note: Mapping[str, Any],
     if parse_instant(amended) != latest:
         raise InvalidInput(f"{path}.amended_at", "is not the time of the latest amendment "
                                                  "in versions")
+
+
+def rating_level(r: Mapping, path: str) -> None:
+    """A record writes each rating's level beside its value; the two must agree, or which
+    one was meant is unknown."""
+    value, level = r.get("value"), r.get("level")
+    if level is None or not isinstance(value, int) or not 0 <= value < len(RATING_LEVELS):
+        return
+    if level != RATING_LEVELS[value]:
+        raise InvalidInput(f"{path}.level", f"is {level!r}, but the value {value} is "
+                                            f"{RATING_LEVELS[value]!r}")
 
 
 def stopped(m: Mapping, path: str, now: datetime) -> str | None:

@@ -65,7 +65,9 @@ def insert_playlist(db: Database, name: str) -> int:
 
 
 def playlist_named(db: Database, name: str, *, other_than: int | None = None) -> bool:
-    return maybe(db, "SELECT id FROM playlists WHERE name = ? AND id IS NOT ?",
+    """Whether another playlist has this name, letter case aside (two that differ only in
+    case would look like one in a list)."""
+    return maybe(db, "SELECT id FROM playlists WHERE name = ? COLLATE NOCASE AND id IS NOT ?",
                  (name, other_than)) is not None
 
 
