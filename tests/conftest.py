@@ -10,6 +10,7 @@ _SCREEN = Path(__file__).with_name("laptop_screen.json")
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+import json  # noqa: E402
 from datetime import UTC, date, datetime  # noqa: E402
 
 import pytest  # noqa: E402
@@ -122,3 +123,17 @@ def running(db, ready, clock, qtbot, themed_app):
     main = open_windows(db, clock=clock)
     qtbot.addWidget(main)
     return main, main.session_window, sid
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory):
+    """The demo practice and the record of its first client, as the CLI writes it: shared
+    by the import tests, which copy what they change."""
+    from kapdesk.cli import main
+
+    folder = tmp_path_factory.mktemp("exported")
+    db_path = folder / "demo.sqlite"
+    main(["demo", "--db", str(db_path)])
+    path = folder / "avery.json"
+    assert main(["export-record", "1", "-o", str(path), "--db", str(db_path)]) == 0
+    return db_path, json.loads(path.read_text())

@@ -23,24 +23,9 @@ from kapdesk.practice.session import confirm_ride_home, record_discharge
 from kapdesk.storage import open_database
 
 
-@pytest.fixture(scope="module")
-def demo_and_record(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("context")
-    db_path = folder / "demo.sqlite"
-    main(["demo", "--db", str(db_path)])
-    path = folder / "avery.json"
-    assert main(["export-record", "1", "-o", str(path), "--db", str(db_path)]) == 0
-    return db_path, json.loads(path.read_text())
-
-
-@pytest.fixture
-def exported(demo_and_record):
-    return demo_and_record[1]
-
-
 @pytest.fixture
 def record(exported):
-    return copy.deepcopy(exported)
+    return copy.deepcopy(exported[1])
 
 
 def day_of(instant, days=0):
@@ -142,10 +127,10 @@ def test_one_course_in_progress_in_the_app_too(db, client_id):
         add_course(db, client_id, started_on="2026-01-06")
 
 
-def test_a_client_renamed_here_is_still_the_same_client(tmp_path, demo_and_record, capsys):
+def test_a_client_renamed_here_is_still_the_same_client(tmp_path, exported, capsys):
     """Renaming a client on this laptop does not make the record someone else's: the import
     is reported under the name shown here, and the changed name counts as a difference."""
-    demo, data = demo_and_record
+    demo, data = exported
     target = tmp_path / "practice.sqlite"
     target.write_bytes(demo.read_bytes())
     update_client(open_database(target), 1, display_name="Avery Lindqvist")
@@ -158,9 +143,9 @@ def test_a_client_renamed_here_is_still_the_same_client(tmp_path, demo_and_recor
     assert open_database(target)["clients"].get(1)["display_name"] == "Avery Lindqvist"
 
 
-def test_the_same_id_with_another_birth_date_is_someone_else(tmp_path, demo_and_record,
+def test_the_same_id_with_another_birth_date_is_someone_else(tmp_path, exported,
                                                              capsys):
-    demo, data = demo_and_record
+    demo, data = exported
     target = tmp_path / "practice.sqlite"
     target.write_bytes(demo.read_bytes())
     other = copy.deepcopy(data)

@@ -18,17 +18,6 @@ from kapdesk.practice.record_import import import_record, load_record_file
 from kapdesk.storage import open_database
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """The demo practice and the record of its first client, as the CLI writes it."""
-    folder = tmp_path_factory.mktemp("shape")
-    db_path = folder / "demo.sqlite"
-    main(["demo", "--db", str(db_path)])
-    path = folder / "avery.json"
-    assert main(["export-record", "1", "-o", str(path), "--db", str(db_path)]) == 0
-    return db_path, json.loads(path.read_text())
-
-
 @pytest.fixture
 def record(exported):
     return copy.deepcopy(exported[1])
