@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from kapdesk import __version__
 from kapdesk.domain.errors import InvalidInput, KapdeskError
+from kapdesk.sqlite_driver import sqlite
 
 PROG = "kapdesk"
 
@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (KapdeskError, OSError, sqlite3.Error) as exc:  # BrokenPipeError is an OSError
+    except (KapdeskError, OSError, sqlite.Error) as exc:  # BrokenPipeError is an OSError
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -155,11 +155,10 @@ def test_minutes_after_the_last_dose_are_counted_down_like_the_gate(db, session)
 
 def test_a_database_refusal_is_shown_in_the_panel_and_nothing_is_lost(
         running, qtbot, monkeypatch):
-    import sqlite3
-
     from PySide6.QtCore import Qt
 
     from gui import key
+    from kapdesk.sqlite_driver import sqlite
 
     main, window, sid = running
     key(qtbot, window, Qt.Key.Key_V)
@@ -167,7 +166,7 @@ def test_a_database_refusal_is_shown_in_the_panel_and_nothing_is_lost(
     assert panel is window.vitals
 
     def refused(*args, **kwargs):
-        raise sqlite3.IntegrityError("CHECK constraint failed: spo2 BETWEEN 50 AND 100")
+        raise sqlite.IntegrityError("CHECK constraint failed: spo2 BETWEEN 50 AND 100")
 
     monkeypatch.setattr(panel, "save", refused)
     panel.submit()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from kapdesk.cli import main
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.practice.record_import import MAX_RECORD_BYTES, import_record, load_record_file
+from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage import open_database
 
 
@@ -332,7 +332,7 @@ def test_mutated_records_never_crash_and_never_import_the_impossible(
         except KapdeskError as exc:
             assert "\n" not in str(exc)
             assert snapshot(db) == before
-        except sqlite3.IntegrityError as exc:  # pragma: no cover - the failure being hunted
+        except sqlite.IntegrityError as exc:  # pragma: no cover - the failure being hunted
             pytest.fail(f"the database refused what the import accepted: {exc}")
         else:
             assert impossible_rows(db) == []

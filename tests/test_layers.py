@@ -79,14 +79,16 @@ def test_the_domain_imports_no_other_kapdesk_package():
 
 
 def test_storage_imports_only_the_domain():
-    assert breaking("storage", lambda m: m.startswith(("kapdesk.domain",
-                                                       "kapdesk.storage"))) == {}
+    """(and the SQLite driver beneath it, kapdesk.sqlite_driver)"""
+    assert breaking("storage", lambda m: m.startswith(("kapdesk.domain", "kapdesk.storage",
+                                                       "kapdesk.sqlite_driver"))) == {}
 
 
 def test_the_ui_reaches_data_only_through_the_practice_layer():
     """No SQL library, no storage module: every read and change goes through practice."""
     offenders = {file: sorted(m for m in names
-                              if m.startswith(("sqlite_utils", "sqlite3", "kapdesk.storage")))
+                              if m.startswith(("sqlite_utils", "sqlite3", "sqlcipher3",
+                                               "kapdesk.storage", "kapdesk.sqlite_driver")))
                  for file, names in imported_modules("ui").items()}
     assert {file: mods for file, mods in offenders.items() if mods} == {}
     sql = re.compile(r"\.(query|execute)\(\s*f?[\"'](SELECT|INSERT|UPDATE|DELETE)", re.I)

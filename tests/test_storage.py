@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from conftest import sample_thresholds
 from kapdesk.practice.records import add_client
+from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage import StorageError, check_database, open_database, schema_version
 from kapdesk.storage.clients import list_clients
 from kapdesk.storage.prescriptions import add_thresholds, current_thresholds
@@ -78,5 +79,5 @@ def test_a_file_that_is_not_sqlite_gives_a_clear_error(tmp_path):
 
 def test_database_rules_back_up_the_domain_rules(db):
     """Even a write that bypasses the domain cannot store an implausible value."""
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlite.IntegrityError):
         db.execute("INSERT INTO clients (uid, display_name, created_at) VALUES ('u', ' ', 'x')")

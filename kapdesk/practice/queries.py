@@ -5,8 +5,6 @@ is a use case in a sibling module."""
 
 from __future__ import annotations
 
-from sqlite3 import IntegrityError as DatabaseRefused  # a CHECK the domain did not foresee
-
 from sqlite_utils import Database
 
 from kapdesk.practice.records import (
@@ -20,6 +18,7 @@ from kapdesk.practice.records import (
     update_client,
     update_prescriber,
 )
+from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage import (
     backup_database,
     check_database,
@@ -99,6 +98,8 @@ from kapdesk.storage.sessions import (
     load_session,
     running_session,
 )
+
+DatabaseRefused = sqlite.IntegrityError  # a CHECK the domain did not foresee
 
 __all__ = [
     "Database", "DatabaseRefused", "MARK_END", "MARK_START", "add_client", "add_folder",

@@ -7,7 +7,6 @@ after a backup copy of the file is taken.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import utc_now
+from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage.schema import MIGRATIONS, known_migrations
 
 
@@ -35,7 +35,7 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True) -> Da
         existed = path.exists() and path.stat().st_size > 0
         try:
             db = Database(path, execute_plugins=False)
-        except sqlite3.Error as exc:
+        except sqlite.Error as exc:
             raise StorageError(f"cannot open {path}: {exc}") from None
         _configure(db, path)
     if migrate:
@@ -53,7 +53,7 @@ def _configure(db: Database, path: Path) -> None:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         db.close()
         raise StorageError(f"{path} is not a usable kapdesk database ({exc})") from None
 
@@ -77,7 +77,7 @@ def _migrate(db: Database, existing_file: Path | None) -> None:
         backup_database(db, target)
     try:
         MIGRATIONS.apply(db)
-    except sqlite3.Error as exc:
+    except sqlite.Error as exc:
         raise StorageError(f"could not upgrade the database schema: {exc}") from None
 
 
@@ -92,7 +92,7 @@ def backup_database(db: Database, target: str | Path) -> Path:
     if target.exists():
         raise StorageError(f"{target} already exists; choose another file name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    dest = sqlite3.connect(target)
+    dest = sqlite.connect(target)
     try:
         db.conn.backup(dest)
     finally:
@@ -123,6 +123,6 @@ def check_database(db: Database) -> HealthReport:
             report.problems.append(f"schema is behind: {', '.join(pending)} not applied")
         if "notes_fts" in db.table_names():
             db.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         report.problems.append(f"the file is damaged: {exc}")
     return report
