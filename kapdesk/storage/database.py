@@ -3,12 +3,19 @@
 Durability: WAL journal with ``synchronous=FULL`` so a committed write survives a power cut;
 every storage function commits before it returns. Pending migrations are applied on open,
 after a backup copy of the file is taken.
+
+Encryption: a practice opened with a passphrase is a SQLCipher 4 database (AES-256 pages
+with an HMAC-SHA512 each, the key derived from the passphrase with PBKDF2-HMAC-SHA512 and a
+per-file salt, SQLCipher's defaults). Copies made from it (backups, the copy before a
+migration) are encrypted with the same passphrase. Files are readable by their owner only.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlite_utils import Database
 
@@ -22,8 +29,64 @@ class StorageError(KapdeskError):
     """The database cannot be used as asked; the message says why and which file."""
 
 
-def open_database(path: str | Path | None = None, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database at ``path``; ``None`` means in memory."""
+class WrongPassphrase(StorageError):
+    """The passphrase given does not open this practice (or one is needed and none was)."""
+
+
+SQLITE_HEADER = b"SQLite format 3\0"
+# Files holding client data, and the folders they are in, are the therapist's alone.
+FILE_MODE, FOLDER_MODE = 0o600, 0o700
+
+# The passphrase each open encrypted database was opened with: copies of it (backups, the
+# copy before a migration) are written with the same one.
+_passphrases: WeakKeyDictionary[Database, str] = WeakKeyDictionary()
+
+
+def is_encrypted(path: str | Path) -> bool:
+    """Whether the file at ``path`` looks like a database that needs a passphrase: whole
+    pages (SQLCipher's are 4096 bytes), without SQLite's plain header (an encrypted file's
+    first bytes are its random salt). Anything else is plain, or not a database at all."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+            size = os.fstat(file.fileno()).st_size
+    except OSError:
+        return False
+    return size > 0 and size % 4096 == 0 and head != SQLITE_HEADER
+
+
+def passphrase_of(db: Database) -> str | None:
+    return _passphrases.get(db)
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` (and any missing parents) and keep it to its owner."""
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(FOLDER_MODE)
+
+
+def private_files(path: Path) -> None:
+    """The database file and its WAL and shared-memory companions: owner only."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(FILE_MODE)
+
+
+def key_sql(passphrase: str, schema: str = "") -> str:
+    """``PRAGMA key`` for ``passphrase`` (a PRAGMA takes no bound parameters, so the text is
+    quoted here as an SQL string)."""
+    if not passphrase or "\0" in passphrase:
+        raise WrongPassphrase("a passphrase cannot be empty or hold a NUL character")
+    quoted = "'" + passphrase.replace("'", "''") + "'"
+    return f"PRAGMA {schema + '.' if schema else ''}key = {quoted}"
+
+
+def open_database(path: str | Path | None = None, *, migrate: bool = True,
+                  passphrase: str | None = None) -> Database:
+    """Open (creating if needed) the database at ``path``; ``None`` means in memory. With a
+    ``passphrase`` a new file is created encrypted, and an existing one must be encrypted
+    with that passphrase; without one, an encrypted file is refused."""
     if path is None:
         db = Database(memory=True, execute_plugins=False)
         _configure(db, Path(":memory:"))
@@ -31,20 +94,40 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True) -> Da
         path = Path(path)
         if path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         existed = path.exists() and path.stat().st_size > 0
+        if existed and passphrase is None and is_encrypted(path):
+            raise WrongPassphrase(f"{path} is locked with a passphrase; give it to open the "
+                                  "practice")
+        if existed and passphrase is not None and not is_encrypted(path):
+            raise StorageError(f"{path} is not encrypted; open it without a passphrase (it "
+                               "can be encrypted with kapdesk encrypt)")
         try:
             db = Database(path, execute_plugins=False)
         except sqlite.Error as exc:
             raise StorageError(f"cannot open {path}: {exc}") from None
-        _configure(db, path)
+        if passphrase is not None:
+            # SQLCipher writes each failed page decryption straight to stderr; the
+            # therapist reads kapdesk's one line about the passphrase instead
+            db.execute("PRAGMA cipher_log_level = NONE")
+            db.execute(key_sql(passphrase))
+            _passphrases[db] = passphrase
+        _configure(db, path, encrypted=passphrase is not None)
+        private_files(path)
     if migrate:
         _migrate(db, path if path is not None and existed else None)
     return db
 
 
-def _configure(db: Database, path: Path) -> None:
+def _configure(db: Database, path: Path, *, encrypted: bool = False) -> None:
     try:
+        if encrypted:
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite.DatabaseError:
+                db.close()
+                raise WrongPassphrase("that passphrase does not open this practice; nothing "
+                                      "was changed") from None
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         if str(path) != ":memory:":
@@ -91,9 +174,14 @@ def backup_database(db: Database, target: str | Path) -> Path:
     target = Path(target)
     if target.exists():
         raise StorageError(f"{target} already exists; choose another file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
+    # created empty and private before any page is written to it
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     dest = sqlite.connect(target)
     try:
+        passphrase = passphrase_of(db)
+        if passphrase is not None:
+            dest.execute(key_sql(passphrase))
         db.conn.backup(dest)
     finally:
         dest.close()
