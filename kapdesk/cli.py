@@ -41,7 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("demo", parents=[db_flag], help="create a fictional demo practice")
+    sub.add_parser("demo", parents=[db_flag], help="create a fictional demo practice "
+                                                   "(no passphrase: fictional data only)")
+    p = sub.add_parser("init", parents=[db_flag], help="create an encrypted practice")
+    p.add_argument("--name", default="Your practice", help="the practice's name")
+    sub.add_parser("passphrase", parents=[db_flag], help="change the practice's passphrase")
+    p = sub.add_parser("encrypt", parents=[db_flag], help="encrypt a plain practice")
+    p.add_argument("--remove-plain", action="store_true",
+                   help="overwrite and remove the plain file once the encrypted one is checked")
+    p = sub.add_parser("forget-plain", help="overwrite and remove a plain copy kept by encrypt")
+    p.add_argument("file", metavar="FILE")
     p = sub.add_parser("sessions", parents=[db_flag], help="list sessions")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     for name, ref, what in (
@@ -98,13 +107,13 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _open_existing(args: argparse.Namespace, *, migrate: bool = True):
-    from kapdesk.practice.queries import open_database
+    from kapdesk.cli_passphrase import open_practice
 
     path = _db_path(args)
     if not path.exists():
-        raise CommandError(f"no database at {path} (create one with '{PROG} demo --db {path}' "
+        raise CommandError(f"no database at {path} (create one with '{PROG} init --db {path}' "
                            "or open the app)")
-    return open_database(path, migrate=migrate)
+    return open_practice(path, migrate=migrate)
 
 
 def _open_window(args: argparse.Namespace) -> int:
@@ -236,6 +245,7 @@ def cmd_export_record(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from kapdesk.cli_passphrase import new_passphrase, open_practice
     from kapdesk.practice.queries import open_database
     from kapdesk.practice.record_import import import_plan, load_record_file, read_record
 
@@ -246,7 +256,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     plan = read_record(data)  # before opening: a refused file leaves no new database behind
     path = _db_path(args)
     new = not path.exists()  # a new laptop's first record; a mistyped path must show
-    result = import_plan(open_database(path), plan)
+    if new:  # a new practice holds client data at once: encrypted from the start
+        db = open_database(path, passphrase=new_passphrase())
+    else:
+        db = open_practice(path)
+    result = import_plan(db, plan)
     if new:
         print(f"created a new practice at {path} (there was none)")
     print(result.summary())
@@ -295,8 +309,24 @@ def _write(output: str | None, text: str) -> str:
     return str(target)
 
 
+def _security(name: str):
+    """The passphrase commands (kapdesk/cli_passphrase.py), given the database path."""
+    def run(args: argparse.Namespace) -> int:
+        from kapdesk import cli_passphrase
+
+        args.prog = PROG
+        if name == "forget-plain":
+            return cli_passphrase.cmd_forget_plain(Path(args.file))
+        return getattr(cli_passphrase, f"cmd_{name}")(args, _db_path(args))
+    return run
+
+
 COMMANDS = {
     "demo": cmd_demo,
+    "init": _security("init"),
+    "passphrase": _security("passphrase"),
+    "encrypt": _security("encrypt"),
+    "forget-plain": _security("forget-plain"),
     "sessions": cmd_sessions,
     "export": cmd_export,
     "export-course": cmd_export_course,

@@ -137,3 +137,14 @@ def exported(tmp_path_factory):
     path = folder / "avery.json"
     assert main(["export-record", "1", "-o", str(path), "--db", str(db_path)]) == 0
     return db_path, json.loads(path.read_text())
+
+
+TEST_PASSPHRASE = "tidal lantern oak meadow 58"  # strong enough for kapdesk; tests only
+
+
+@pytest.fixture
+def passphrase(monkeypatch):
+    """A passphrase for practices the command line creates (import into a new path), given
+    as a script would give it."""
+    monkeypatch.setenv("KAPDESK_PASSPHRASE", TEST_PASSPHRASE)
+    return TEST_PASSPHRASE

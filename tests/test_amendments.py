@@ -91,7 +91,8 @@ def test_a_dose_cannot_be_corrected_into_the_future_or_past_its_booster(db, sess
     assert record.superseded_doses == []
 
 
-def test_the_demo_record_carries_amendments_and_corrections_across_laptops(tmp_path):
+def test_the_demo_record_carries_amendments_and_corrections_across_laptops(tmp_path,
+                                                                          passphrase):
     import json
 
     from kapdesk.cli import main
@@ -101,7 +102,7 @@ def test_the_demo_record_carries_amendments_and_corrections_across_laptops(tmp_p
     main(["demo", "--db", str(source)])
     main(["export-record", "1", "-o", str(tmp_path / "a.json"), "--db", str(source)])
     main(["import", str(tmp_path / "a.json"), "--db", str(target)])
-    db = open_database(target)
+    db = open_database(target, passphrase=passphrase)
     assert db["note_versions"].count == 1
     corrected = next(db.query("SELECT * FROM vitals WHERE corrects_id IS NOT NULL"))
     assert corrected["heart_rate"] == 72 and "printout" in corrected["correction_reason"]

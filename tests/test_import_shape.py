@@ -169,7 +169,7 @@ def test_a_byte_order_mark_is_read_and_a_repeated_key_refused(tmp_path, record):
 
 
 def test_import_into_a_new_database_path_says_it_created_a_practice(tmp_path, exported,
-                                                                     capsys):
+                                                                     capsys, passphrase):
     """Moving a record to a new laptop makes its practice; a mistyped path must not do that
     silently, so the therapist sees where the record went."""
     path = tmp_path / "r.json"

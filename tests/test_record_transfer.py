@@ -26,7 +26,7 @@ def comparable(path):
     return data
 
 
-def test_export_import_export_gives_the_same_record(tmp_path, exported, capsys):
+def test_export_import_export_gives_the_same_record(tmp_path, exported, capsys, passphrase):
     target = tmp_path / "other-laptop.sqlite"
     assert main(["import", str(exported), "--db", str(target)]) == 0
     assert "imported Avery L." in capsys.readouterr().out
@@ -40,16 +40,16 @@ def test_export_import_export_gives_the_same_record(tmp_path, exported, capsys):
     assert {o["instrument"] for o in record["outcome_measures"]} == {"PHQ-9", "GAD-7", "PCL-5"}
 
 
-def test_importing_twice_does_not_duplicate(tmp_path, exported, capsys):
+def test_importing_twice_does_not_duplicate(tmp_path, exported, capsys, passphrase):
     target = tmp_path / "other.sqlite"
     main(["import", str(exported), "--db", str(target)])
     first = capsys.readouterr().out
-    counts = {t: open_database(target)[t].count for t in ("clients", "sessions", "vitals",
-                                                          "notes")}
+    counts = {t: open_database(target, passphrase=passphrase)[t].count
+              for t in ("clients", "sessions", "vitals", "notes")}
     assert main(["import", str(exported), "--db", str(target)]) == 0
     second = capsys.readouterr().out
     assert "0 entries added" in second and "0 entries added" not in first
-    assert {t: open_database(target)[t].count for t in counts} == counts
+    assert {t: open_database(target, passphrase=passphrase)[t].count for t in counts} == counts
 
 
 def corrupt(path, change):

@@ -46,9 +46,11 @@ from kapdesk.storage.courses import (
     open_course,
     outcomes,
 )
+from kapdesk.storage.database import is_encrypted
 from kapdesk.storage.drafts import (
     get_draft,
 )
+from kapdesk.storage.encryption import change_passphrase, encrypt_file, shred_plain_copy
 from kapdesk.storage.exports import (
     exports_for_client,
     record_export,
@@ -103,7 +105,8 @@ DatabaseRefused = sqlite.IntegrityError  # a CHECK the domain did not foresee
 
 __all__ = [
     "Database", "DatabaseRefused", "MARK_END", "MARK_START", "add_client", "add_folder",
-    "backup_database", "check_database", "record_export", "schema_version",
+    "backup_database", "change_passphrase", "check_database", "encrypt_file", "is_encrypted",
+    "record_export", "schema_version", "shred_plain_copy",
     "add_order",
     "add_prescriber", "add_thresholds", "archive_client", "client_course_rows", "client_row",
     "close_open_plays", "course_sequence", "create_playlist", "current_order",

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kapdesk.domain.timeutil import Clock
 from kapdesk.paths import data_dir
-from kapdesk.practice.queries import get_practice, open_database, running_session, set_practice
+from kapdesk.practice.queries import get_practice, running_session, set_practice
 from kapdesk.resources import asset_path
 from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
@@ -83,7 +83,11 @@ def run(db_path: Path) -> int:
         for handler in log.handlers:  # the process may leave without Python's clean-up
             handler.flush()
         return FAULTY_BINDING
-    db = open_database(db_path)
+    from kapdesk.ui.unlock import open_practice_window
+
+    db = open_practice_window(db_path)
+    if db is None:  # closed the unlock or first-run screen
+        return 0
     if get_practice(db) is None:
         set_practice(db, name="Your practice")
     window = open_windows(db, db_path=str(db_path))  # noqa: F841 (kept alive by exec)

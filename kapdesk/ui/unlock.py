@@ -1,0 +1,160 @@
+"""The screens before the practice opens: unlocking an encrypted practice, and choosing
+the passphrase of a new one. Calm, one field at a time, no sound; a wrong passphrase waits
+a little longer each time (1, 2, 4 ... 30 s) before the next try, and changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.domain.errors import InvalidInput, KapdeskError
+from kapdesk.domain.passphrase import LOST, check_new_passphrase, strength
+from kapdesk.practice.queries import Database, open_database, set_practice
+from kapdesk.ui.screen_fit import keep_on_screen
+from kapdesk.ui.widgets import label
+
+MAX_WAIT_S = 30
+
+
+def _secret(placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setPlaceholderText(placeholder)
+    edit.setMinimumWidth(420)
+    return edit
+
+
+class _Screen(QDialog):
+    def __init__(self, title: str, lead: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        keep_on_screen(self)
+        self.setWindowTitle("kapdesk")
+        self.db: Database | None = None
+        self.setFixedWidth(600)  # wrapped text then knows its height before it is shown
+        self.body = QVBoxLayout(self)
+        self.body.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        self.body.setContentsMargins(36, 30, 36, 30)
+        self.body.setSpacing(12)
+        self.body.addWidget(label(title, "title"))
+        self.body.addWidget(label(lead, "muted", wrap=True))
+        self.error = label(name="warning", wrap=True)
+        # room for two lines from the start: the screen never jumps when a message appears
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
+        self.button = QPushButton()
+        self.button.setDefault(True)
+
+
+class UnlockDialog(_Screen):
+    """Ask for the passphrase of the practice at ``path``; ``db`` is set when it opens."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__("This practice is locked",
+                         "Type its passphrase to open it. Nothing is shown until then.", parent)
+        self.path = path
+        self.failures = 0
+        self.passphrase = _secret("passphrase")
+        self.button.setText("Unlock  Enter")
+        self.button.clicked.connect(self.unlock)
+        self.wait = QTimer(self)
+        self.wait.setSingleShot(True)
+        self.wait.timeout.connect(self._ready)
+        for widget in (self.passphrase, self.error, self.button):
+            self.body.addWidget(widget)
+        self.body.addWidget(label(f"Practice file: {path}", "muted", wrap=True))
+
+    def unlock(self) -> None:
+        if self.wait.isActive():
+            return
+        try:
+            self.db = open_database(self.path, passphrase=self.passphrase.text())
+        except KapdeskError:
+            self.failures += 1
+            seconds = min(2 ** (self.failures - 1), MAX_WAIT_S)
+            self.error.setText(f"That passphrase does not open this practice. Nothing was "
+                               f"changed. You can try again in {seconds} s.")
+            self.passphrase.clear()
+            self.passphrase.setEnabled(False)
+            self.button.setEnabled(False)
+            self.wait.start(seconds * 1000)
+            return
+        self.accept()
+
+    def _ready(self) -> None:
+        self.passphrase.setEnabled(True)
+        self.button.setEnabled(True)
+        self.passphrase.setFocus()
+
+
+class FirstRunDialog(_Screen):
+    """Create the practice at ``path``, encrypted with a passphrase chosen here."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__("Welcome to kapdesk",
+                         "Your notes will be kept encrypted on this laptop. Choose a "
+                         "passphrase: a few uncommon words with spaces are easy to type and "
+                         "hard to guess.", parent)
+        self.path = path
+        self.name = QLineEdit("Your practice")
+        self.passphrase = _secret("passphrase")
+        self.repeated = _secret("the same passphrase again")
+        self.meter = label(name="muted")
+        self.passphrase.textChanged.connect(self._judge)
+        self.button.setText("Create the practice  Enter")
+        self.button.clicked.connect(self.create)
+        for widget in (label("Practice name", "muted"), self.name,
+                       label("Passphrase", "muted"), self.passphrase, self.meter,
+                       self.repeated, label(LOST, "warning", wrap=True), self.error,
+                       self.button):
+            self.body.addWidget(widget)
+        self._judge("")
+
+    def _context(self) -> list[str]:
+        return [self.name.text(), "kapdesk"]
+
+    def _judge(self, text: str) -> None:
+        if not text:
+            self.meter.setText("Strength: nothing typed yet")
+            return
+        judged = strength(text, context=self._context())
+        self.meter.setText(f"Strength: {judged.label}" + (f" · {judged.advice}"
+                                                          if judged.advice else ""))
+        self.meter.setWordWrap(True)
+
+    def create(self) -> None:
+        try:
+            check_new_passphrase(self.passphrase.text(), self.repeated.text(),
+                                 context=self._context())
+            if not self.name.text().strip():
+                raise InvalidInput("name", "the practice needs a name")
+            db = open_database(self.path, passphrase=self.passphrase.text())
+            set_practice(db, name=self.name.text())
+        except KapdeskError as exc:
+            reason = exc.reason if isinstance(exc, InvalidInput) else str(exc)
+            self.error.setText(reason[:1].upper() + reason[1:])
+            return
+        self.db = db
+        self.accept()
+
+
+def open_practice_window(path: Path) -> Database | None:
+    """The practice at ``path``: unlocked, created, or (plain, e.g. the demo) opened as is;
+    None when the therapist closes the screen instead."""
+    from kapdesk.practice.queries import is_encrypted
+
+    if path.exists() and path.stat().st_size > 0:
+        if not is_encrypted(path):
+            return open_database(path)
+        screen: _Screen = UnlockDialog(path)
+    else:
+        screen = FirstRunDialog(path)
+    screen.setWindowModality(Qt.WindowModality.ApplicationModal)
+    return screen.db if screen.exec() == QDialog.DialogCode.Accepted else None
