@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from zxcvbn import zxcvbn
-
 from kapdesk.domain.errors import InvalidInput
 
 MIN_CHARS = 10
@@ -40,6 +38,8 @@ def strength(passphrase: str, *, context: Sequence[str] = ()) -> Strength:
     if len(passphrase) < MIN_CHARS:
         return Strength(0, LABELS[0], f"Use at least {MIN_CHARS} characters; a few uncommon "
                                       "words with spaces are easy to type and hard to guess.")
+    from zxcvbn import zxcvbn  # its word lists load when a passphrase is first judged
+
     words = [word.lower() for phrase in context for word in phrase.split()]
     result = zxcvbn(passphrase[:MAX_CHARS], user_inputs=words)
     score = int(result["score"])

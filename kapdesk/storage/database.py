@@ -66,6 +66,12 @@ def private_folder(folder: Path) -> None:
         folder.chmod(FOLDER_MODE)
 
 
+def new_private_file(path: Path) -> None:
+    """Create ``path`` empty and owner-only, before any page is written to it; an existing
+    file is never overwritten."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+
+
 def private_files(path: Path) -> None:
     """The database file and its WAL and shared-memory companions: owner only."""
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -175,8 +181,7 @@ def backup_database(db: Database, target: str | Path) -> Path:
     if target.exists():
         raise StorageError(f"{target} already exists; choose another file name")
     private_folder(target.parent)
-    # created empty and private before any page is written to it
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    new_private_file(target)
     dest = sqlite.connect(target)
     try:
         passphrase = passphrase_of(db)

@@ -20,10 +20,10 @@ from sqlite_utils import Database
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage.database import (
-    FILE_MODE,
     SQLITE_HEADER,
     StorageError,
     is_encrypted,
+    new_private_file,
     open_database,
 )
 
@@ -34,11 +34,11 @@ def _companions(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
-def _new_private_file(path: Path) -> None:
+def _fresh_private_file(path: Path) -> None:
     path.unlink(missing_ok=True)  # a stray copy from an interrupted earlier attempt
     for companion in _companions(path):
         companion.unlink(missing_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    new_private_file(path)
 
 
 def _fsync(path: Path) -> None:
@@ -78,7 +78,7 @@ def differences(original: Database, copy: Database) -> list[str]:
 
 def _export(db: Database, target: Path, passphrase: str) -> None:
     """The whole of ``db`` into the new file ``target``, encrypted with ``passphrase``."""
-    _new_private_file(target)
+    _fresh_private_file(target)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("ATTACH DATABASE ? AS rekeyed KEY ?", (str(target), passphrase))
     try:
