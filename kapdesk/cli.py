@@ -246,6 +246,7 @@ def cmd_export_record(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from kapdesk.cli_passphrase import new_passphrase, open_practice
+    from kapdesk.practice.audit import audit
     from kapdesk.practice.queries import open_database
     from kapdesk.practice.record_import import import_plan, load_record_file, read_record
 
@@ -261,6 +262,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         db = open_practice(path)
     result = import_plan(db, plan)
+    audit(db, "imported", client_id=result.client_id,
+          detail=f"from {Path(args.file).resolve()}: {result.summary()}")
     if new:
         print(f"created a new practice at {path} (there was none)")
     print(result.summary())
@@ -281,12 +284,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from kapdesk.domain.timeutil import utc_now
     from kapdesk.paths import backup_dir
+    from kapdesk.practice.audit import audit
     from kapdesk.practice.queries import backup_database
 
     db = _open_existing(args)
     target = Path(args.output) if args.output else (
         backup_dir() / f"kapdesk-{utc_now().strftime('%Y%m%d-%H%M%S')}.sqlite")
     backup_database(db, target)
+    audit(db, "backup", detail=f"to {target.resolve()} from the command line")
     print(f"backup written to {target}")
     return 0
 

@@ -83,7 +83,9 @@ def cmd_passphrase(args: argparse.Namespace, path: Path) -> int:
     if not is_encrypted(path):
         raise KapdeskError(f"{path} is not encrypted yet: use '{args.prog} encrypt' first")
     old = passphrase_for(path)
-    change_passphrase(path, old, new_passphrase(NEW_ENV))
+    new = new_passphrase(NEW_ENV)
+    change_passphrase(path, old, new)
+    _audit(path, new, "passphrase_changed", "from the command line")
     print(f"the passphrase of {path} is changed; the old one no longer opens it")
     return 0
 
@@ -91,8 +93,11 @@ def cmd_passphrase(args: argparse.Namespace, path: Path) -> int:
 def cmd_encrypt(args: argparse.Namespace, path: Path) -> int:
     from kapdesk.practice.queries import encrypt_file, shred_plain_copy
 
-    kept = encrypt_file(path, new_passphrase())
+    passphrase = new_passphrase()
+    kept = encrypt_file(path, passphrase)
     print(f"{path} is encrypted; every row was compared with the plain file first")
+    _audit(path, passphrase, "encrypted", "from the command line"
+           + ("; the plain copy was removed" if args.remove_plain else ""))
     if args.remove_plain:
         shred_plain_copy(kept)
         print("the plain copy was overwritten and removed")
@@ -100,6 +105,17 @@ def cmd_encrypt(args: argparse.Namespace, path: Path) -> int:
         print(f"the plain copy is kept at {kept} until you remove it with "
               f"'{args.prog} forget-plain {kept}'")
     return 0
+
+
+def _audit(path: Path, passphrase: str, action: str, detail: str) -> None:
+    from kapdesk.practice.audit import audit
+    from kapdesk.practice.queries import open_database
+
+    db = open_database(path, passphrase=passphrase)
+    try:
+        audit(db, action, detail=detail)
+    finally:
+        db.close()
 
 
 def cmd_forget_plain(path: Path) -> int:

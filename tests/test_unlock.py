@@ -77,6 +77,9 @@ def test_a_wrong_passphrase_waits_changes_nothing_and_the_right_one_opens(tmp_pa
                                       "Nothing was changed. You can try again in 1 s")
     assert seen["can_type"] is False and seen["unchanged"]
     assert db is not None and db["practice"].count == 0
+    trail = list(db.query("SELECT action, at FROM audit_events ORDER BY id"))
+    assert [r["action"] for r in trail] == ["unlock_failed", "unlocked"]
+    assert trail[0]["at"] < trail[1]["at"]  # the failure keeps the time it was typed
 
 
 def test_a_plain_practice_such_as_the_demo_opens_without_a_screen(tmp_path):

@@ -59,3 +59,16 @@ def require_text(field: str, value: str | None, label: str) -> str:
     if not text:
         raise InvalidInput(field, f"{label} is required")
     return text
+
+AUDIT_ACTIONS: dict[str, str] = {
+    "unlocked": "Unlocked",
+    "unlock_failed": "Wrong passphrase",
+    "locked": "Locked",
+    "exported": "Exported",
+    "backup": "Backup written",
+    "restored": "Restored from a backup",
+    "imported": "Client record imported",
+    "process_notes_viewed": "Process notes viewed",
+    "passphrase_changed": "Passphrase changed",
+    "encrypted": "Practice encrypted",
+}

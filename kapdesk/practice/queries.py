@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from kapdesk.practice.audit import record_export
 from kapdesk.practice.records import (
     add_client,
     add_folder,
@@ -53,7 +54,6 @@ from kapdesk.storage.drafts import (
 from kapdesk.storage.encryption import change_passphrase, encrypt_file, shred_plain_copy
 from kapdesk.storage.exports import (
     exports_for_client,
-    record_export,
 )
 from kapdesk.storage.integration import (
     follow_ups,

@@ -347,3 +347,30 @@ def m0008_prn_medicines(db: Database) -> None:
 def m0009_session_music_volume(db: Database) -> None:
     """The session's music volume, so that reopening a running session resumes it."""
     db.execute("ALTER TABLE sessions ADD COLUMN music_volume REAL")
+
+
+def _append_only(table: str) -> list[str]:
+    return [f"""CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be
+                changed'); END""",
+            f"""CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be
+                deleted'); END"""]
+
+
+@MIGRATIONS(name="0010_audit_trail")
+def m0010_audit_trail(db: Database) -> None:
+    """Who saw or moved what, and when: unlocks and wrong passphrases, exports, backups,
+    imports, record transfers, reading private process notes (45 CFR 164.312(b)). Rows are
+    added, never changed or removed; the exports log becomes append-only as well."""
+    db.execute("""CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        client_id INTEGER REFERENCES clients(id),
+        session_id INTEGER REFERENCES sessions(id),
+        detail TEXT NOT NULL DEFAULT '')""")
+    db.execute("CREATE INDEX audit_events_client ON audit_events(client_id, at)")
+    for table in ("audit_events", "exports"):
+        for statement in _append_only(table):
+            db.execute(statement)

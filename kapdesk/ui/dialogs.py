@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CorrectVitalsDialog,
         StrikeEntryDialog,
     )
+    from kapdesk.ui.audit_trail import AuditTrailDialog
     from kapdesk.ui.client_forms import ClientDialog
     from kapdesk.ui.course_forms import CourseDialog, OutcomeDialog, ScheduleDialog, ScreeningDialog
     from kapdesk.ui.course_view import CourseWindow
@@ -61,6 +62,12 @@ def prescribers(db: Database, parent: QWidget) -> PrescribersDialog:
     from kapdesk.ui.prescribers import PrescribersDialog
 
     return PrescribersDialog(db, parent)
+
+
+def audit_trail(db: Database, parent: QWidget) -> AuditTrailDialog:
+    from kapdesk.ui.audit_trail import AuditTrailDialog
+
+    return AuditTrailDialog(db, parent)
 
 
 def search_notes(db: Database, parent: QWidget) -> SearchDialog:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
+from kapdesk.practice.audit import viewed_session
 from kapdesk.practice.queries import (
     Database,
     archive_client,
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             dialogs.prescribers(self.db, self)))
         act(practice, "Find a client", self.search.setFocus, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
+        act(practice, "Audit trail…", lambda: self.open_audit(None))
         practice.addSeparator()
         act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
@@ -104,7 +106,8 @@ class MainWindow(QMainWindow):
                 ("overview", "Course overview and charts…", "Ctrl+G"),
                 ("export", "Export course summary…", None),
                 ("start", "Start medication session…", "Ctrl+R"),
-                ("emergency", "Emergency card", "F2"), ("archive", "Archive / restore", None)):
+                ("emergency", "Emergency card", "F2"), ("audit", "Audit trail…", None),
+                ("archive", "Archive / restore", None)):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),
                                     shortcut)
 
@@ -162,6 +165,9 @@ class MainWindow(QMainWindow):
             self.course_window.show()
             self.course_window.raise_()
             return
+        if key == "audit":
+            self.open_audit(client["id"])
+            return
         if key == "archive":
             change = restore_client if client["archived_at"] else archive_client
             run_op(lambda: change(self.db, client["id"]), show=self._say,
@@ -195,6 +201,11 @@ class MainWindow(QMainWindow):
             self.session_window.close()
         QApplication.closeAllWindows()
 
+    def open_audit(self, client_id: int | None) -> None:
+        dialog = dialogs.audit_trail(self.db, self)
+        dialog.show_client(client_id)
+        self.open_dialog(dialog)
+
     def search_notes(self) -> None:
         dialog = dialogs.search_notes(self.db, self)
         dialog.open_note.connect(lambda sid, at: self.open_past(sid, at))
@@ -207,6 +218,7 @@ class MainWindow(QMainWindow):
         if row["started_at"] and not row["ended_at"] and row["kind"] == "medication":
             self.open_session(session_id)
         elif row["kind"] == "medication" and row["ended_at"]:
+            self._audit_viewing(session_id)
             self.review_window = dialogs.session_window(self.db, session_id, self.clock,
                                                         self.audio)
             self.review_window.closed.connect(lambda: None)
@@ -220,11 +232,20 @@ class MainWindow(QMainWindow):
             except KapdeskError as exc:
                 self.statusBar().showMessage(message(exc), 8000)
                 return
+            self._audit_viewing(row["medication_session_id"], session_id)
             self.review_window.show()
         elif row["started_at"]:
+            self._audit_viewing(session_id)
             self.open_dialog(dialogs.notes_review(self.db, session_id, at, self))
         else:
             self.statusBar().showMessage("That session has not taken place yet.", 5000)
+
+    def _audit_viewing(self, *session_ids: int) -> None:
+        """Reading a past session's private process notes goes into the audit trail; a
+        refused write is said, and the notes still open: the record is the therapist's."""
+        for session_id in session_ids:
+            run_op(lambda s=session_id: viewed_session(self.db, s), show=self._say,
+                   change=Change(session_id=session_id))
 
     def open_session(self, session_id: int) -> None:
         """The live window takes over the screen; the practice window returns after."""

@@ -4,6 +4,7 @@ a little longer each time (1, 2, 4 ... 30 s) before the next try, and changes no
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import InvalidInput, KapdeskError
 from kapdesk.domain.passphrase import LOST, check_new_passphrase, strength
+from kapdesk.domain.timeutil import utc_now
+from kapdesk.practice.audit import unlocked
 from kapdesk.practice.queries import Database, open_database, set_practice
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
@@ -61,6 +64,7 @@ class UnlockDialog(_Screen):
                          "Type its passphrase to open it. Nothing is shown until then.", parent)
         self.path = path
         self.failures = 0
+        self.failed_at: list[datetime] = []  # written to the audit trail once it opens
         self.passphrase = _secret("passphrase")
         self.button.setText("Unlock  Enter")
         self.button.clicked.connect(self.unlock)
@@ -78,6 +82,7 @@ class UnlockDialog(_Screen):
             self.db = open_database(self.path, passphrase=self.passphrase.text())
         except KapdeskError:
             self.failures += 1
+            self.failed_at.append(utc_now())
             seconds = min(2 ** (self.failures - 1), MAX_WAIT_S)
             self.error.setText(f"That passphrase does not open this practice. Nothing was "
                                f"changed. You can try again in {seconds} s.")
@@ -157,4 +162,8 @@ def open_practice_window(path: Path) -> Database | None:
     else:
         screen = FirstRunDialog(path)
     screen.setWindowModality(Qt.WindowModality.ApplicationModal)
-    return screen.db if screen.exec() == QDialog.DialogCode.Accepted else None
+    if screen.exec() != QDialog.DialogCode.Accepted or screen.db is None:
+        return None
+    if isinstance(screen, UnlockDialog):
+        unlocked(screen.db, failures=screen.failed_at, how="on opening the app")
+    return screen.db
