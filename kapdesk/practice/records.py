@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.locking import check_lock_after
 from kapdesk.domain.orders import clean_order
 from kapdesk.domain.people import clean_client, clean_prescriber
 from kapdesk.domain.vocabulary import require_text
@@ -27,9 +28,15 @@ ORDER_DEFAULTS = {"medicine": "racemic ketamine", "form": "sublingual lozenge/tr
 
 
 def set_practice(db: Database, *, name: str, therapist: str = "",
-                 is_demo: bool = False) -> None:
-    practice_store.write_practice(db, name=require_text("name", name, "Practice name"),
-                                  therapist=therapist.strip(), is_demo=is_demo)
+                 is_demo: bool = False, lock_after_min: int | None = None) -> None:
+    name = require_text("name", name, "Practice name")
+    if lock_after_min is not None:
+        check_lock_after(lock_after_min)
+    with db.atomic():
+        practice_store.write_practice(db, name=name, therapist=therapist.strip(),
+                                      is_demo=is_demo)
+        if lock_after_min is not None:
+            practice_store.write_lock_after(db, lock_after_min)
 
 
 def _known(fields: dict[str, Any]) -> None:

@@ -26,6 +26,10 @@ def write_practice(db: Database, *, name: str, therapist: str, is_demo: bool) ->
     )
 
 
+def write_lock_after(db: Database, minutes: int) -> None:
+    db.execute("UPDATE practice SET lock_after_min = ? WHERE id = 1", (minutes,))
+
+
 def is_demo(db: Database) -> bool:
     practice = get_practice(db)
     return bool(practice and practice["is_demo"])

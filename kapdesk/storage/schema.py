@@ -374,3 +374,10 @@ def m0010_audit_trail(db: Database) -> None:
     for table in ("audit_events", "exports"):
         for statement in _append_only(table):
             db.execute(statement)
+
+
+@MIGRATIONS(name="0011_lock_after")
+def m0011_lock_after(db: Database) -> None:
+    """Minutes without a key or click before the app locks itself (automatic logoff)."""
+    db.execute("ALTER TABLE practice ADD COLUMN lock_after_min INTEGER NOT NULL DEFAULT 10 "
+               "CHECK (lock_after_min BETWEEN 1 AND 120)")

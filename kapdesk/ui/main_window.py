@@ -6,11 +6,11 @@ action opens, and the refresh that follows the app-wide changed signal."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QStackedWidget
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
@@ -28,9 +28,13 @@ from kapdesk.practice.queries import (
 from kapdesk.ui import dialogs
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
+from kapdesk.ui.lock import Locker, LockHost, LockScreen
 from kapdesk.ui.ops import Change, Refusal, follow_changes, run_op
 from kapdesk.ui.practice_view import PracticeView
 from kapdesk.ui.screen_fit import keep_on_screen
+
+if TYPE_CHECKING:
+    from kapdesk.ui.session.window import SessionWindow
 
 
 class MainWindow(QMainWindow):
@@ -42,7 +46,7 @@ class MainWindow(QMainWindow):
         self.audio = audio  # the music backend; None means pygame, started on first play
         self.clock = clock or SystemClock()
         self.dialog: QDialog | None = None
-        self.session_window: QMainWindow | None = None
+        self.session_window: SessionWindow | None = None
         self.review_window: QMainWindow | None = None
         self.course_window: QMainWindow | None = None
         practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
@@ -61,7 +65,11 @@ class MainWindow(QMainWindow):
         self.page.action.connect(self.client_action)
         self.page.session_view.doubleClicked.connect(
             lambda index: self.open_past(self.page.sessions.row(index.row())["id"]))
-        self.setCentralWidget(self.view)
+        self.lock_screen = LockScreen()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
         self.statusBar().showMessage(
             f"Offline · everything stays on this laptop · {db_path or 'in memory'}")
 
@@ -73,6 +81,22 @@ class MainWindow(QMainWindow):
         self.refresh_clock()
         follow_changes(self, self.reload)
         self.reload()
+        self.locker = Locker(db, self._lock_host, self)
+
+    def _lock_host(self) -> LockHost:
+        """The window the lock screen shows in: a session's, which keeps its clock, or
+        this one."""
+        window = self.session_window
+        return window if window is not None and window.isVisible() else self
+
+    def set_locked(self, locked: bool) -> None:
+        """Nothing about any client while locked: no list, no page, no menu to reach one."""
+        self.pages.setCurrentWidget(self.lock_screen if locked else self.view)
+        self.menuBar().setVisible(not locked)
+        for action in self.menuBar().findChildren(QAction):
+            action.setEnabled(not locked)
+        for action in self.findChildren(QAction):
+            action.setEnabled(not locked)
 
     def _build_menus(self) -> None:
         def act(menu, text: str, slot: Callable[[], Any], shortcut=None) -> QAction:
@@ -93,6 +117,7 @@ class MainWindow(QMainWindow):
         act(practice, "Find a client", self.search.setFocus, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         act(practice, "Audit trail…", lambda: self.open_audit(None))
+        act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
         practice.addSeparator()
         act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
@@ -219,12 +244,12 @@ class MainWindow(QMainWindow):
             self.open_session(session_id)
         elif row["kind"] == "medication" and row["ended_at"]:
             self._audit_viewing(session_id)
-            self.review_window = dialogs.session_window(self.db, session_id, self.clock,
-                                                        self.audio)
-            self.review_window.closed.connect(lambda: None)
-            self.review_window.show()
+            review = dialogs.session_window(self.db, session_id, self.clock, self.audio)
+            review.lock_requested.connect(self.locker.lock)
+            self.review_window = review
+            review.show()
             if at:
-                self.review_window.focus_moment(parse_instant(at))
+                review.focus_moment(parse_instant(at))
         elif row["kind"] == "integration" and row["medication_session_id"]:
             try:
                 self.review_window = dialogs.integration_window(self.db, session_id,
@@ -253,6 +278,7 @@ class MainWindow(QMainWindow):
                                                      self.audio)
         self.session_window.closed.connect(self._session_closed)
         self.session_window.quit_requested.connect(self.quit)
+        self.session_window.lock_requested.connect(self.locker.lock)
         self.session_window.show()
         self.hide()
 

@@ -1,12 +1,14 @@
-"""The practice's own details: its name and the therapist's, as summaries will print them."""
+"""The practice's own details: its name and the therapist's, as summaries will print them,
+and after how many minutes without use the app locks itself."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSpinBox, QWidget
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.locking import LOCK_AFTER_DEFAULT_MIN, LOCK_AFTER_RANGE_MIN
 from kapdesk.practice.queries import Database, get_practice, set_practice
 from kapdesk.ui.forms import FormDialog, line
 
@@ -20,10 +22,17 @@ class PracticeDialog(FormDialog):
         self.add("name", "Practice name", line(practice.get("name", "")))
         self.add("therapist", "Therapist", line(practice.get("therapist", ""),
                                                 "e.g. Alex Moreno, LMFT"))
+        low, high = LOCK_AFTER_RANGE_MIN
+        lock = QSpinBox()
+        lock.setRange(low, high)
+        lock.setSuffix(" min without use")
+        lock.setValue(practice.get("lock_after_min", LOCK_AFTER_DEFAULT_MIN))
+        self.add("lock_after_min", "Lock after", lock)
 
     def check(self, values: dict[str, Any]) -> None:
         if not values["name"]:
             raise InvalidInput("name", "Practice name is required")
 
     def _save(self, values: dict[str, Any]) -> None:
-        set_practice(self.db, name=values["name"], therapist=values["therapist"])
+        set_practice(self.db, name=values["name"], therapist=values["therapist"],
+                     lock_after_min=values["lock_after_min"])

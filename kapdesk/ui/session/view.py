@@ -26,12 +26,13 @@ from kapdesk.domain.review import Entry, timeline_entries
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import format_duration, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
+from kapdesk.ui.lock import LockScreen
 from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS
 from kapdesk.ui.session.moment_panel import MomentPanel
 from kapdesk.ui.widgets import ElidedLabel
 
-FULL, DISCREET = 0, 1  # the pages
+FULL, DISCREET, LOCKED = 0, 1, 2  # the pages
 
 
 def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
@@ -48,6 +49,7 @@ class SessionView(QWidget):
         self.log_entries: list[Entry] = []
         self.title = ElidedLabel(name="title")  # a long name ends in …, never widens
         self.discreet_button = QPushButton("Discreet  H")
+        self.lock_button = QPushButton("Lock  Ctrl+L")
         self.emergency_button = QPushButton("Emergency card  F2")
         self.back_button = QPushButton("Back to practice")
         self.status = _label(name="statusLine")
@@ -58,11 +60,12 @@ class SessionView(QWidget):
         header.addWidget(self.status, 1)
         self.export_button = QPushButton("Export summary for the prescriber…")
         for button in (self.export_button, self.back_button, self.discreet_button,
-                       self.emergency_button):
+                       self.lock_button, self.emergency_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # An ended session's export and way back sit above its log (below), so the header
         # keeps room for the title and the confirmation after a discharge.
         header.addWidget(self.discreet_button)
+        header.addWidget(self.lock_button)
         header.addWidget(self.emergency_button)
 
         # Since the last dose is the clinically important clock: as large as since start.
@@ -156,6 +159,9 @@ class SessionView(QWidget):
         self.pages.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds focus in "keys" mode
         self.pages.addWidget(full)
         self.pages.addWidget(discreet)
+        self.lock_screen = LockScreen()  # the plain clock and the next step, nothing else
+        self.pages.addWidget(self.lock_screen)
+        self._unlocked_page = FULL
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
@@ -166,6 +172,18 @@ class SessionView(QWidget):
 
     def toggle_discreet(self) -> None:
         self.pages.setCurrentIndex(FULL if self.discreet else DISCREET)
+
+    @property
+    def locked(self) -> bool:
+        return self.pages.currentIndex() == LOCKED
+
+    def set_locked(self, locked: bool) -> None:
+        """Locked shows the lock screen; unlocked returns to the page shown before."""
+        if locked and not self.locked:
+            self._unlocked_page = self.pages.currentIndex()
+            self.pages.setCurrentIndex(LOCKED)
+        elif not locked and self.locked:
+            self.pages.setCurrentIndex(self._unlocked_page)
 
     def say(self, text: str, *, warning: bool = False) -> None:
         self.status.setText(text)
@@ -195,6 +213,11 @@ class SessionView(QWidget):
         face = clock_face(record, now)
         self.elapsed.setText(format_duration(face.elapsed))
         self.plain_clock.setText(format_duration(face.elapsed))
+        if self.locked:  # the reminder goes on; it names a step, never the client
+            self.lock_screen.show_session(
+                format_duration(face.elapsed),
+                face.next.countdown(now) if face.next and not record.session["ended_at"]
+                else "", self.lock_screen.help.text())
         since = face.since_last_dose
         self.since_dose.setText(format_duration(since) if since is not None else "—")
         self.dose_caption.setText("since dose" if since is not None else "no dose yet")

@@ -20,7 +20,7 @@ from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.review import moment
 from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
-from kapdesk.practice.queries import Database, load_session
+from kapdesk.practice.queries import Database, client_row, load_session
 from kapdesk.practice.session import record_event, record_rating, strike_entry
 from kapdesk.ui import dialogs
 from kapdesk.ui.emergency import EmergencyCard
@@ -46,6 +46,7 @@ T = TypeVar("T")
 class SessionWindow(QMainWindow):
     closed = Signal()
     quit_requested = Signal()  # Ctrl+Q here: the practice window asks what to do
+    lock_requested = Signal(str)  # Ctrl+L or its button: the practice's locker locks
 
     def __init__(self, db: Database, session_id: int, clock: Clock,
                  audio: AudioBackend | None = None) -> None:
@@ -79,6 +80,8 @@ class SessionWindow(QMainWindow):
         self.notes.box.leave.connect(self.keys_mode)
         view = self.view
         view.discreet_button.clicked.connect(self.toggle_discreet)
+        view.lock_button.clicked.connect(lambda: self.lock_requested.emit("on its button"))
+        self.lock_screen = view.lock_screen
         view.emergency_button.clicked.connect(self.show_emergency)
         view.back_button.clicked.connect(self.close)
         view.export_button.clicked.connect(self.export_summary)
@@ -127,8 +130,13 @@ class SessionWindow(QMainWindow):
         modifiers = event.modifiers() & (mod.ControlModifier | mod.AltModifier
                                          | mod.MetaModifier)
         key = event.key()
+        if self.view.locked:  # only the lock screen's field and button answer
+            super().keyPressEvent(event)
+            return
         if key == Qt.Key.Key_Q and modifiers == Qt.KeyboardModifier.ControlModifier:
             self.quit_requested.emit()
+        elif key == Qt.Key.Key_L and modifiers == Qt.KeyboardModifier.ControlModifier:
+            self.lock_requested.emit("on Ctrl+L")
         elif key == Qt.Key.Key_F2:
             self.show_emergency()
         elif key == Qt.Key.Key_Escape:
@@ -257,8 +265,24 @@ class SessionWindow(QMainWindow):
 
     def toggle_discreet(self) -> None:
         self.view.toggle_discreet()
-        self.setWindowTitle("kapdesk" if self.view.discreet else self._title())
+        self.setWindowTitle(self._title())
         self.refresh_clock()
+
+    def set_locked(self, locked: bool) -> None:
+        """Locked: the lock screen with the plain clock, the next step and whom to call;
+        the music and the session's timers go on. Unlocked: the page shown before."""
+        if locked:
+            self.lock_screen.show_session("", "", self._on_call())
+        self.view.set_locked(locked)
+        self.setWindowTitle(self._title())
+        self.refresh_clock()
+
+    def _on_call(self) -> str:
+        if self.ended:
+            return ""
+        client = client_row(self.db, self.record.session["client_id"])
+        number = client["prescriber_on_call"] or client["prescriber_phone"]
+        return f"In an emergency: prescriber on call {number}" if number else ""
 
     def show_emergency(self) -> None:
         self.emergency = EmergencyCard(self.db, self.record.session["client_id"], self)
@@ -282,15 +306,21 @@ class SessionWindow(QMainWindow):
 
     # display -------------------------------------------------------------------------
     def _title(self) -> str:
+        """The title the desktop shows in task bars and window lists: never a client's
+        name, which it keeps and shows beyond kapdesk's reach."""
+        if self.view.discreet or self.view.locked:
+            return "kapdesk"
+        return f"kapdesk · Medication session {self.record.session['number'] or ''}".strip()
+
+    def _heading(self) -> str:
         s = self.record.session
         return (f"{self.record.client['display_name']} · Medication session {s['number'] or ''}"
                 .strip())
 
     def reload(self) -> None:
         self.record = load_session(self.db, self.record.id)
-        self.view.show_record(self.record, self._title())
-        if not self.view.discreet:
-            self.setWindowTitle(self._title())
+        self.view.show_record(self.record, self._heading())
+        self.setWindowTitle(self._title())
         self.player.setVisible(not self.ended)
         for panel in (self.notes, self.vitals, self.dose, self.discharge, self.prn):
             panel.setEnabled(not self.ended)

@@ -1,0 +1,274 @@
+"""Locking the open practice: on Ctrl+L, after minutes without a key or click, and when the
+screen locks or the laptop goes to sleep.
+
+A locked app shows one window: the running session's (its clock, next step and music go on)
+or else the practice window, with a passphrase field and no name, note or reading. Every
+other window is hidden as it is, typed text included, and comes back on unlock, with the
+focus where it was. Locking changes nothing in the record but the audit trail.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from kapdesk.domain.locking import (
+    LOCK_AFTER_DEFAULT_MIN,
+    LOCK_AFTER_RANGE_MIN,
+    idle_due,
+    retry_wait_s,
+)
+from kapdesk.domain.timeutil import utc_now
+from kapdesk.practice.audit import audit, unlocked
+from kapdesk.practice.queries import Database, get_practice, passphrase_of
+from kapdesk.ui.widgets import label
+
+log = logging.getLogger("kapdesk")
+
+INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                          QEvent.Type.Wheel, QEvent.Type.TouchBegin})
+
+
+class LockScreen(QWidget):
+    """What a locked window shows. ``show_session`` fills the plain clock and the next step
+    of a running session; the rest says how to return."""
+
+    unlock_requested = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = label(name="plainClock")
+        self.next_step = label(name="nextStep")
+        self.help = label(name="muted")
+        self.title = label("Locked", "title")
+        self.lead = label(name="muted", wrap=True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("passphrase")
+        self.passphrase.returnPressed.connect(self._submit)
+        self.passphrase.setFixedWidth(460)
+        self.error = label(name="warning", wrap=True)
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
+        self.button = QPushButton("Unlock  Enter")
+        self.button.clicked.connect(self._submit)
+        self.wait = QTimer(self)
+        self.wait.setSingleShot(True)
+        self.wait.timeout.connect(self._ready)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.clock, self.next_step, self.help, self.title, self.lead,
+                       self.passphrase, self.error, self.button):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+            if isinstance(widget, QLabel):
+                widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lead.setFixedWidth(560)
+        self.error.setFixedWidth(560)
+        layout.addStretch(1)
+        self.show_session("", "", "")
+
+    def prepare(self, *, has_passphrase: bool) -> None:
+        self.passphrase.clear()
+        self.error.clear()
+        self.passphrase.setVisible(has_passphrase)
+        self.lead.setText(
+            "Type the passphrase to return to where you were." if has_passphrase else
+            "This practice has no passphrase (the demo, or not yet encrypted), so anyone "
+            "can return: press Enter.")
+        self._ready()
+
+    def show_session(self, clock: str, next_step: str, help_line: str) -> None:
+        self.clock.setText(clock)
+        self.clock.setVisible(bool(clock))
+        self.next_step.setText(next_step)
+        self.next_step.setVisible(bool(next_step))
+        self.help.setText(help_line)
+        self.help.setVisible(bool(help_line))
+
+    def refused(self, failures: int) -> None:
+        seconds = retry_wait_s(failures)
+        self.error.setText("That passphrase does not open this practice. Nothing was changed. "
+                           f"You can try again in {seconds} s.")
+        self.passphrase.clear()
+        self.passphrase.setEnabled(False)
+        self.button.setEnabled(False)
+        self.wait.start(seconds * 1000)
+
+    def _submit(self) -> None:
+        if not self.wait.isActive():
+            self.unlock_requested.emit(self.passphrase.text())
+
+    def _ready(self) -> None:
+        self.passphrase.setEnabled(True)
+        self.button.setEnabled(True)
+        (self.passphrase if self.passphrase.isVisible() else self.button).setFocus()
+
+
+class LockHost(Protocol):
+    lock_screen: LockScreen
+
+    def set_locked(self, locked: bool) -> None: ...
+
+    def isVisible(self) -> bool: ...  # noqa: N802 (Qt's name)
+
+    def activateWindow(self) -> None: ...  # noqa: N802
+
+
+class _LastInput(QObject):
+    """When the therapist last pressed a key, clicked or scrolled anywhere in the app: one
+    filter for the whole application, however many practice windows come and go."""
+
+    def __init__(self, monotonic: Callable[[], float]) -> None:
+        super().__init__()
+        self.monotonic = monotonic
+        self.at = monotonic()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in INPUT_EVENTS:
+            self.at = self.monotonic()
+        return False
+
+
+_last_input: _LastInput | None = None
+
+
+def last_input() -> _LastInput:
+    global _last_input
+    if _last_input is None:
+        _last_input = _LastInput(time.monotonic)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(_last_input)
+    return _last_input
+
+
+class Locker(QObject):
+    """One per open practice. ``host`` says which window shows the lock screen now."""
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, db: Database, host: Callable[[], LockHost], parent: QObject) -> None:
+        super().__init__(parent)
+        self.db, self._host = db, host
+        self.locked = False
+        self.failed_at: list[datetime] = []
+        self._hidden: list[QWidget] = []
+        self._focus: QWidget | None = None
+        self._active: QWidget | None = None
+        self._locked_host: LockHost | None = None
+        self._input = last_input()
+        self._unlocked_at = self._input.monotonic()
+        self._idle = QTimer(self)
+        self._idle.timeout.connect(self.check_idle)
+        self._idle.start(1000)
+        watch_screen_lock(self)
+
+    # when ----------------------------------------------------------------------------
+    def lock_after_min(self) -> int:
+        practice = get_practice(self.db) or {}
+        return int(practice.get("lock_after_min") or LOCK_AFTER_DEFAULT_MIN)
+
+    def check_idle(self) -> None:
+        """Idle since the last input, or since the last unlock when that came later."""
+        since = max(self._input.at, self._unlocked_at)
+        now = self._input.monotonic()
+        # the setting is read only once a lock could be due, never on every tick
+        if self.locked or not idle_due(since, now, LOCK_AFTER_RANGE_MIN[0]):
+            return
+        if not self._host().isVisible():  # nothing on screen to lock
+            return
+        minutes = self.lock_after_min()
+        if idle_due(since, now, minutes):
+            self.lock(f"after {minutes} min without use")
+
+    @Slot(bool)
+    def screen_locked(self, active: bool) -> None:
+        """The desktop's screen saver or lock became active, or the laptop is going to sleep
+        (a lid closed); ``False`` (it ended) leaves the app locked."""
+        if active:
+            self.lock("the screen locked or the laptop went to sleep")
+
+    # lock and unlock -----------------------------------------------------------------
+    def lock(self, reason: str = "on Ctrl+L") -> None:
+        if self.locked:
+            return
+        host = self._host()
+        self.locked = True
+        self._focus = QApplication.focusWidget()
+        self._active = QApplication.activeWindow()
+        self._hidden = [w for w in QApplication.topLevelWidgets()
+                        if w.isVisible() and w is not host]
+        for window in self._hidden:
+            window.hide()
+        host.lock_screen.prepare(has_passphrase=passphrase_of(self.db) is not None)
+        host.lock_screen.unlock_requested.connect(self.try_unlock)
+        host.set_locked(True)
+        self._locked_host = host
+        self._write(lambda: audit(self.db, "locked", detail=reason))
+        self.locked_changed.emit(True)
+
+    def try_unlock(self, typed: str) -> bool:
+        host = self._locked_host
+        if not self.locked or host is None:
+            return True
+        secret = passphrase_of(self.db)
+        if secret is not None and not hmac.compare_digest(typed.encode(), secret.encode()):
+            self.failed_at.append(utc_now())
+            host.lock_screen.refused(len(self.failed_at))
+            return False
+        host.lock_screen.unlock_requested.disconnect(self.try_unlock)
+        host.lock_screen.prepare(has_passphrase=False)  # the typed passphrase leaves the field
+        host.set_locked(False)
+        for window in self._hidden:
+            window.show()
+        self._hidden = []
+        if self._active is not None and self._active.isVisible():
+            self._active.activateWindow()
+        if self._focus is not None and self._focus.isVisible():
+            self._focus.setFocus()
+        failures, self.failed_at = self.failed_at, []
+        self._write(lambda: unlocked(self.db, failures=failures, how="after a lock"))
+        self.locked = False
+        self._locked_host = None
+        self._unlocked_at = self._input.monotonic()
+        self.locked_changed.emit(False)
+        return True
+
+    def _write(self, op: Callable[[], object]) -> None:
+        """The audit row; a failing disk must not keep the therapist locked out."""
+        try:
+            op()
+        except Exception:
+            log.exception("could not write to the audit trail")
+
+
+SCREEN_SIGNALS = (  # (bus, service, path, interface, signal): where Qt can tell
+    ("session", "", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver",
+     "ActiveChanged"),
+    ("session", "", "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged"),
+    ("system", "org.freedesktop.login1", "/org/freedesktop/login1",
+     "org.freedesktop.login1.Manager", "PrepareForSleep"),
+)
+
+
+def watch_screen_lock(locker: Locker) -> int:
+    """Listen on D-Bus (local, never the network) for the desktop's screen lock and for
+    sleep; returns how many of those signals could be watched (none without D-Bus)."""
+    try:
+        from PySide6.QtDBus import QDBusConnection
+    except ImportError:
+        return 0
+    watched = 0
+    for bus_name, service, path, interface, name in SCREEN_SIGNALS:
+        bus = (QDBusConnection.sessionBus() if bus_name == "session"
+               else QDBusConnection.systemBus())
+        if bus.isConnected() and bus.connect(service, path, interface, name, locker,
+                                             "screen_locked(bool)"):
+            watched += 1
+    return watched
