@@ -142,6 +142,9 @@ def _configure(db: Database, path: Path, *, encrypted: bool = False) -> None:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
+        # Sorts and indexes too big for the cache would spill into temporary files, outside
+        # the encrypted file: they stay in memory instead.
+        db.execute("PRAGMA temp_store = MEMORY")
     except sqlite.DatabaseError as exc:
         db.close()
         raise StorageError(f"{path} is not a usable kapdesk database ({exc})") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faulthandler
 import logging
+import os
 import sys
 import traceback
 from logging.handlers import RotatingFileHandler
@@ -38,17 +39,37 @@ class _CrashTracingLog(RotatingFileHandler):
         super().doRollover()
         self._trace_crashes()
 
+    def _open(self):
+        stream = super()._open()
+        os.chmod(self.baseFilename, 0o600)  # the therapist's account only
+        return stream
+
     def _trace_crashes(self) -> None:
         if self.stream is None:
             self.stream = self._open()
         faulthandler.enable(file=self.stream, all_threads=True)
 
 
+class _PrivateFormatter(logging.Formatter):
+    """Tracebacks without the exception's message, which may quote what was being saved (a
+    note, a name): the frames say where it failed, and the screen shows the whole text."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        kind, _value, tb = ei
+        frames = "".join(traceback.format_tb(tb))
+        name = kind.__name__ if kind is not None else "exception"
+        return (f"Traceback (most recent call last):\n{frames}{name} (its message is not "
+                "logged: it may quote client data)")
+
+
 def _log_to_file() -> Path:
     folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # a folder made by an earlier version was readable by all
+    for old in folder.glob("kapdesk.log*"):
+        os.chmod(old, 0o600)
     handler = _CrashTracingLog(folder / "kapdesk.log")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     return folder / "kapdesk.log"
@@ -60,7 +81,7 @@ def _install_excepthook(log_file: Path) -> None:
 
     def hook(kind, value, tb) -> None:
         details = "".join(traceback.format_exception(kind, value, tb))
-        log.error("unexpected error\n%s", details)
+        log.error("unexpected error", exc_info=(kind, value, tb))
         box = QMessageBox(QMessageBox.Icon.Warning, "kapdesk",
                           "Something went wrong inside kapdesk. Everything saved before this "
                           f"is safe.\n\nDetails were written to {log_file}.")

@@ -40,6 +40,7 @@ class ScreeningDialog(FormDialog):
         last = latest_screening(db, client_id)
         super().__init__(
             f"Screening for {client['display_name']}", self._save, parent,
+            window_title="Screening",
             intro="Tick any contraindication that is present. The prescriber decides; kapdesk "
                   "records the screening and the date the prescriber cleared the client. A "
                   "course can start only after that clearance.")
@@ -81,6 +82,7 @@ class CourseDialog(FormDialog):
         self.db, self.client_id = db, client_id
         client = get_client(db, client_id)
         super().__init__(f"Start a course for {client['display_name']}", self._save, parent,
+                         window_title="Start a course",
                          intro="A course is usually 6-8 medication sessions, each followed by "
                                "an integration session 24-48 hours later.",
                          save_label="Start course")
@@ -112,7 +114,7 @@ class ScheduleDialog(FormDialog):
             ("the prescriber's thresholds", current_thresholds(db, client_id)),
             ("the prescriber's order", current_order(db, client_id))) if not have]
         super().__init__(f"Schedule a session for {client['display_name']}", self._save,
-                         parent, save_label="Schedule",
+                         parent, save_label="Schedule", window_title="Schedule a session",
                          intro=("Needed before a medication session can start: "
                                 + " and ".join(missing) + ".") if missing else "")
         self.add("kind", "Session", combo(SCHEDULE_KINDS))
@@ -144,7 +146,7 @@ class OutcomeDialog(FormDialog):
         self.db, self.client_id = db, client_id
         client = get_client(db, client_id)
         super().__init__(f"Outcome score for {client['display_name']}", self._save, parent,
-                         intro="The questionnaire's total score.")
+                         window_title="Outcome score", intro="The questionnaire's total score.")
         self.add("instrument", "Questionnaire",
                  combo([(f"{name} (0-{high})", name) for name, (_, high) in INSTRUMENTS.items()]))
         self.add("score", "Total", line("", "whole number"))

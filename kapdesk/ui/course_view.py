@@ -118,7 +118,7 @@ class CourseWindow(QMainWindow):
         keep_on_screen(self)
         self.db = db
         client = get_client(db, client_id)
-        self.setWindowTitle(f"Course · {client['display_name']}")
+        self.setWindowTitle("kapdesk · Course overview")  # no name for the desktop
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         self.resize(1280, 800)
         self.rows = client_course_rows(db, client_id)

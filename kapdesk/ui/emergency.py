@@ -16,7 +16,7 @@ class EmergencyCard(QDialog):
         super().__init__(parent)
         keep_on_screen(self)
         client = client_row(db, client_id)
-        self.setWindowTitle(f"Emergency card — {client['display_name']}")
+        self.setWindowTitle("Emergency card")  # the name is on the card, not in task bars
         self.setMinimumWidth(720)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)

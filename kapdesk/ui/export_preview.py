@@ -57,7 +57,7 @@ class ExportDialog(QDialog):
                         else course_summary(db, client_id))
         self.saved_to: Path | None = None
         name = self.summary["client"]["display_name"]
-        self.setWindowTitle(f"Export {self.kind} summary · {name}")
+        self.setWindowTitle(f"Export {self.kind} summary")
         self.resize(900, 760)
         self.format = QComboBox()
         for text, fmt in (("PDF for people", "pdf"), ("JSON for systems", "json"),

@@ -77,10 +77,12 @@ class FormDialog(QDialog):
     saved = Signal(object)
 
     def __init__(self, title: str, submit: Submit, parent: QWidget | None = None, *,
-                 intro: str = "", save_label: str = "Save") -> None:
+                 intro: str = "", save_label: str = "Save", window_title: str = "") -> None:
         super().__init__(parent)
         keep_on_screen(self)
-        self.setWindowTitle(title)
+        # The desktop shows window titles in task bars and lists beyond kapdesk's reach:
+        # a form about a client passes a ``window_title`` without the client's name.
+        self.setWindowTitle(window_title or title)
         self.setMinimumWidth(660)
         self._submit = submit
         self.fields: dict[str, QWidget] = {}

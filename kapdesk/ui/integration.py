@@ -71,7 +71,7 @@ class IntegrationWindow(QMainWindow):
         self.resize(1280, 720)
         client = self.record.client["display_name"]
         number = session["number"] or ""
-        self.setWindowTitle(f"{client} · Integration {number}")
+        self.setWindowTitle(f"kapdesk · Integration session {number}".strip())
 
         self.title = label(f"{client} · Integration session {number}".strip(), "title")
         self.status = label(name="statusLine")

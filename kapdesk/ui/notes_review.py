@@ -21,7 +21,7 @@ class NotesReview(QDialog):
         s = record.session
         title = (f"{record.client['display_name']} · {SESSION_KINDS[s['kind']]}"
                  + (f" {s['number']}" if s["number"] else ""))
-        self.setWindowTitle(title)
+        self.setWindowTitle(f"kapdesk · {SESSION_KINDS[s['kind']]}")
         self.resize(760, 520)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)

@@ -41,7 +41,7 @@ class OrderDialog(FormDialog):
                     f"the version they used.\nNow: {describe_order(current)}" if current
                     else "This will be version 1."))
         super().__init__(f"Prescriber's order for {client['display_name']}", self._save, parent,
-                         intro=intro)
+                         window_title="Prescriber's order", intro=intro)
         get = current.get
         self.add("prescriber_id", "Prescriber", combo(
             prescriber_options(db), get("prescriber_id") or client["prescriber_id"]))
@@ -91,7 +91,7 @@ class ThresholdsDialog(FormDialog):
             intro += (f"\nSaving creates version {history[0][0]['version'] + 1}; the current "
                       "version is shown on the right for comparison.")
         super().__init__(f"Thresholds for {client['display_name']}", self._save, parent,
-                         intro=intro)
+                         window_title="Thresholds", intro=intro)
         self.setMinimumWidth(860 if previous else 680)
         grid_host = QWidget()
         grid = QGridLayout(grid_host)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
@@ -48,8 +49,12 @@ def remember(window: QMainWindow) -> None:
     states[_key(window)] = {"width": size.width(), "height": size.height(),
                             "maximized": window.isMaximized()}
     try:
-        state_file().parent.mkdir(parents=True, exist_ok=True)
-        state_file().write_text(json.dumps(states, indent=1), encoding="utf-8")
+        state_file().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # owner-only, like every file in the data folder
+        fd = os.open(state_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(states, indent=1))
+        os.chmod(state_file(), 0o600)  # written 0644 by an earlier version
     except OSError as exc:  # a window size is never worth an error message
         log.warning("window size not remembered: %s", exc)
 

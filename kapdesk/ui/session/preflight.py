@@ -22,7 +22,8 @@ class PreflightDialog(FormDialog):
         self.db, self.client_id, self.now = db, client_id, now
         client = get_client(db, client_id)
         super().__init__(f"Start a medication session · {client['display_name']}", self._save,
-                         parent, save_label="Start session")
+                         parent, save_label="Start session",
+                         window_title="Start a medication session")
         self.checklist = QLabel()
         self.checklist.setWordWrap(True)
         self.add_block(self.checklist)
