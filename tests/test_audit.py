@@ -113,3 +113,15 @@ def test_command_line_backups_imports_and_passphrase_changes_are_in_the_trail(
     assert actions(imported) == ["imported"]
     detail = next(imported.query("SELECT detail FROM audit_events"))["detail"]
     assert str(record) in detail and "Avery L." in detail
+
+
+def test_the_recovery_sheet_is_saved_from_the_practice_menu(window, tmp_path, monkeypatch):
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr("kapdesk.ui.recovery.QFileDialog.getSaveFileName",
+                        lambda *args: (str(target), ""))
+    practice_menu = window.menuBar().actions()[0].menu()
+    next(a for a in practice_menu.actions() if a.text() == "Recovery sheet…").trigger()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert window.statusBar().currentMessage().startswith(f"✓ Recovery sheet saved to {target}")
+    row = next(window.db.query("SELECT action, detail FROM audit_events"))
+    assert row == {"action": "exported", "detail": f"recovery sheet (PDF) to {target}"}

@@ -8,6 +8,7 @@ import hashlib
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from test_prescriber_exports import pdf_text
 
 from kapdesk.storage import open_database
 from kapdesk.ui.unlock import open_practice_window
@@ -27,8 +28,11 @@ def when_shown(qtbot, steps):
 
 
 def test_first_run_refuses_a_guessable_passphrase_then_creates_an_encrypted_practice(
-        tmp_path, qtbot):
+        tmp_path, qtbot, monkeypatch):
     path = tmp_path / "data" / "kapdesk.sqlite"
+    sheet = tmp_path / "sheet.pdf"
+    monkeypatch.setattr("kapdesk.ui.recovery.QFileDialog.getSaveFileName",
+                        lambda *args: (str(sheet), ""))
     seen = {}
 
     def steps(dialog):
@@ -45,9 +49,22 @@ def test_first_run_refuses_a_guessable_passphrase_then_creates_an_encrypted_prac
         seen["mismatch"] = dialog.error.text()
         dialog.repeated.setText(GOOD)
         dialog.button.click()
+        seen["offer"] = dialog.lead.text()
+        dialog.sheet_button.click()  # the recovery sheet, before the practice opens
+        seen["sheet_said"] = dialog.sheet_said.text()
+        dialog.open_button.click()
 
     when_shown(qtbot, steps)
     db = open_practice_window(path)
+    assert seen["offer"].startswith("The practice is ready and encrypted. Save or print a "
+                                    "recovery sheet now")
+    assert seen["sheet_said"] == (f"✓ Saved to {sheet}. Print it, then keep it away from "
+                                  "this laptop.")
+    text = pdf_text(sheet)
+    assert "Cedar Room" in text
+    assert str(path) in text.replace(" ", "")  # a long path wraps in the PDF
+    assert "cannot be opened by anyone" in text and GOOD not in text
+    assert [r["action"] for r in db.query("SELECT action FROM audit_events")] == ["exported"]
     assert seen["meter"].startswith("Strength: fair")
     assert seen["refusal"].startswith("Is fair:") and not seen["created_early"]
     assert "type the same one twice" in seen["mismatch"]

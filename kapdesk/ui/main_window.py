@@ -6,6 +6,7 @@ action opens, and the refresh that follows the app-wide changed signal."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, Q
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
-from kapdesk.practice.audit import viewed_session
+from kapdesk.practice.audit import audit, viewed_session
 from kapdesk.practice.queries import (
     Database,
     archive_client,
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
                  audio: Any = None) -> None:
         super().__init__()
         keep_on_screen(self)
+        self.db_path = db_path
         self.db = db
         self.audio = audio  # the music backend; None means pygame, started on first play
         self.clock = clock or SystemClock()
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         act(practice, "Audit trail…", lambda: self.open_audit(None))
         act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
+        act(practice, "Recovery sheet…", self.save_recovery_sheet)
         practice.addSeparator()
         act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
@@ -225,6 +228,25 @@ class MainWindow(QMainWindow):
         if self.session_window is not None:
             self.session_window.close()
         QApplication.closeAllWindows()
+
+    def save_recovery_sheet(self) -> None:
+        from kapdesk.ui.recovery import save_recovery_sheet
+
+        if not self.db_path:
+            self.statusBar().showMessage("This practice has no file, so no recovery sheet.", 8000)
+            return
+        name = (get_practice(self.db) or {}).get("name", "kapdesk")
+        try:
+            saved = save_recovery_sheet(self, practice=name, database=Path(self.db_path))
+        except OSError as exc:
+            self.statusBar().showMessage(f"The recovery sheet could not be saved: "
+                                         f"{exc.strerror}. Nothing else changed.", 10000)
+            return
+        if saved is not None:
+            run_op(lambda: audit(self.db, "exported",
+                                 detail=f"recovery sheet (PDF) to {saved}"), show=self._say)
+            self.statusBar().showMessage(f"✓ Recovery sheet saved to {saved}. Print it, then "
+                                         "keep it away from this laptop.", 10000)
 
     def open_audit(self, client_id: int | None) -> None:
         dialog = dialogs.audit_trail(self.db, self)

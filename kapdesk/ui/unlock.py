@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from kapdesk.domain.errors import InvalidInput, KapdeskError
 from kapdesk.domain.passphrase import LOST, check_new_passphrase, strength
 from kapdesk.domain.timeutil import utc_now
-from kapdesk.practice.audit import unlocked
+from kapdesk.practice.audit import audit, unlocked
 from kapdesk.practice.queries import Database, open_database, set_practice
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
@@ -48,7 +48,8 @@ class _Screen(QDialog):
         self.body.setContentsMargins(36, 30, 36, 30)
         self.body.setSpacing(12)
         self.body.addWidget(label(title, "title"))
-        self.body.addWidget(label(lead, "muted", wrap=True))
+        self.lead = label(lead, "muted", wrap=True)
+        self.body.addWidget(self.lead)
         self.error = label(name="warning", wrap=True)
         # room for two lines from the start: the screen never jumps when a message appears
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
@@ -147,7 +148,42 @@ class FirstRunDialog(_Screen):
             self.error.setText(reason[:1].upper() + reason[1:])
             return
         self.db = db
-        self.accept()
+        self._created()
+
+    def _created(self) -> None:
+        """The practice exists: offer the recovery sheet before it opens."""
+        for index in range(2, self.body.count()):  # all but the title and the lead
+            widget = self.body.itemAt(index).widget()
+            if widget is not None:
+                widget.hide()
+        self.lead.setText(
+            "The practice is ready and encrypted. Save or print a recovery sheet now: it says "
+            "which file holds the practice, and has lines to write the passphrase by hand "
+            "(kapdesk never prints it).")
+        self.sheet_button = QPushButton("Save a recovery sheet (PDF)…")
+        self.sheet_button.clicked.connect(self._save_sheet)
+        self.sheet_said = label(name="muted", wrap=True)
+        self.open_button = QPushButton("Open the practice  Enter")
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.accept)
+        for widget in (self.sheet_button, self.sheet_said, self.open_button):
+            self.body.addWidget(widget)
+        self.open_button.setFocus()
+
+    def _save_sheet(self) -> None:
+        from kapdesk.ui.recovery import save_recovery_sheet
+
+        try:
+            saved = save_recovery_sheet(self, practice=self.name.text().strip(),
+                                        database=self.path)
+        except OSError as exc:
+            self.sheet_said.setText(f"The sheet could not be saved: {exc.strerror}. Nothing "
+                                    "else changed; choose another place.")
+            return
+        if saved is not None and self.db is not None:
+            audit(self.db, "exported", detail=f"recovery sheet (PDF) to {saved}")
+            self.sheet_said.setText(f"✓ Saved to {saved}. Print it, then keep it away from "
+                                    "this laptop.")
 
 
 def open_practice_window(path: Path) -> Database | None:
