@@ -133,6 +133,7 @@ def test_idle_lock_hides_every_client_detail_while_clock_and_music_go_on(
     ticks.t += 60
     main.locker.check_idle()
     assert main.locker.locked
+    assert QApplication.focusWidget() is sw.view.lock_screen.passphrase
     shown = on_screen()
     for private in ("Robin T.", NOTE, "131", "to rest", "Sam T.", "Slow Tide", "Calm"):
         assert private not in shown
@@ -162,15 +163,17 @@ def test_unlock_returns_to_the_half_typed_note_after_a_wrong_passphrase(
     before = db.execute("SELECT count(*) FROM notes").fetchone()[0]
 
     screen = sw.view.lock_screen
-    qtbot.keyClicks(screen.passphrase, "lantern harbour cedar tide 46")
-    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.passphrase  # typing goes straight in
+    qtbot.keyClicks(QApplication.focusWidget(), "lantern harbour cedar tide 46")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert main.locker.locked
     assert screen.error.text().startswith("That passphrase does not open this practice. "
                                           "Nothing was changed. You can try again in 1 s")
     assert not screen.passphrase.isEnabled()
     qtbot.waitUntil(screen.passphrase.isEnabled, timeout=3000)
-    qtbot.keyClicks(screen.passphrase, GOOD)
-    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.passphrase
+    qtbot.keyClicks(QApplication.focusWidget(), GOOD)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     assert not main.locker.locked and screen.passphrase.text() == ""
     assert sw.notes.box.toPlainText() == "She said the water felt"

@@ -99,7 +99,10 @@ def test_a_wrong_passphrase_waits_changes_nothing_and_the_right_one_opens(tmp_pa
     assert trail[0]["at"] < trail[1]["at"]  # the failure keeps the time it was typed
 
 
-def test_a_plain_practice_such_as_the_demo_opens_without_a_screen(tmp_path):
+def test_the_demo_opens_without_a_screen(tmp_path):
+    from kapdesk.cli import main
+
     path = tmp_path / "demo.sqlite"
-    open_database(path).close()
-    assert open_practice_window(path) is not None
+    assert main(["demo", "--db", str(path)]) == 0
+    db = open_practice_window(path)  # a modal screen here would never return
+    assert db is not None and db["clients"].count == 3

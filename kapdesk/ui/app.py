@@ -107,12 +107,18 @@ def run(db_path: Path) -> int:
     from kapdesk.ui.unlock import open_practice_window
 
     db = open_practice_window(db_path)
-    if db is None:  # closed the unlock or first-run screen
-        return 0
-    if get_practice(db) is None:
-        set_practice(db, name="Your practice")
-    window = open_windows(db, db_path=str(db_path))  # noqa: F841 (kept alive by exec)
-    return app.exec()
+    while db is not None:  # None: the unlock or first-run screen was closed
+        if get_practice(db) is None:
+            set_practice(db, name="Your practice")
+        window = open_windows(db, db_path=str(db_path))
+        code = app.exec()
+        if not window.encrypt_requested:
+            return code
+        # Practice → Encrypt this practice… closed the windows; the file is free to convert
+        window.deleteLater()
+        db.close()
+        db = open_practice_window(db_path, offer_encryption=True)
+    return 0
 
 
 def open_windows(db, *, db_path: str = "", clock: Clock | None = None,

@@ -65,6 +65,8 @@ class LockScreen(QWidget):
         layout.addStretch(1)
         for widget in (self.clock, self.next_step, self.help, self.title, self.lead,
                        self.passphrase, self.error, self.button):
+            if widget is self.title:
+                layout.addSpacing(28)  # the session's lines above, the lock below
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
             if isinstance(widget, QLabel):
                 widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -107,7 +109,10 @@ class LockScreen(QWidget):
     def _ready(self) -> None:
         self.passphrase.setEnabled(True)
         self.button.setEnabled(True)
-        (self.passphrase if self.passphrase.isVisible() else self.button).setFocus()
+        self.take_focus()
+
+    def take_focus(self) -> None:
+        (self.passphrase if not self.passphrase.isHidden() else self.button).setFocus()
 
 
 class LockHost(Protocol):
@@ -209,6 +214,10 @@ class Locker(QObject):
         host.lock_screen.prepare(has_passphrase=passphrase_of(self.db) is not None)
         host.lock_screen.unlock_requested.connect(self.try_unlock)
         host.set_locked(True)
+        # Focus once the screen shows: set while it was hidden, the page switch would move
+        # it, and the first keys of the passphrase would go astray.
+        host.activateWindow()
+        host.lock_screen.take_focus()
         self._locked_host = host
         self._write(lambda: audit(self.db, "locked", detail=reason))
         self.locked_changed.emit(True)

@@ -23,6 +23,7 @@ from kapdesk.practice.queries import (
     get_practice,
     get_session,
     list_clients,
+    passphrase_of,
     restore_client,
     running_session,
 )
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         keep_on_screen(self)
         self.db_path = db_path
+        self.encrypt_requested = False  # read by the app's start, which then converts
         self.db = db
         self.audio = audio  # the music backend; None means pygame, started on first play
         self.clock = clock or SystemClock()
@@ -121,6 +123,8 @@ class MainWindow(QMainWindow):
         act(practice, "Audit trail…", lambda: self.open_audit(None))
         act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
         act(practice, "Recovery sheet…", self.save_recovery_sheet)
+        self.encrypt_action = act(practice, "Encrypt this practice…", self.request_encryption)
+        self.encrypt_action.setVisible(passphrase_of(self.db) is None)
         practice.addSeparator()
         act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
@@ -227,6 +231,18 @@ class MainWindow(QMainWindow):
                 return
         if self.session_window is not None:
             self.session_window.close()
+        QApplication.closeAllWindows()
+
+    def request_encryption(self) -> None:
+        """Close the practice so its file can be converted; the app reopens it after."""
+        if running_session(self.db) is not None:
+            self.statusBar().showMessage("A session is running: encrypt the practice after "
+                                         "it ends.", 8000)
+            return
+        if not self.db_path:
+            self.statusBar().showMessage("This practice has no file to encrypt.", 8000)
+            return
+        self.encrypt_requested = True
         QApplication.closeAllWindows()
 
     def save_recovery_sheet(self) -> None:

@@ -47,7 +47,8 @@ class _Screen(QDialog):
         self.body.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         self.body.setContentsMargins(36, 30, 36, 30)
         self.body.setSpacing(12)
-        self.body.addWidget(label(title, "title"))
+        self.heading = label(title, "title")
+        self.body.addWidget(self.heading)
         self.lead = label(lead, "muted", wrap=True)
         self.body.addWidget(self.lead)
         self.error = label(name="warning", wrap=True)
@@ -116,7 +117,8 @@ class FirstRunDialog(_Screen):
         self.passphrase.textChanged.connect(self._judge)
         self.button.setText("Create the practice  Enter")
         self.button.clicked.connect(self.create)
-        for widget in (label("Practice name", "muted"), self.name,
+        self._name_label = label("Practice name", "muted")
+        for widget in (self._name_label, self.name,
                        label("Passphrase", "muted"), self.passphrase, self.meter,
                        self.repeated, label(LOST, "warning", wrap=True), self.error,
                        self.button):
@@ -141,14 +143,19 @@ class FirstRunDialog(_Screen):
                                  context=self._context())
             if not self.name.text().strip():
                 raise InvalidInput("name", "the practice needs a name")
-            db = open_database(self.path, passphrase=self.passphrase.text())
-            set_practice(db, name=self.name.text())
+            db = self.make(self.passphrase.text())
         except KapdeskError as exc:
             reason = exc.reason if isinstance(exc, InvalidInput) else str(exc)
             self.error.setText(reason[:1].upper() + reason[1:])
             return
         self.db = db
         self._created()
+
+    def make(self, passphrase: str) -> Database:
+        """The encrypted practice, opened."""
+        db = open_database(self.path, passphrase=passphrase)
+        set_practice(db, name=self.name.text())
+        return db
 
     def _created(self) -> None:
         """The practice exists: offer the recovery sheet before it opens."""
@@ -186,14 +193,22 @@ class FirstRunDialog(_Screen):
                                     "this laptop.")
 
 
-def open_practice_window(path: Path) -> Database | None:
-    """The practice at ``path``: unlocked, created, or (plain, e.g. the demo) opened as is;
-    None when the therapist closes the screen instead."""
-    from kapdesk.practice.queries import is_encrypted
+def open_practice_window(path: Path, *, offer_encryption: bool = False) -> Database | None:
+    """The practice at ``path``: unlocked, created, or opened as is when it is plain. A
+    plain practice that is not the demo (or any, with ``offer_encryption``) is offered
+    encryption first. None when the therapist closes the screen instead."""
+    from kapdesk.practice.queries import get_practice, is_encrypted
 
     if path.exists() and path.stat().st_size > 0:
         if not is_encrypted(path):
-            return open_database(path)
+            db = open_database(path)
+            practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
+            if practice["is_demo"] and not offer_encryption:
+                return db  # fictional clients: trying the app needs no passphrase
+            db.close()
+            from kapdesk.ui.encrypt_offer import offer_encryption as offer
+
+            return offer(path, practice["name"]) or open_database(path)
         screen: _Screen = UnlockDialog(path)
     else:
         screen = FirstRunDialog(path)
