@@ -84,6 +84,8 @@ def cmd_passphrase(args: argparse.Namespace, path: Path) -> int:
         raise KapdeskError(f"{path} is not encrypted yet: use '{args.prog} encrypt' first")
     old = passphrase_for(path)
     new = new_passphrase(NEW_ENV)
+    if new == old:
+        raise KapdeskError("the new passphrase is the same as the old one; nothing was changed")
     change_passphrase(path, old, new)
     _audit(path, new, "passphrase_changed", "from the command line")
     print(f"the passphrase of {path} is changed; the old one no longer opens it")

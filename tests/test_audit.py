@@ -80,7 +80,7 @@ def test_opening_a_past_session_notes_that_its_process_notes_were_read(window, q
     dialog = window.dialog
     assert column(dialog.view, 1) == ["Process notes viewed"]
     assert column(dialog.view, 2) == ["Avery L."]
-    assert column(dialog.view, 3) == ["1 process note"]
+    assert column(dialog.view, 3) == ["Medication session 1: 1 process note"]
     dialog.client.setCurrentIndex(dialog.client.findText("Jonah R."))
     assert column(dialog.view, 1) == []
 

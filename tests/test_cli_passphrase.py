@@ -52,7 +52,7 @@ def test_a_guessable_passphrase_is_refused_and_nothing_is_made(tmp_path, monkeyp
     monkeypatch.setenv("KAPDESK_PASSPHRASE", weak)
     path = tmp_path / "kapdesk.sqlite"
     assert main(["init", "--db", str(path)]) == 1
-    assert "passphrase: is very weak" in capsys.readouterr().err
+    assert "passphrase: this passphrase is very weak" in capsys.readouterr().err
     assert not path.exists()
 
 
@@ -63,6 +63,12 @@ def test_changing_the_passphrase(practice, monkeypatch, capsys):
     assert main(["sessions", "--db", str(practice)]) == 1  # the old one, still in the variable
     monkeypatch.setenv("KAPDESK_PASSPHRASE", NEW)
     assert main(["sessions", "--db", str(practice)]) == 0
+    capsys.readouterr()
+    before = practice.read_bytes()
+    assert main(["passphrase", "--db", str(practice)]) == 1  # the same one again
+    assert "the new passphrase is the same as the old one; nothing was changed" in \
+        capsys.readouterr().err
+    assert practice.read_bytes() == before
 
 
 def test_the_demo_stays_plain_and_can_be_encrypted(tmp_path, passphrase, capsys):

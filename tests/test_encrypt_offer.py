@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from PySide6.QtCore import Qt
 from test_unlock import when_shown
 
 from conftest import T0
@@ -78,7 +79,10 @@ def test_the_demo_is_encrypted_on_request_with_every_row_kept(tmp_path, qtbot, t
         seen["kept_before"] = dialog.kept.exists()
         dialog.remove_plain.click()
         seen["said"] = dialog.plain_said.text()
-        dialog.open_button.click()
+        seen["lead_after"] = dialog.lead.text()
+        # Enter opens the practice, wherever the focus was left
+        qtbot.waitUntil(dialog.open_button.isVisible)
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
 
     when_shown(qtbot, steps)
     db = open_practice_window(path, offer_encryption=True)
@@ -86,6 +90,8 @@ def test_the_demo_is_encrypted_on_request_with_every_row_kept(tmp_path, qtbot, t
                                    f"{seen['kept']} until you remove it")
     assert seen["kept_before"] and not seen["kept"].exists()
     assert seen["said"] == "✓ The plain copy was overwritten and removed."
+    assert seen["lead_after"].startswith("The practice is encrypted, and its plain copy is gone")
+    assert db is not None
     assert path.read_bytes()[:16] != b"SQLite format 3\0"
     for table, rows in before.items():
         if table == "audit_events":
@@ -110,8 +116,32 @@ def test_encryption_waits_for_a_running_session(tmp_path, qtbot, themed_app):
                              ride_confirmed=True, playlist_id=0)
     main = open_windows(db, db_path=str(tmp_path / "demo.sqlite"), clock=ManualClock(T0))
     qtbot.addWidget(main)
-    main.request_encryption()
+    practice_menu = main.menuBar().actions()[0].menu()
+    next(a for a in practice_menu.actions() if a.text() == "Encrypt this practice…").trigger()
     assert not main.encrypt_requested
     assert main.session_window.isVisible()
     assert main.statusBar().currentMessage() == ("A session is running: encrypt the "
                                                  "practice after it ends.")
+
+
+def test_a_plain_copy_left_behind_is_recalled_at_every_start_until_removed(
+        tmp_path, qtbot, themed_app, monkeypatch):
+    """Found by a first-time user: Enter after encrypting skips the removal, and the plain
+    copy (the whole practice, unencrypted) was never mentioned again."""
+    path = tmp_path / "demo.sqlite"
+    assert cli(["demo", "--db", str(path)]) == 0
+    monkeypatch.setenv("KAPDESK_PASSPHRASE", GOOD)
+    assert cli(["encrypt", "--db", str(path)]) == 0
+    [kept] = list(tmp_path.glob("demo.plain-*.sqlite"))
+    db = open_database(path, passphrase=GOOD)
+    main = open_windows(db, db_path=str(path), clock=ManualClock(T0))
+    qtbot.addWidget(main)
+    assert main.statusBar().currentMessage().startswith(
+        f"A plain, unencrypted copy of this practice is still at {kept}.")
+    practice_menu = main.menuBar().actions()[0].menu()
+    remove = next(a for a in practice_menu.actions()
+                  if a.text() == "Overwrite and remove the plain copy")
+    assert remove.isVisible()
+    remove.trigger()
+    assert not kept.exists() and not remove.isVisible()
+    assert main.statusBar().currentMessage() == "✓ The plain copy was overwritten and removed."

@@ -171,6 +171,7 @@ def test_unlock_returns_to_the_half_typed_note_after_a_wrong_passphrase(
                                           "Nothing was changed. You can try again in 1 s")
     assert not screen.passphrase.isEnabled()
     qtbot.waitUntil(screen.passphrase.isEnabled, timeout=3000)
+    assert screen.error.text().endswith("Nothing was changed. Try again.")  # counted down
     assert QApplication.focusWidget() is screen.passphrase
     qtbot.keyClicks(QApplication.focusWidget(), GOOD)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
@@ -255,3 +256,30 @@ def test_a_plain_practice_locks_too_and_says_enter_returns(tmp_path, qtbot, them
     qtbot.keyClick(screen.button, Qt.Key.Key_Return)
     screen.button.click()
     assert not main.locker.locked
+
+
+def test_the_lock_button_returns_to_the_field_being_typed_in(in_session, db, qtbot):
+    """Found by a first-time user: after the session's Lock button, the next digit was
+    taken as a sedation rating instead of finishing the diastolic."""
+    main, sw, _ = in_session
+    key(qtbot, sw, Qt.Key.Key_V)
+    qtbot.keyClicks(sw.vitals.fields["systolic"], "142")
+    sw.vitals.fields["diastolic"].setFocus()
+    qtbot.keyClicks(sw.vitals.fields["diastolic"], "9")
+    qtbot.mouseClick(sw.view.lock_button, Qt.MouseButton.LeftButton)
+    assert main.locker.locked
+    qtbot.keyClicks(QApplication.focusWidget(), GOOD)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert not main.locker.locked
+    qtbot.keyClicks(QApplication.focusWidget(), "2")
+    assert sw.vitals.fields["diastolic"].text() == "92"
+    assert db.execute("SELECT count(*) FROM ratings").fetchone()[0] == 0
+
+
+def test_ctrl_l_locks_from_the_emergency_card_too(in_session, qtbot):
+    main, sw, _ = in_session
+    key(qtbot, sw, Qt.Key.Key_F2)
+    card = sw.emergency
+    card.activateWindow()
+    qtbot.keyClick(card, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert main.locker.locked and not card.isVisible()

@@ -66,7 +66,7 @@ def test_first_run_refuses_a_guessable_passphrase_then_creates_an_encrypted_prac
     assert "cannot be opened by anyone" in text and GOOD not in text
     assert [r["action"] for r in db.query("SELECT action FROM audit_events")] == ["exported"]
     assert seen["meter"].startswith("Strength: fair")
-    assert seen["refusal"].startswith("Is fair:") and not seen["created_early"]
+    assert seen["refusal"].startswith("This passphrase is fair:") and not seen["created_early"]
     assert "type the same one twice" in seen["mismatch"]
     assert db is not None and db["practice"].get(1)["name"] == "Cedar Room"
     assert path.read_bytes()[:16] != b"SQLite format 3\0"

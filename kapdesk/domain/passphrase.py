@@ -60,7 +60,7 @@ def check_new_passphrase(passphrase: str, repeated: str, *,
         raise InvalidInput("passphrase", f"at most {MAX_CHARS} characters")
     judged = strength(passphrase, context=context)
     if not judged.enough:
-        raise InvalidInput("passphrase", f"is {judged.label}: {judged.advice}")
+        raise InvalidInput("passphrase", f"this passphrase is {judged.label}: {judged.advice}")
     if passphrase != repeated:
         raise InvalidInput("repeated", "the two passphrases differ; type the same one twice")
     return judged

@@ -13,7 +13,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from kapdesk.domain.timeutil import to_iso, utc_now
-from kapdesk.domain.vocabulary import AUDIT_ACTIONS, PRIVATE_NOTE_KINDS, require_kind
+from kapdesk.domain.vocabulary import (
+    AUDIT_ACTIONS,
+    PRIVATE_NOTE_KINDS,
+    SESSION_KINDS,
+    require_kind,
+)
 from kapdesk.storage import exports
 from kapdesk.storage.audit import audit_events, insert_audit_event
 from kapdesk.storage.sessions import load_session
@@ -56,8 +61,10 @@ def viewed_session(db: Database, session_id: int) -> bool:
     private = [n for n in record.notes if n["kind"] in PRIVATE_NOTE_KINDS]
     if not private:
         return False
+    session = record.session
+    name = f"{SESSION_KINDS[session['kind']]} session {session['number'] or ''}".strip()
     audit(db, "process_notes_viewed", client_id=record.client["id"], session_id=session_id,
-          detail=f"{len(private)} process note{'s' if len(private) != 1 else ''}")
+          detail=f"{name}: {len(private)} process note{'s' if len(private) != 1 else ''}")
     return True
 
 

@@ -51,7 +51,12 @@ from kapdesk.storage.database import is_encrypted, passphrase_of
 from kapdesk.storage.drafts import (
     get_draft,
 )
-from kapdesk.storage.encryption import change_passphrase, encrypt_file, shred_plain_copy
+from kapdesk.storage.encryption import (
+    change_passphrase,
+    encrypt_file,
+    plain_copies,
+    shred_plain_copy,
+)
 from kapdesk.storage.exports import (
     exports_for_client,
 )
@@ -106,7 +111,7 @@ DatabaseRefused = sqlite.IntegrityError  # a CHECK the domain did not foresee
 __all__ = [
     "Database", "DatabaseRefused", "MARK_END", "MARK_START", "add_client", "add_folder",
     "backup_database", "change_passphrase", "check_database", "encrypt_file", "is_encrypted",
-    "passphrase_of", "record_export", "schema_version", "shred_plain_copy",
+    "passphrase_of", "plain_copies", "record_export", "schema_version", "shred_plain_copy",
     "add_order",
     "add_prescriber", "add_thresholds", "archive_client", "client_course_rows", "client_row",
     "close_open_plays", "course_sequence", "create_playlist", "current_order",

@@ -34,12 +34,14 @@ def recovery_sheet_html(*, practice: str, database: Path, backups: Path,
 <ul>
 <li>somewhere locked, away from the laptop (a safe, a locked drawer at home);</li>
 <li>out of photos, e-mail and cloud notes;</li>
-<li>destroyed (shredded) when you change the passphrase, and replaced by a new sheet.</li>
+<li>after a passphrase change, beside the new sheet: backups made before the change open
+only with the old passphrase, so keep the old sheet until those backups are gone.</li>
 </ul>
 <h2 style='font-size:13pt'>If the laptop is lost or broken</h2>
-<p>Install kapdesk on the new laptop, copy the practice file (or its newest backup) into
-its data folder, and open it with the passphrase above. Backups are encrypted with the
-passphrase that was in use when they were made.</p>
+<p>The backups folder is on the laptop too: keep a recent backup somewhere else as well (an
+encrypted USB drive kept with this sheet). Install kapdesk on the new laptop, copy the
+practice file or that backup into its data folder, and open it with the passphrase of the
+day the backup was made.</p>
 """
 
 

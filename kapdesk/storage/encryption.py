@@ -153,6 +153,11 @@ def encrypt_file(path: Path, passphrase: str) -> Path:
     return kept
 
 
+def plain_copies(path: Path) -> list[Path]:
+    """The plain copies :func:`encrypt_file` kept beside the practice at ``path``."""
+    return sorted(path.parent.glob(f"{path.stem}{PLAIN_COPY}*{path.suffix}"))
+
+
 def shred_plain_copy(path: Path) -> None:
     """Overwrite the plain copy kept by :func:`encrypt_file` with zeros, then remove it.
     (On SSDs and copy-on-write file systems the old blocks may survive anyway; full-disk

@@ -50,6 +50,7 @@ class EncryptDialog(FirstRunDialog):
             "it: remove it once you are sure the passphrase is written down. Save or print a "
             "recovery sheet now.")
         self.remove_plain = QPushButton("Overwrite and remove the plain copy")
+        self.remove_plain.setAutoDefault(False)  # Enter always opens the practice
         self.remove_plain.clicked.connect(self._remove_plain)
         self.plain_said = label(name="muted", wrap=True)
         index = self.body.indexOf(self.sheet_button)
@@ -68,6 +69,9 @@ class EncryptDialog(FirstRunDialog):
             audit(self.db, "encrypted", detail="the plain copy was overwritten and removed")
         self.remove_plain.setEnabled(False)
         self.plain_said.setText("✓ The plain copy was overwritten and removed.")
+        self.lead.setText("The practice is encrypted, and its plain copy is gone. Save or "
+                          "print a recovery sheet now.")
+        self.open_button.setFocus()
 
 
 def offer_encryption(path: Path, practice: str) -> Database | None:

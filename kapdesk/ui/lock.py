@@ -17,17 +17,18 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kapdesk.domain.locking import (
     LOCK_AFTER_DEFAULT_MIN,
     LOCK_AFTER_RANGE_MIN,
     idle_due,
-    retry_wait_s,
 )
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.practice.audit import audit, unlocked
 from kapdesk.practice.queries import Database, get_practice, passphrase_of
+from kapdesk.ui.retry_wait import RetryWait
 from kapdesk.ui.widgets import label
 
 log = logging.getLogger("kapdesk")
@@ -58,9 +59,7 @@ class LockScreen(QWidget):
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.button = QPushButton("Unlock  Enter")
         self.button.clicked.connect(self._submit)
-        self.wait = QTimer(self)
-        self.wait.setSingleShot(True)
-        self.wait.timeout.connect(self._ready)
+        self.wait = RetryWait(self.error, (self.passphrase, self.button), self.take_focus, self)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (self.clock, self.next_step, self.help, self.title, self.lead,
@@ -94,13 +93,8 @@ class LockScreen(QWidget):
         self.help.setVisible(bool(help_line))
 
     def refused(self, failures: int) -> None:
-        seconds = retry_wait_s(failures)
-        self.error.setText("That passphrase does not open this practice. Nothing was changed. "
-                           f"You can try again in {seconds} s.")
         self.passphrase.clear()
-        self.passphrase.setEnabled(False)
-        self.button.setEnabled(False)
-        self.wait.start(seconds * 1000)
+        self.wait.start(failures)
 
     def _submit(self) -> None:
         if not self.wait.isActive():
@@ -122,12 +116,17 @@ class LockHost(Protocol):
 
     def isVisible(self) -> bool: ...  # noqa: N802 (Qt's name)
 
+    def focusWidget(self) -> QWidget | None: ...  # noqa: N802
+
     def activateWindow(self) -> None: ...  # noqa: N802
 
 
 class _LastInput(QObject):
-    """When the therapist last pressed a key, clicked or scrolled anywhere in the app: one
-    filter for the whole application, however many practice windows come and go."""
+    """When the therapist last pressed a key, clicked or scrolled anywhere in the app, and
+    Ctrl+L in any window (the emergency card, a dialog): one filter for the whole
+    application, however many practice windows come and go."""
+
+    lock_key = Signal()
 
     def __init__(self, monotonic: Callable[[], float]) -> None:
         super().__init__()
@@ -137,6 +136,10 @@ class _LastInput(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() in INPUT_EVENTS:
             self.at = self.monotonic()
+            # seen once per widget the key travels through; locking twice does nothing
+            if (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_L
+                    and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+                self.lock_key.emit()
         return False
 
 
@@ -168,6 +171,7 @@ class Locker(QObject):
         self._active: QWidget | None = None
         self._locked_host: LockHost | None = None
         self._input = last_input()
+        self._input.lock_key.connect(self._lock_key)
         self._unlocked_at = self._input.monotonic()
         self._idle = QTimer(self)
         self._idle.timeout.connect(self.check_idle)
@@ -199,13 +203,18 @@ class Locker(QObject):
         if active:
             self.lock("the screen locked or the laptop went to sleep")
 
+    def _lock_key(self) -> None:
+        self.lock("on Ctrl+L")
+
     # lock and unlock -----------------------------------------------------------------
     def lock(self, reason: str = "on Ctrl+L") -> None:
-        if self.locked:
-            return
         host = self._host()
+        if self.locked or not host.isVisible():  # a closed practice has nothing to lock
+            return
         self.locked = True
-        self._focus = QApplication.focusWidget()
+        # The window's own memory of its focus: the app's may be empty when the window is
+        # not active, and a clicked button never takes it.
+        self._focus = host.focusWidget()
         self._active = QApplication.activeWindow()
         self._hidden = [w for w in QApplication.topLevelWidgets()
                         if w.isVisible() and w is not host]
@@ -232,7 +241,7 @@ class Locker(QObject):
             host.lock_screen.refused(len(self.failed_at))
             return False
         host.lock_screen.unlock_requested.disconnect(self.try_unlock)
-        host.lock_screen.prepare(has_passphrase=False)  # the typed passphrase leaves the field
+        host.lock_screen.passphrase.clear()  # the typed passphrase leaves the field
         host.set_locked(False)
         for window in self._hidden:
             window.show()

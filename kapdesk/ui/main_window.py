@@ -6,7 +6,6 @@ action opens, and the refresh that follows the app-wide changed signal."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, Q
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock, SystemClock, local, parse_instant
-from kapdesk.practice.audit import audit, viewed_session
+from kapdesk.practice.audit import viewed_session
 from kapdesk.practice.queries import (
     Database,
     archive_client,
@@ -28,6 +27,7 @@ from kapdesk.practice.queries import (
     running_session,
 )
 from kapdesk.ui import dialogs
+from kapdesk.ui import security_actions as security
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.lock import Locker, LockHost, LockScreen
@@ -122,9 +122,13 @@ class MainWindow(QMainWindow):
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         act(practice, "Audit trail…", lambda: self.open_audit(None))
         act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
-        act(practice, "Recovery sheet…", self.save_recovery_sheet)
-        self.encrypt_action = act(practice, "Encrypt this practice…", self.request_encryption)
+        act(practice, "Recovery sheet…", lambda: security.save_recovery_sheet(self))
+        self.encrypt_action = act(practice, "Encrypt this practice…",
+                                  lambda: security.request_encryption(self))
         self.encrypt_action.setVisible(passphrase_of(self.db) is None)
+        self.forget_plain_action = act(practice, "Overwrite and remove the plain copy",
+                                       lambda: security.forget_plain_copies(self))
+        security.remind_plain_copies(self)
         practice.addSeparator()
         act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
@@ -202,7 +206,7 @@ class MainWindow(QMainWindow):
             return
         if key == "archive":
             change = restore_client if client["archived_at"] else archive_client
-            run_op(lambda: change(self.db, client["id"]), show=self._say,
+            run_op(lambda: change(self.db, client["id"]), show=self.say_refusal,
                    change=Change(client_id=client["id"]))
             return
         try:
@@ -232,37 +236,6 @@ class MainWindow(QMainWindow):
         if self.session_window is not None:
             self.session_window.close()
         QApplication.closeAllWindows()
-
-    def request_encryption(self) -> None:
-        """Close the practice so its file can be converted; the app reopens it after."""
-        if running_session(self.db) is not None:
-            self.statusBar().showMessage("A session is running: encrypt the practice after "
-                                         "it ends.", 8000)
-            return
-        if not self.db_path:
-            self.statusBar().showMessage("This practice has no file to encrypt.", 8000)
-            return
-        self.encrypt_requested = True
-        QApplication.closeAllWindows()
-
-    def save_recovery_sheet(self) -> None:
-        from kapdesk.ui.recovery import save_recovery_sheet
-
-        if not self.db_path:
-            self.statusBar().showMessage("This practice has no file, so no recovery sheet.", 8000)
-            return
-        name = (get_practice(self.db) or {}).get("name", "kapdesk")
-        try:
-            saved = save_recovery_sheet(self, practice=name, database=Path(self.db_path))
-        except OSError as exc:
-            self.statusBar().showMessage(f"The recovery sheet could not be saved: "
-                                         f"{exc.strerror}. Nothing else changed.", 10000)
-            return
-        if saved is not None:
-            run_op(lambda: audit(self.db, "exported",
-                                 detail=f"recovery sheet (PDF) to {saved}"), show=self._say)
-            self.statusBar().showMessage(f"✓ Recovery sheet saved to {saved}. Print it, then "
-                                         "keep it away from this laptop.", 10000)
 
     def open_audit(self, client_id: int | None) -> None:
         dialog = dialogs.audit_trail(self.db, self)
@@ -307,7 +280,7 @@ class MainWindow(QMainWindow):
         """Reading a past session's private process notes goes into the audit trail; a
         refused write is said, and the notes still open: the record is the therapist's."""
         for session_id in session_ids:
-            run_op(lambda s=session_id: viewed_session(self.db, s), show=self._say,
+            run_op(lambda s=session_id: viewed_session(self.db, s), show=self.say_refusal,
                    change=Change(session_id=session_id))
 
     def open_session(self, session_id: int) -> None:
@@ -329,5 +302,5 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
         dialog.open()
 
-    def _say(self, refusal: Refusal) -> None:
+    def say_refusal(self, refusal: Refusal) -> None:
         self.statusBar().showMessage(refusal.text, 8000)

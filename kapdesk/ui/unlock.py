@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QLayout,
@@ -22,10 +22,9 @@ from kapdesk.domain.passphrase import LOST, check_new_passphrase, strength
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.practice.audit import audit, unlocked
 from kapdesk.practice.queries import Database, open_database, set_practice
+from kapdesk.ui.retry_wait import RetryWait
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
-
-MAX_WAIT_S = 30
 
 
 def _secret(placeholder: str) -> QLineEdit:
@@ -50,6 +49,7 @@ class _Screen(QDialog):
         self.heading = label(title, "title")
         self.body.addWidget(self.heading)
         self.lead = label(lead, "muted", wrap=True)
+        self.lead.setMinimumWidth(528)  # the screen keeps its width when fields hide
         self.body.addWidget(self.lead)
         self.error = label(name="warning", wrap=True)
         # room for two lines from the start: the screen never jumps when a message appears
@@ -70,9 +70,8 @@ class UnlockDialog(_Screen):
         self.passphrase = _secret("passphrase")
         self.button.setText("Unlock  Enter")
         self.button.clicked.connect(self.unlock)
-        self.wait = QTimer(self)
-        self.wait.setSingleShot(True)
-        self.wait.timeout.connect(self._ready)
+        self.wait = RetryWait(self.error, (self.passphrase, self.button),
+                              self.passphrase.setFocus, self)
         for widget in (self.passphrase, self.error, self.button):
             self.body.addWidget(widget)
         self.body.addWidget(label(f"Practice file: {path}", "muted", wrap=True))
@@ -85,20 +84,10 @@ class UnlockDialog(_Screen):
         except KapdeskError:
             self.failures += 1
             self.failed_at.append(utc_now())
-            seconds = min(2 ** (self.failures - 1), MAX_WAIT_S)
-            self.error.setText(f"That passphrase does not open this practice. Nothing was "
-                               f"changed. You can try again in {seconds} s.")
             self.passphrase.clear()
-            self.passphrase.setEnabled(False)
-            self.button.setEnabled(False)
-            self.wait.start(seconds * 1000)
+            self.wait.start(self.failures)
             return
         self.accept()
-
-    def _ready(self) -> None:
-        self.passphrase.setEnabled(True)
-        self.button.setEnabled(True)
-        self.passphrase.setFocus()
 
 
 class FirstRunDialog(_Screen):
@@ -118,10 +107,13 @@ class FirstRunDialog(_Screen):
         self.button.setText("Create the practice  Enter")
         self.button.clicked.connect(self.create)
         self._name_label = label("Practice name", "muted")
+        # room for two lines of advice: the fields below never move while typing
+        self.meter.setMinimumHeight(2 * self.meter.fontMetrics().lineSpacing() + 4)
+        self.meter.setWordWrap(True)
         for widget in (self._name_label, self.name,
                        label("Passphrase", "muted"), self.passphrase, self.meter,
-                       self.repeated, label(LOST, "warning", wrap=True), self.error,
-                       self.button):
+                       label("The same passphrase again", "muted"), self.repeated,
+                       label(LOST, "warning", wrap=True), self.error, self.button):
             self.body.addWidget(widget)
         self._judge("")
 
@@ -168,6 +160,7 @@ class FirstRunDialog(_Screen):
             "which file holds the practice, and has lines to write the passphrase by hand "
             "(kapdesk never prints it).")
         self.sheet_button = QPushButton("Save a recovery sheet (PDF)…")
+        self.sheet_button.setAutoDefault(False)  # Enter always opens the practice
         self.sheet_button.clicked.connect(self._save_sheet)
         self.sheet_said = label(name="muted", wrap=True)
         self.open_button = QPushButton("Open the practice  Enter")
@@ -191,6 +184,7 @@ class FirstRunDialog(_Screen):
             audit(self.db, "exported", detail=f"recovery sheet (PDF) to {saved}")
             self.sheet_said.setText(f"✓ Saved to {saved}. Print it, then keep it away from "
                                     "this laptop.")
+        self.open_button.setFocus()
 
 
 def open_practice_window(path: Path, *, offer_encryption: bool = False) -> Database | None:

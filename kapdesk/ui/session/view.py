@@ -156,7 +156,9 @@ class SessionView(QWidget):
         quiet.addStretch(1)
 
         self.pages = QStackedWidget()
-        self.pages.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds focus in "keys" mode
+        # Holds focus in "keys" mode, given by Esc and after each entry; never by a click, so a
+        # click on a header button (Lock, Discreet) leaves the field being typed in as it is.
+        self.pages.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.pages.addWidget(full)
         self.pages.addWidget(discreet)
         self.lock_screen = LockScreen()  # the plain clock and the next step, nothing else
