@@ -148,3 +148,33 @@ def passphrase(monkeypatch):
     as a script would give it."""
     monkeypatch.setenv("KAPDESK_PASSPHRASE", TEST_PASSPHRASE)
     return TEST_PASSPHRASE
+
+
+@pytest.fixture
+def demo_window(qtbot, themed_app, tmp_path):
+    """The practice window on a fresh copy of the demo, shown, with the clock at T0."""
+    from kapdesk.demo import build_demo
+    from kapdesk.domain.timeutil import ManualClock
+    from kapdesk.ui.main_window import MainWindow
+
+    db = open_database(tmp_path / "demo.sqlite")
+    build_demo(db, today=date.today())
+    win = MainWindow(db, db_path=str(tmp_path / "demo.sqlite"), clock=ManualClock(T0))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def every_row(path) -> dict[str, list]:
+    """Every row of every ordinary table of the plain SQLite file at ``path``, sorted: what a
+    conversion must keep."""
+    import sqlite3
+
+    plain = sqlite3.connect(path)
+    tables = [r[0] for r in plain.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                          "AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+    rows = {t: sorted(plain.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+            for t in tables}
+    plain.close()
+    return rows

@@ -5,19 +5,14 @@ menu, filtered by client."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import T0
 from gui import column
 from kapdesk.cli import main
-from kapdesk.demo import build_demo
-from kapdesk.domain.timeutil import ManualClock
 from kapdesk.practice.queries import DatabaseRefused
 from kapdesk.storage import open_database
-from kapdesk.ui.main_window import MainWindow
 
 
 def actions(db, client_id=None):
@@ -28,14 +23,8 @@ def actions(db, client_id=None):
 
 
 @pytest.fixture
-def window(qtbot, themed_app, tmp_path):
-    db = open_database(tmp_path / "demo.sqlite")
-    build_demo(db, today=date.today())
-    win = MainWindow(db, db_path=str(tmp_path / "demo.sqlite"), clock=ManualClock(T0))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(demo_window):
+    return demo_window
 
 
 def test_audit_rows_and_export_rows_cannot_be_changed_or_deleted(window, tmp_path,

@@ -4,13 +4,12 @@ every row kept and the plain copy removed only when the therapist says so."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from PySide6.QtCore import Qt
 from test_unlock import when_shown
 
-from conftest import T0
+from conftest import T0, every_row
 from kapdesk.cli import main as cli
 from kapdesk.demo import build_demo
 from kapdesk.domain.timeutil import ManualClock
@@ -20,16 +19,6 @@ from kapdesk.ui.app import open_windows
 from kapdesk.ui.unlock import open_practice_window
 
 GOOD = "lantern harbour cedar tide 47"
-
-
-def every_row(path):
-    plain = sqlite3.connect(path)
-    tables = [r[0] for r in plain.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                          "AND sql NOT LIKE 'CREATE VIRTUAL%'")]
-    rows = {t: sorted(plain.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-            for t in tables}
-    plain.close()
-    return rows
 
 
 def test_a_plain_practice_is_offered_encryption_and_not_now_opens_it_as_before(tmp_path,

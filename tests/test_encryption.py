@@ -10,6 +10,7 @@ import stat
 
 import pytest
 
+from conftest import every_row
 from kapdesk.cli import main
 from kapdesk.practice.queries import search_notes
 from kapdesk.practice.records import add_client
@@ -96,12 +97,7 @@ def test_sqlite_utils_wal_and_fts5_work_on_an_encrypted_database(practice):
 def test_encrypting_the_demo_loses_nothing(tmp_path):
     path = tmp_path / "demo.sqlite"
     assert main(["demo", "--db", str(path)]) == 0
-    plain = sqlite3.connect(path)
-    tables = [r[0] for r in plain.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                          "AND sql NOT LIKE 'CREATE VIRTUAL%'")]
-    rows = {t: sorted(plain.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-            for t in tables}
-    plain.close()
+    rows = every_row(path)
     found = [hit["id"] for hit in search_notes(open_database(path), "breath")]
     assert found
     kept = encrypt_file(path, PASSPHRASE)

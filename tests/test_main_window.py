@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 
 from conftest import T0
 from gui import column
-from kapdesk.demo import build_demo
-from kapdesk.domain.timeutil import ManualClock
 from kapdesk.storage import open_database
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, themed_app, tmp_path):
-    db = open_database(tmp_path / "demo.sqlite")
-    build_demo(db, today=date.today())
-    win = MainWindow(db, db_path=str(tmp_path / "demo.sqlite"), clock=ManualClock(T0))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(demo_window):
+    return demo_window
 
 
 def test_clients_are_listed_and_missing_thresholds_are_marked(window):
