@@ -5,6 +5,10 @@ where they were, typed text included; wrong ones wait and change nothing."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -283,3 +287,37 @@ def test_ctrl_l_locks_from_the_emergency_card_too(in_session, qtbot):
     card.activateWindow()
     qtbot.keyClick(card, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert main.locker.locked and not card.isVisible()
+
+
+SCREEN_LOCK_SCRIPT = """
+import os, subprocess
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kapdesk.practice.records import set_practice
+from kapdesk.storage import open_database
+from kapdesk.ui.app import open_windows
+db = open_database({path!r})
+set_practice(db, name="Cedar Room")
+main = open_windows(db)
+main.show()
+QTimer.singleShot(300, lambda: subprocess.run(
+    ["dbus-send", "--session", "--type=signal", "/org/freedesktop/ScreenSaver",
+     "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"], check=True))
+QTimer.singleShot(1500, app.quit)
+app.exec()
+print("locked" if main.locker.locked else "not locked")
+"""
+
+
+@pytest.mark.skipif(not shutil.which("dbus-run-session") or not shutil.which("dbus-send"),
+                    reason="needs a D-Bus session daemon (dbus-daemon, dbus-send)")
+def test_the_desktop_screen_saver_signal_locks_the_real_app(tmp_path):
+    """Over a real session bus: a screen saver announcing itself locks the app."""
+    script = SCREEN_LOCK_SCRIPT.format(path=str(tmp_path / "p.sqlite"))
+    env = {**os.environ, "KAPDESK_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(["dbus-run-session", "--", sys.executable, "-c", script],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.stdout.strip().endswith("locked") and "not locked" not in result.stdout, \
+        result.stderr[-2000:]

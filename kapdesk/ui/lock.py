@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import SLOT, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -286,7 +286,8 @@ def watch_screen_lock(locker: Locker) -> int:
     for bus_name, service, path, interface, name in SCREEN_SIGNALS:
         bus = (QDBusConnection.sessionBus() if bus_name == "session"
                else QDBusConnection.systemBus())
+        # Qt's SLOT() form ("1" + signature); a bare signature is silently refused
         if bus.isConnected() and bus.connect(service, path, interface, name, locker,
-                                             "screen_locked(bool)"):
+                                             SLOT("screen_locked(bool)")):
             watched += 1
     return watched
