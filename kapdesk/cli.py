@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from kapdesk import __version__
@@ -106,14 +107,31 @@ def _db_path(args: argparse.Namespace) -> Path:
     return practice_db_path(getattr(args, "db", None))
 
 
-def _open_existing(args: argparse.Namespace, *, migrate: bool = True):
+def _open_existing(args: argparse.Namespace, *, read_only: bool = False):
     from kapdesk.cli_passphrase import open_practice
 
     path = _db_path(args)
     if not path.exists():
         raise CommandError(f"no database at {path} (create one with '{PROG} init --db {path}' "
                            "or open the app)")
-    return open_practice(path, migrate=migrate)
+    return open_practice(path, read_only=read_only)
+
+
+@contextmanager
+def _export_log(args: argparse.Namespace, reader):
+    """The one write an export makes: its line in the exports log and the audit trail. The
+    reader is closed first (everything is read); the writer reuses its passphrase, does no
+    upgrade (the reader checked the schema) and is closed at once, so the line reaches the
+    file itself."""
+    from kapdesk.practice.queries import open_database, passphrase_of
+
+    passphrase = passphrase_of(reader)
+    reader.close()
+    writer = open_database(_db_path(args), migrate=False, passphrase=passphrase)
+    try:
+        yield writer
+    finally:
+        writer.close()
 
 
 def _open_window(args: argparse.Namespace) -> int:
@@ -181,7 +199,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     rows = [{"id": r["id"], "client_id": r["client_id"], "client": r["client_name"],
              "kind": r["kind"], "number": r["number"], "date": r["date"],
-             "status": _status(r)} for r in list_sessions(_open_existing(args))]
+             "status": _status(r)}
+            for r in list_sessions(_open_existing(args, read_only=True))]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -202,14 +221,14 @@ def _status(row: dict) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     from kapdesk.export.summary import session_summary
 
-    db = _open_existing(args)
+    db = _open_existing(args, read_only=True)
     return _deliver(db, args, session_summary(db, args.session_id), "session")
 
 
 def cmd_export_course(args: argparse.Namespace) -> int:
     from kapdesk.export.course_summary import course_summary
 
-    db = _open_existing(args)
+    db = _open_existing(args, read_only=True)
     return _deliver(db, args, course_summary(db, args.client_id), "course")
 
 
@@ -219,15 +238,17 @@ def _deliver(db, args: argparse.Namespace, summary: dict, kind: str) -> int:
     from kapdesk.report.delivery import WHAT, as_text, save
 
     if args.output and args.output != "-":
-        save(db, summary, kind=kind, fmt=args.format, target=Path(args.output),
-             recipient=args.recipient)
+        with _export_log(args, db) as log:
+            save(log, summary, kind=kind, fmt=args.format, target=Path(args.output),
+                 recipient=args.recipient)
         return 0
     if args.format == "pdf":
         raise CommandError("a PDF needs a file: add -o FILE.pdf")
     sys.stdout.write(as_text(summary, kind, args.format))
-    record_export(db, what=WHAT[kind], fmt=args.format, file_name="<stdout>",
-                  recipient=args.recipient, client_id=summary["client"]["id"],
-                  session_id=summary["session"]["id"] if kind == "session" else None)
+    with _export_log(args, db) as log:
+        record_export(log, what=WHAT[kind], fmt=args.format, file_name="<stdout>",
+                      recipient=args.recipient, client_id=summary["client"]["id"],
+                      session_id=summary["session"]["id"] if kind == "session" else None)
     return 0
 
 
@@ -235,11 +256,12 @@ def cmd_export_record(args: argparse.Namespace) -> int:
     from kapdesk.export.record import client_record
     from kapdesk.practice.queries import record_export
 
-    db = _open_existing(args)
+    db = _open_existing(args, read_only=True)
     record = client_record(db, args.client_id)
     target = _write(args.output, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    record_export(db, what="client record", fmt="json", file_name=target,
-                  client_id=args.client_id)
+    with _export_log(args, db) as log:
+        record_export(log, what="client record", fmt="json", file_name=target,
+                      client_id=args.client_id)
     print(f"wrote the record of {record['client']['display_name']} to {target}")
     return 0
 
@@ -273,7 +295,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from kapdesk.practice.queries import check_database, schema_version
 
-    db = _open_existing(args, migrate=False)
+    db = _open_existing(args, read_only=True)
     report = check_database(db)
     if not report.healthy:
         raise CommandError(f"{_db_path(args)} is not healthy: {'; '.join(report.problems)}")

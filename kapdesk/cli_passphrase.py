@@ -55,13 +55,15 @@ def new_passphrase(env: str = ENV, *, context: tuple[str, ...] = ()) -> str:
     return first
 
 
-def open_practice(path: Path, *, migrate: bool = True):
-    """Open the existing practice at ``path``, asking for its passphrase if it has one."""
-    from kapdesk.practice.queries import is_encrypted, open_database
+def open_practice(path: Path, *, migrate: bool = True, read_only: bool = False):
+    """Open the existing practice at ``path``, asking for its passphrase if it has one;
+    ``read_only`` writes nothing at all, not even an upgrade."""
+    from kapdesk.practice.queries import is_encrypted, open_database, open_read_only
 
-    if is_encrypted(path):
-        return open_database(path, migrate=migrate, passphrase=passphrase_for(path))
-    return open_database(path, migrate=migrate)
+    passphrase = passphrase_for(path) if is_encrypted(path) else None
+    if read_only:
+        return open_read_only(path, passphrase=passphrase)
+    return open_database(path, migrate=migrate, passphrase=passphrase)
 
 
 def cmd_init(args: argparse.Namespace, path: Path) -> int:

@@ -150,6 +150,58 @@ def _configure(db: Database, path: Path, *, encrypted: bool = False) -> None:
         raise StorageError(f"{path} is not a usable kapdesk database ({exc})") from None
 
 
+def open_read_only(path: str | Path, *, passphrase: str | None = None) -> Database:
+    """Open the kapdesk practice at ``path`` for reading only: nothing is created, upgraded,
+    re-moded or written. Refused: a missing or empty file, another program's SQLite file,
+    one from a newer kapdesk, and one an upgrade has not reached yet."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise StorageError(f"no kapdesk practice at {path}" + (
+            " (the file is empty)" if path.is_file() else ""))
+    encrypted = is_encrypted(path)
+    if encrypted and passphrase is None:
+        raise WrongPassphrase(f"{path} is locked with a passphrase; give it to open the "
+                              "practice")
+    try:
+        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite.Error as exc:
+        raise StorageError(f"cannot open {path}: {exc}") from None
+    db = Database(conn, execute_plugins=False)
+    if encrypted and passphrase is not None:
+        db.execute("PRAGMA cipher_log_level = NONE")
+        db.execute(key_sql(passphrase))
+        _passphrases[db] = passphrase
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite.DatabaseError:
+            db.close()
+            raise WrongPassphrase("that passphrase does not open this practice; nothing "
+                                  "was changed") from None
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 5000")
+        db.execute("PRAGMA temp_store = MEMORY")
+        names = set(db.table_names())
+    except sqlite.DatabaseError as exc:
+        db.close()
+        raise StorageError(f"{path} is not a usable kapdesk database ({exc})") from None
+    applied = ([m.name for m in MIGRATIONS.applied(db)]
+               if "_sqlite_migrations" in names else [])
+    if not applied or "practice" not in names:
+        db.close()
+        raise StorageError(f"{path} is not a kapdesk practice (another program's database?)")
+    unknown = sorted(set(applied) - set(known_migrations()))
+    if unknown:
+        db.close()
+        raise StorageError(f"{path} was written by a newer kapdesk (schema {unknown[-1]}); "
+                           "update kapdesk before opening it")
+    if set(known_migrations()) - set(applied):
+        db.close()
+        raise StorageError(f"{path} was written by an older kapdesk; open it in the app once "
+                           "to upgrade it (a copy is kept first)")
+    return db
+
+
 def _migrate(db: Database, existing_file: Path | None) -> None:
     applied = [m.name for m in MIGRATIONS.applied(db)]
     unknown = sorted(set(applied) - set(known_migrations()))
@@ -206,7 +258,9 @@ class HealthReport:
 
 
 def check_database(db: Database) -> HealthReport:
-    """SQLite's own integrity and foreign-key checks, plus the schema version."""
+    """SQLite's own integrity and foreign-key checks, plus the schema version. Read-only:
+    since SQLite 3.44 ``integrity_check`` also checks the FTS5 index (its xIntegrity), so
+    the index's own 'integrity-check' command, an INSERT, is not needed."""
     report = HealthReport()
     try:
         rows = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
@@ -217,8 +271,6 @@ def check_database(db: Database) -> HealthReport:
         pending = [m.name for m in MIGRATIONS.pending(db)]
         if pending:
             report.problems.append(f"schema is behind: {', '.join(pending)} not applied")
-        if "notes_fts" in db.table_names():
-            db.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
     except sqlite.DatabaseError as exc:
         report.problems.append(f"the file is damaged: {exc}")
     return report
