@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -21,7 +20,7 @@ from kapdesk.domain.vocabulary import (
 )
 from kapdesk.storage import exports
 from kapdesk.storage.audit import audit_events, insert_audit_event
-from kapdesk.storage.sessions import load_session
+from kapdesk.storage.sessions import count_notes, get_session
 
 __all__ = ["audit", "audit_events", "record_export", "unlocked", "viewed_session"]
 
@@ -57,16 +56,11 @@ def record_export(db: Database, *, what: str, fmt: str, file_name: str, recipien
 def viewed_session(db: Database, session_id: int) -> bool:
     """Opening a past session whose notes include private process notes is noted; True
     when it was."""
-    record = load_session(db, session_id)
-    private = [n for n in record.notes if n["kind"] in PRIVATE_NOTE_KINDS]
+    private = count_notes(db, session_id, PRIVATE_NOTE_KINDS)
     if not private:
         return False
-    session = record.session
+    session = get_session(db, session_id)
     name = f"{SESSION_KINDS[session['kind']]} session {session['number'] or ''}".strip()
-    audit(db, "process_notes_viewed", client_id=record.client["id"], session_id=session_id,
-          detail=f"{name}: {len(private)} process note{'s' if len(private) != 1 else ''}")
+    audit(db, "process_notes_viewed", client_id=session["client_id"], session_id=session_id,
+          detail=f"{name}: {private} process note{'s' if private != 1 else ''}")
     return True
-
-
-def trail(db: Database, client_id: int | None = None) -> list[dict[str, Any]]:
-    return audit_events(db, client_id)

@@ -113,27 +113,31 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True,
         except sqlite.Error as exc:
             raise StorageError(f"cannot open {path}: {exc}") from None
         if passphrase is not None:
-            # SQLCipher writes each failed page decryption straight to stderr; the
-            # therapist reads kapdesk's one line about the passphrase instead
-            db.execute("PRAGMA cipher_log_level = NONE")
-            db.execute(key_sql(passphrase))
-            _passphrases[db] = passphrase
-        _configure(db, path, encrypted=passphrase is not None)
+            _unlock(db, passphrase)
+        _configure(db, path)
         private_files(path)
     if migrate:
         _migrate(db, path if path is not None and existed else None)
     return db
 
 
-def _configure(db: Database, path: Path, *, encrypted: bool = False) -> None:
+def _unlock(db: Database, passphrase: str) -> None:
+    """Key the connection and prove the passphrase by reading; a wrong one closes it."""
+    # SQLCipher writes each failed page decryption straight to stderr; the therapist reads
+    # kapdesk's one line about the passphrase instead
+    db.execute("PRAGMA cipher_log_level = NONE")
+    db.execute(key_sql(passphrase))
     try:
-        if encrypted:
-            try:
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite.DatabaseError:
-                db.close()
-                raise WrongPassphrase("that passphrase does not open this practice; nothing "
-                                      "was changed") from None
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite.DatabaseError:
+        db.close()
+        raise WrongPassphrase("that passphrase does not open this practice; nothing was "
+                              "changed") from None
+    _passphrases[db] = passphrase
+
+
+def _configure(db: Database, path: Path) -> None:
+    try:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         if str(path) != ":memory:":
@@ -168,15 +172,7 @@ def open_read_only(path: str | Path, *, passphrase: str | None = None) -> Databa
         raise StorageError(f"cannot open {path}: {exc}") from None
     db = Database(conn, execute_plugins=False)
     if encrypted and passphrase is not None:
-        db.execute("PRAGMA cipher_log_level = NONE")
-        db.execute(key_sql(passphrase))
-        _passphrases[db] = passphrase
-        try:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite.DatabaseError:
-            db.close()
-            raise WrongPassphrase("that passphrase does not open this practice; nothing "
-                                  "was changed") from None
+        _unlock(db, passphrase)
     try:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
@@ -187,29 +183,29 @@ def open_read_only(path: str | Path, *, passphrase: str | None = None) -> Databa
         raise StorageError(f"{path} is not a usable kapdesk database ({exc})") from None
     applied = ([m.name for m in MIGRATIONS.applied(db)]
                if "_sqlite_migrations" in names else [])
-    if not applied or "practice" not in names:
+    try:
+        if not applied or "practice" not in names:
+            raise StorageError(f"{path} is not a kapdesk practice (another program's "
+                               "database?)")
+        _refuse_newer(applied, f"{path} was")
+        if set(known_migrations()) - set(applied):
+            raise StorageError(f"{path} was written by an older kapdesk; open it in the app "
+                               "once to upgrade it (a copy is kept first)")
+    except StorageError:
         db.close()
-        raise StorageError(f"{path} is not a kapdesk practice (another program's database?)")
-    unknown = sorted(set(applied) - set(known_migrations()))
-    if unknown:
-        db.close()
-        raise StorageError(f"{path} was written by a newer kapdesk (schema {unknown[-1]}); "
-                           "update kapdesk before opening it")
-    if set(known_migrations()) - set(applied):
-        db.close()
-        raise StorageError(f"{path} was written by an older kapdesk; open it in the app once "
-                           "to upgrade it (a copy is kept first)")
+        raise
     return db
 
 
-def _migrate(db: Database, existing_file: Path | None) -> None:
-    applied = [m.name for m in MIGRATIONS.applied(db)]
+def _refuse_newer(applied: list[str], subject: str) -> None:
     unknown = sorted(set(applied) - set(known_migrations()))
     if unknown:
-        raise StorageError(
-            f"this database was written by a newer kapdesk (schema {unknown[-1]}); "
-            "update kapdesk before opening it"
-        )
+        raise StorageError(f"{subject} written by a newer kapdesk (schema {unknown[-1]}); "
+                           "update kapdesk before opening it")
+
+
+def _migrate(db: Database, existing_file: Path | None) -> None:
+    _refuse_newer([m.name for m in MIGRATIONS.applied(db)], "this database was")
     pending = MIGRATIONS.pending(db)
     if not pending:
         return

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -158,6 +159,13 @@ def insert_note(db: Database, session_id: int, kind: str, body: str, *, at: date
     return insert(db, "notes", {"session_id": session_id, "at": to_iso(at), "kind": kind,
                                 "body": body, "shareable": int(shareable), "created_at": now,
                                 "updated_at": now})
+
+
+def count_notes(db: Database, session_id: int, kinds: Iterable[str]) -> int:
+    kinds = list(kinds)
+    marks = ", ".join("?" for _ in kinds)
+    return int(db.execute(f"SELECT count(*) FROM notes WHERE session_id = ? AND kind IN "
+                          f"({marks})", (session_id, *kinds)).fetchone()[0])
 
 
 def get_note(db: Database, note_id: int) -> dict[str, Any]:

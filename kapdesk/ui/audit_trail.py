@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kapdesk.domain.vocabulary import AUDIT_ACTIONS
-from kapdesk.practice.audit import trail
+from kapdesk.practice.audit import audit_events
 from kapdesk.practice.queries import Database, list_clients
 from kapdesk.ui.models import RowsModel, when
 from kapdesk.ui.ops import follow_changes
@@ -72,4 +72,4 @@ class AuditTrailDialog(QDialog):
         self.client.setCurrentIndex(max(index, 0))
 
     def reload(self) -> None:
-        self.model.set_rows(trail(self.db, self.client.currentData()))
+        self.model.set_rows(audit_events(self.db, self.client.currentData()))

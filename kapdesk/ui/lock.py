@@ -39,7 +39,7 @@ INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
 
 class LockScreen(QWidget):
     """What a locked window shows. ``show_session`` fills the plain clock and the next step
-    of a running session; the rest says how to return."""
+    of a running session, ``show_help`` whom to call; the rest says how to return."""
 
     unlock_requested = Signal(str)
 
@@ -72,7 +72,8 @@ class LockScreen(QWidget):
         self.lead.setFixedWidth(560)
         self.error.setFixedWidth(560)
         layout.addStretch(1)
-        self.show_session("", "", "")
+        self.show_session("", "")
+        self.show_help("")
 
     def prepare(self, *, has_passphrase: bool) -> None:
         self.passphrase.clear()
@@ -84,13 +85,14 @@ class LockScreen(QWidget):
             "can return: press Enter.")
         self._ready()
 
-    def show_session(self, clock: str, next_step: str, help_line: str) -> None:
-        self.clock.setText(clock)
-        self.clock.setVisible(bool(clock))
-        self.next_step.setText(next_step)
-        self.next_step.setVisible(bool(next_step))
-        self.help.setText(help_line)
-        self.help.setVisible(bool(help_line))
+    def show_session(self, clock: str, next_step: str) -> None:
+        for widget, text in ((self.clock, clock), (self.next_step, next_step)):
+            widget.setText(text)
+            widget.setVisible(bool(text))
+
+    def show_help(self, text: str) -> None:
+        self.help.setText(text)
+        self.help.setVisible(bool(text))
 
     def refused(self, failures: int) -> None:
         self.passphrase.clear()
@@ -176,7 +178,8 @@ class Locker(QObject):
         self._idle = QTimer(self)
         self._idle.timeout.connect(self.check_idle)
         self._idle.start(1000)
-        watch_screen_lock(self)
+        # after the window shows: connecting to the buses is no part of start-up
+        QTimer.singleShot(0, self, lambda: watch_screen_lock(self))  # not if it is gone
 
     # when ----------------------------------------------------------------------------
     def lock_after_min(self) -> int:

@@ -97,8 +97,6 @@ class MainWindow(QMainWindow):
         """Nothing about any client while locked: no list, no page, no menu to reach one."""
         self.pages.setCurrentWidget(self.lock_screen if locked else self.view)
         self.menuBar().setVisible(not locked)
-        for action in self.menuBar().findChildren(QAction):
-            action.setEnabled(not locked)
         for action in self.findChildren(QAction):
             action.setEnabled(not locked)
 

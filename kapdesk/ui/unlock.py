@@ -65,7 +65,6 @@ class UnlockDialog(_Screen):
         super().__init__("This practice is locked",
                          "Type its passphrase to open it. Nothing is shown until then.", parent)
         self.path = path
-        self.failures = 0
         self.failed_at: list[datetime] = []  # written to the audit trail once it opens
         self.passphrase = _secret("passphrase")
         self.button.setText("Unlock  Enter")
@@ -82,10 +81,9 @@ class UnlockDialog(_Screen):
         try:
             self.db = open_database(self.path, passphrase=self.passphrase.text())
         except KapdeskError:
-            self.failures += 1
             self.failed_at.append(utc_now())
             self.passphrase.clear()
-            self.wait.start(self.failures)
+            self.wait.start(len(self.failed_at))
             return
         self.accept()
 

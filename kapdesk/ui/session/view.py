@@ -219,7 +219,7 @@ class SessionView(QWidget):
             self.lock_screen.show_session(
                 format_duration(face.elapsed),
                 face.next.countdown(now) if face.next and not record.session["ended_at"]
-                else "", self.lock_screen.help.text())
+                else "")
         since = face.since_last_dose
         self.since_dose.setText(format_duration(since) if since is not None else "—")
         self.dose_caption.setText("since dose" if since is not None else "no dose yet")

@@ -46,7 +46,7 @@ T = TypeVar("T")
 class SessionWindow(QMainWindow):
     closed = Signal()
     quit_requested = Signal()  # Ctrl+Q here: the practice window asks what to do
-    lock_requested = Signal(str)  # Ctrl+L or its button: the practice's locker locks
+    lock_requested = Signal(str)  # its Lock button (Ctrl+L is app-wide: ui/lock.py)
 
     def __init__(self, db: Database, session_id: int, clock: Clock,
                  audio: AudioBackend | None = None) -> None:
@@ -135,8 +135,6 @@ class SessionWindow(QMainWindow):
             return
         if key == Qt.Key.Key_Q and modifiers == Qt.KeyboardModifier.ControlModifier:
             self.quit_requested.emit()
-        elif key == Qt.Key.Key_L and modifiers == Qt.KeyboardModifier.ControlModifier:
-            self.lock_requested.emit("on Ctrl+L")
         elif key == Qt.Key.Key_F2:
             self.show_emergency()
         elif key == Qt.Key.Key_Escape:
@@ -272,7 +270,7 @@ class SessionWindow(QMainWindow):
         """Locked: the lock screen with the plain clock, the next step and whom to call;
         the music and the session's timers go on. Unlocked: the page shown before."""
         if locked:
-            self.lock_screen.show_session("", "", self._on_call())
+            self.lock_screen.show_help(self._on_call())
         self.view.set_locked(locked)
         self.setWindowTitle(self._title())
         self.refresh_clock()
