@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -191,6 +192,9 @@ def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot,
     assert sw.view.phase.text() == "Onset & peak"
     assert sw.notes.box.toPlainText() == "half a thought"
     assert sw.notes.kind == "observation"
+    key(qtbot, sw, Qt.Key.Key_N)  # the therapist finishes the thought where it stopped
+    qtbot.keyClicks(sw.notes.box, ", then slept")
+    assert sw.notes.box.toPlainText() == "half a thought, then slept"
     log = [sw.view.log.item(i).text() for i in range(sw.view.log.count())]
     assert any("warm light" in line for line in log)
     assert any(line.startswith(f"{local(T0 + timedelta(minutes=20)):%H:%M}  Dose 100 mg")
@@ -234,6 +238,21 @@ def test_words_typed_just_before_closing_are_kept(db, qtbot, running):
     qtbot.keyClicks(sw.notes.box, "she smiled")
     sw.close()  # before the draft timer fired
     assert get_draft(db, sid)["body"] == "she smiled"
+
+
+def test_steady_typing_reaches_the_file_within_a_second(db, qtbot, running):
+    """No pause is needed: a laptop that dies mid-sentence loses under a second of typing."""
+    _, sw, sid = running
+    key(qtbot, sw, Qt.Key.Key_N)
+    sentence = "she says the room feels very far away now"
+    typed_at = []
+    for char in sentence:  # about ten keys a second, never pausing
+        qtbot.keyClicks(sw.notes.box, char)
+        typed_at.append(time.monotonic())
+        qtbot.wait(100)
+    stored = (get_draft(db, sid) or {}).get("body", "")
+    older_than_a_second = sum(1 for t in typed_at if time.monotonic() - t > 1.0)
+    assert sentence.startswith(stored) and len(stored) >= older_than_a_second > 20
 
 
 @pytest.mark.filterwarnings("ignore:Function.*setActiveWindow:DeprecationWarning")

@@ -1,5 +1,9 @@
 """A note editor whose text is kept as a draft while it is typed, and becomes a note (timed
-when typing began) when committed. Shared by the session window and the integration one."""
+when typing began) when committed. Shared by the session window and the integration one.
+
+The draft is throttled, not debounced: the first key after a save starts a short timer that
+later keys do not restart, so steady typing reaches the file every half second instead of
+waiting for a pause that may never come before the laptop dies."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from kapdesk.domain.timeutil import parse_instant
@@ -15,7 +20,8 @@ from kapdesk.practice.drafts import commit_draft, save_draft
 from kapdesk.practice.queries import Database, get_draft
 from kapdesk.ui.ops import Change, run_op
 
-DRAFT_DELAY_MS = 400
+# Typed text is in the file at most this long (plus one write) after its key.
+DRAFT_LAG_MS = 500
 
 
 class DraftKeeper(QObject):
@@ -25,7 +31,7 @@ class DraftKeeper(QObject):
         self.db, self.editor, self.state, self.now, self.kind = db, editor, state, now, kind
         self.session_id: int | None = None
         self.started: datetime | None = None
-        self.timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self.timer = QTimer(self, singleShot=True, interval=DRAFT_LAG_MS)
         self.timer.timeout.connect(self.save_now)
         editor.textChanged.connect(self._typed)
 
@@ -36,6 +42,7 @@ class DraftKeeper(QObject):
         self._set_text(draft["body"] if draft else "")
         self.started = parse_instant(draft["started_at"]) if draft else None
         if draft:
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on after it
             self.state.setText("draft restored")
         return draft
 
@@ -43,7 +50,8 @@ class DraftKeeper(QObject):
         if self.started is None and self.editor.toPlainText().strip():
             self.started = self.now()
         self.state.setText("typing…")
-        self.timer.start()
+        if not self.timer.isActive():
+            self.timer.start()
 
     def save_now(self) -> None:
         self.timer.stop()
