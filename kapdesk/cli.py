@@ -71,8 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[db_flag], help="import a client record")
     p.add_argument("file", metavar="FILE")
     sub.add_parser("check", parents=[db_flag], help="integrity and schema check")
-    p = sub.add_parser("backup", parents=[db_flag], help="consistent backup of the database")
-    p.add_argument("-o", "--output", metavar="FILE")
+    p = sub.add_parser("backup", parents=[db_flag],
+                       help="consistent, verified backup of the database")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write here (default: the backups folder beside the database)")
+    sub.add_parser("backups", parents=[db_flag],
+                   help="list the backups kept, with time, size and verdict")
+    p = sub.add_parser("restore", parents=[db_flag],
+                       help="restore a backup, keeping the current file aside")
+    p.add_argument("backup", metavar="BACKUP")
     return parser
 
 
@@ -115,6 +122,19 @@ def _open_existing(args: argparse.Namespace, *, read_only: bool = False):
         raise CommandError(f"no database at {path} (create one with '{PROG} init --db {path}' "
                            "or open the app)")
     return open_practice(path, read_only=read_only)
+
+
+@contextmanager
+def _writing(path: Path):
+    """Held while a command rewrites the practice: refused, saying who has it, while the
+    app (or another such command) has it open."""
+    from kapdesk.practice_lock import lock_for_writing
+
+    lock = lock_for_writing(path)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @contextmanager
@@ -279,13 +299,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     plan = read_record(data)  # before opening: a refused file leaves no new database behind
     path = _db_path(args)
     new = not path.exists()  # a new laptop's first record; a mistyped path must show
-    if new:  # a new practice holds client data at once: encrypted from the start
-        db = open_database(path, passphrase=new_passphrase())
-    else:
-        db = open_practice(path)
-    result = import_plan(db, plan)
-    audit(db, "imported", client_id=result.client_id,
-          detail=f"from {Path(args.file).resolve()}: {result.summary()}")
+    with _writing(path):
+        if new:  # a new practice holds client data at once: encrypted from the start
+            db = open_database(path, passphrase=new_passphrase())
+        else:
+            db = open_practice(path)
+        result = import_plan(db, plan)
+        audit(db, "imported", client_id=result.client_id,
+              detail=f"from {Path(args.file).resolve()}: {result.summary()}")
+        db.close()
     if new:
         print(f"created a new practice at {path} (there was none)")
     print(result.summary())
@@ -304,17 +326,64 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from kapdesk.domain.backups import BackupName
     from kapdesk.domain.timeutil import utc_now
-    from kapdesk.paths import backup_dir
     from kapdesk.practice.audit import audit
+    from kapdesk.practice.backups import backups_folder
     from kapdesk.practice.queries import backup_database
 
     db = _open_existing(args)
+    path = _db_path(args)
     target = Path(args.output) if args.output else (
-        backup_dir() / f"kapdesk-{utc_now().strftime('%Y%m%d-%H%M%S')}.sqlite")
+        backups_folder(path) / BackupName(path.stem, utc_now(), "manual").file_name)
     backup_database(db, target)
     audit(db, "backup", detail=f"to {target.resolve()} from the command line")
-    print(f"backup written to {target}")
+    print(f"backup written and verified: {target}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from kapdesk.cli_passphrase import passphrase_for
+    from kapdesk.domain.timeutil import local
+    from kapdesk.practice.backups import backup_rows, backups_folder
+    from kapdesk.practice.queries import is_encrypted
+
+    path = _db_path(args)
+    passphrase = passphrase_for(path) if path.exists() and is_encrypted(path) else None
+    rows = backup_rows(path, passphrase)
+    if not rows:
+        print(f"no backups of {path} in {backups_folder(path)}")
+        return 0
+    print(f"{'TAKEN':<16}  {'SIZE':>8}  {'WHY':<18}  VERDICT  (in {backups_folder(path)})")
+    for row in rows:
+        print(f"{local(row.backup.taken_at):%Y-%m-%d %H:%M}  {row.size_text:>8}  "
+              f"{row.why:<18}  {row.verdict}  {row.backup.path.name}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kapdesk.cli_passphrase import passphrase_for
+    from kapdesk.practice.audit import audit
+    from kapdesk.practice.backups import restore_backup
+    from kapdesk.practice.queries import is_encrypted, open_database
+
+    backup, path = Path(args.backup), _db_path(args)
+    if not backup.is_file():
+        raise CommandError(f"no backup at {backup} (list them with '{PROG} backups')")
+    if path.exists() and is_encrypted(path) and not is_encrypted(backup):
+        raise CommandError(f"{backup.name} is from before the practice was encrypted; "
+                           "restoring it would store client data unencrypted. Nothing was "
+                           "changed")
+    passphrase = passphrase_for(path) if is_encrypted(backup) else None
+    with _writing(path):
+        kept = restore_backup(backup, path, passphrase)
+        db = open_database(path, passphrase=passphrase)
+        audit(db, "restored", detail=f"from {backup.resolve()}" + (
+            f"; the file it replaced is kept as {kept.name}" if kept else ""))
+        db.close()
+    print(f"restored {path} from {backup.name}")
+    if kept is not None:
+        print(f"the file it replaced is kept as {kept}")
     return 0
 
 
@@ -344,7 +413,8 @@ def _security(name: str):
         args.prog = PROG
         if name == "forget-plain":
             return cli_passphrase.cmd_forget_plain(Path(args.file))
-        return getattr(cli_passphrase, f"cmd_{name}")(args, _db_path(args))
+        with _writing(_db_path(args)):
+            return getattr(cli_passphrase, f"cmd_{name}")(args, _db_path(args))
     return run
 
 
@@ -361,4 +431,6 @@ COMMANDS = {
     "import": cmd_import,
     "check": cmd_check,
     "backup": cmd_backup,
+    "backups": cmd_backups,
+    "restore": cmd_restore,
 }

@@ -43,7 +43,7 @@ def test_reopening_keeps_data_and_does_not_migrate_again(db, db_path):
     assert [c["display_name"] for c in list_clients(again)] == ["Jordan Q."]
     assert current_thresholds(again, cid)[1] == sample_thresholds()
     assert len(MIGRATIONS.applied(again)) == len(known_migrations())
-    assert not list(db_path.parent.glob("*.before-*"))
+    assert not list(db_path.parent.rglob("*before-upgrade*"))
 
 
 @pytest.mark.parametrize("name", known_migrations())
@@ -57,9 +57,11 @@ def test_upgrade_from_each_older_schema_takes_a_backup_first(tmp_path, name):
     db = open_database(path)
     assert schema_version(db) == known_migrations()[-1]
     assert db.execute("SELECT x FROM keepsake").fetchall() == [("kept",)]
-    backups = list(tmp_path.glob(f"old.before-{name}.*.sqlite"))
+    backups = list((tmp_path / "backups").glob("old-*-before-upgrade.sqlite"))
     assert len(backups) == 1
-    assert Database(backups[0]).execute("SELECT x FROM keepsake").fetchall() == [("kept",)]
+    copy = Database(backups[0])
+    assert copy.execute("SELECT x FROM keepsake").fetchall() == [("kept",)]
+    assert name not in [m.name for m in MIGRATIONS.applied(copy)]  # taken before it
 
 
 def test_database_from_a_newer_kapdesk_is_refused(db, db_path):

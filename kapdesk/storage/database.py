@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from sqlite_utils import Database
 
+from kapdesk.domain.backups import BackupName
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.sqlite_driver import sqlite
@@ -210,11 +211,8 @@ def _migrate(db: Database, existing_file: Path | None) -> None:
     if not pending:
         return
     if existing_file is not None and db.table_names():
-        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
-        target = existing_file.with_name(
-            f"{existing_file.stem}.before-{pending[0].name}.{stamp}{existing_file.suffix}"
-        )
-        backup_database(db, target)
+        name = BackupName(existing_file.stem, utc_now(), "before-upgrade")
+        backup_database(db, existing_file.parent / "backups" / name.file_name)
     try:
         MIGRATIONS.apply(db)
     except sqlite.Error as exc:
@@ -227,21 +225,61 @@ def schema_version(db: Database) -> str | None:
 
 
 def backup_database(db: Database, target: str | Path) -> Path:
-    """A consistent copy of the live database (SQLite's online backup), never overwriting."""
-    target = Path(target)
+    """A verified copy of the live database at ``target`` (SQLite's online backup, never a
+    file copy), or nothing there at all: the copy is written under a temporary name, must
+    pass ``integrity_check``, is flushed to disk and only then renamed into place. A damaged
+    practice, a full disk or a failing one raise :class:`StorageError` and leave no file."""
+    return copy_verified(db.conn, Path(target), passphrase_of(db))
+
+
+def copy_verified(source, target: Path, passphrase: str | None) -> Path:
+    """:func:`backup_database` from any connection (a backup thread opens its own)."""
     if target.exists():
         raise StorageError(f"{target} already exists; choose another file name")
     private_folder(target.parent)
-    new_private_file(target)
-    dest = sqlite.connect(target)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)  # left by a copy a crash interrupted
     try:
-        passphrase = passphrase_of(db)
-        if passphrase is not None:
-            dest.execute(key_sql(passphrase))
-        db.conn.backup(dest)
-    finally:
-        dest.close()
+        new_private_file(partial)
+        dest = sqlite.connect(partial)
+        try:
+            if passphrase is not None:
+                dest.execute(key_sql(passphrase))
+            source.backup(dest)
+            verdict = [row[0] for row in dest.execute("PRAGMA integrity_check").fetchall()]
+        finally:
+            dest.close()
+        if verdict != ["ok"]:
+            raise StorageError(f"the practice is damaged, so no backup was made ({verdict[0]}); "
+                               "restore the newest good backup (kapdesk backups)")
+        fsync_path(partial)
+        os.replace(partial, target)
+        fsync_path(target.parent)
+    except sqlite.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"no backup was made: {_why(exc)}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target
+
+
+def _why(exc: sqlite.Error) -> str:
+    text = str(exc)
+    if "full" in text:  # "database or disk is full"
+        return "the disk is full"
+    if "malformed" in text or "not a database" in text:
+        return "the practice is damaged; restore the newest good backup (kapdesk backups)"
+    return text
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (after a rename), to the disk itself."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass

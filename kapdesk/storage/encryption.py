@@ -22,6 +22,7 @@ from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage.database import (
     SQLITE_HEADER,
     StorageError,
+    fsync_path,
     is_encrypted,
     new_private_file,
     open_database,
@@ -39,14 +40,6 @@ def _fresh_private_file(path: Path) -> None:
     for companion in _companions(path):
         companion.unlink(missing_ok=True)
     new_private_file(path)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _tables(conn) -> list[str]:
@@ -106,7 +99,7 @@ def _verified_copy(db: Database, path: Path, passphrase: str) -> Path:
         target.unlink(missing_ok=True)
         raise StorageError(f"the encrypted copy did not match ({problems[0]}); {path} is "
                            "unchanged")
-    _fsync(target)
+    fsync_path(target)
     return target
 
 
@@ -117,7 +110,7 @@ def _swap_in(path: Path, copy: Path) -> None:
         raise StorageError(f"{path} is open in another kapdesk (or another program); close "
                            "it and try again. Nothing was changed")
     os.replace(copy, path)
-    _fsync(path.parent)
+    fsync_path(path.parent)
 
 
 def change_passphrase(path: Path, old: str, new: str) -> None:
