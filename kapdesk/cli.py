@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -388,20 +387,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _write(output: str | None, text: str) -> str:
-    """Write all or nothing: a temporary file renamed into place; ``None`` means stdout."""
+    """Write all or nothing (see ``write_atomically``); ``None`` means stdout."""
+    from kapdesk.report.delivery import write_atomically
+
     if output is None or output == "-":
         sys.stdout.write(text)
         return "<stdout>"
     target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
-                               prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda path: path.write_text(text, encoding="utf-8", newline=""))
     return str(target)
 
 

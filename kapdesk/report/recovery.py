@@ -47,10 +47,11 @@ day the backup was made.</p>
 
 def write_recovery_sheet(target: Path, *, practice: str, database: Path, backups: Path,
                          made_on: date) -> Path:
-    from kapdesk.report.delivery import write_atomically
+    from kapdesk.report.delivery import whole_pdf, write_atomically
     from kapdesk.report.pdf import write_pdf
 
     html = recovery_sheet_html(practice=practice, database=database, backups=backups,
                                made_on=made_on)
-    write_atomically(target, lambda path: write_pdf(html, path, title="kapdesk recovery sheet"))
+    write_atomically(target, lambda path: write_pdf(html, path, title="kapdesk recovery sheet"),
+                     complete=whole_pdf)
     return target
