@@ -10,6 +10,7 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -19,6 +20,7 @@ from kapdesk.practice.queries import get_practice, running_session, set_practice
 from kapdesk.resources import asset_path
 from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.one_copy import OneCopy
 from kapdesk.ui.theme import apply_theme
 
 log = logging.getLogger("kapdesk")
@@ -104,6 +106,17 @@ def run(db_path: Path) -> int:
         for handler in log.handlers:  # the process may leave without Python's clean-up
             handler.flush()
         return FAULTY_BINDING
+    one_copy = OneCopy(db_path)
+    if not one_copy.claim():
+        return _second_copy(one_copy, db_path)
+    one_copy.knocked.connect(_bring_to_front)
+    try:
+        return _open_and_run(app, db_path)
+    finally:
+        one_copy.release()
+
+
+def _open_and_run(app: QApplication, db_path: Path) -> int:
     from kapdesk.ui.unlock import open_practice_window
 
     db = open_practice_window(db_path)
@@ -119,6 +132,35 @@ def run(db_path: Path) -> int:
         db.close()
         db = open_practice_window(db_path, offer_encryption=True)
     return 0
+
+
+def _second_copy(one_copy: OneCopy, db_path: Path) -> int:
+    """The practice is open already: bring that copy to the front, or say who has it."""
+    if one_copy.knock():
+        print(f"kapdesk is already open on {db_path}; that window was brought to the front",
+              file=sys.stderr)
+        return 0
+    QMessageBox.information(None, "kapdesk",
+                            f"{one_copy.holder()[:1].upper()}{one_copy.holder()[1:]} has this "
+                            f"practice open ({db_path}).\n\nClose it, or let the command "
+                            "finish, then open kapdesk again. Nothing was changed.")
+    return 1
+
+
+def _bring_to_front() -> None:
+    """The window the therapist was using: a dialog first, then a running session's."""
+    from kapdesk.ui.session.window import SessionWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    shown = [w for w in app.topLevelWidgets() if w.isVisible() and w.isWindow()]
+    target = app.activeModalWidget() or next(
+        (w for w in shown if isinstance(w, SessionWindow)), None) or (
+        shown[0] if shown else None)
+    if target is not None:
+        target.setWindowState(target.windowState() & ~Qt.WindowState.WindowMinimized)
+        target.raise_()
+        target.activateWindow()
 
 
 def open_windows(db, *, db_path: str = "", clock: Clock | None = None,
