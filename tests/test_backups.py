@@ -24,7 +24,7 @@ from kapdesk.domain.backups import (
     backups_to_keep,
     parse_backup_name,
 )
-from kapdesk.practice.backups import automatic_backup, list_backups
+from kapdesk.practice.backups import back_up, list_backups
 from kapdesk.practice_lock import PracticeLock
 from kapdesk.storage import open_database
 
@@ -142,8 +142,8 @@ def test_a_backup_onto_a_full_disk_leaves_nothing_and_the_retry_works(capsys, de
 # kapdesk backups and restore ----------------------------------------------------------------
 
 def test_the_list_shows_each_backup_with_its_verdict(capsys, demo):
-    good = automatic_backup(demo, passphrase=None, reason="after-session")
-    bad = automatic_backup(demo, passphrase=None, reason="periodic")
+    good = back_up(demo, passphrase=None, reason="after-session")
+    bad = back_up(demo, passphrase=None, reason="periodic")
     damage(bad.path)
     code, out, _ = run(capsys, "backups", "--db", demo)
     assert code == 0
@@ -166,7 +166,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_restore_over_a_practice_with_a_live_wal_gives_a_healthy_file(capsys, demo):
-    backup = automatic_backup(demo, passphrase=None, reason="after-session")
+    backup = back_up(demo, passphrase=None, reason="after-session")
     before = open_database(backup.path)["prescribers"].count
     child = subprocess.run([sys.executable, "-c", KILLED_MID_SESSION, str(demo)],
                            capture_output=True, text=True, timeout=60)
@@ -186,7 +186,7 @@ def test_restore_over_a_practice_with_a_live_wal_gives_a_healthy_file(capsys, de
 
 
 def test_a_damaged_backup_is_not_restored(capsys, demo):
-    backup = automatic_backup(demo, passphrase=None, reason="after-session")
+    backup = back_up(demo, passphrase=None, reason="after-session")
     damage(backup.path)
     before = demo.read_bytes()
     code, _, err = run(capsys, "restore", "--db", demo, backup.path)
@@ -195,7 +195,7 @@ def test_a_damaged_backup_is_not_restored(capsys, demo):
 
 
 def test_restore_waits_for_the_app_and_then_says_it_is_busy(capsys, demo):
-    backup = automatic_backup(demo, passphrase=None, reason="after-session")
+    backup = back_up(demo, passphrase=None, reason="after-session")
     app = PracticeLock(demo)
     assert app.acquire()
     try:
@@ -207,7 +207,7 @@ def test_restore_waits_for_the_app_and_then_says_it_is_busy(capsys, demo):
 
 
 def test_restore_onto_a_new_laptop_creates_the_practice(capsys, demo, tmp_path):
-    backup = automatic_backup(demo, passphrase=None, reason="after-session")
+    backup = back_up(demo, passphrase=None, reason="after-session")
     fresh = tmp_path / "new-laptop" / "kapdesk.sqlite"
     code, out, _ = run(capsys, "restore", "--db", fresh, backup.path)
     assert code == 0 and "kept as" not in out

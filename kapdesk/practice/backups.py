@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kapdesk.domain.backups import KEPT_BY_HAND, REASONS
+from kapdesk.domain.backups import REASONS
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.storage.backups import (
     Backup,
@@ -19,15 +19,13 @@ from kapdesk.storage.backups import (
     take_backup,
 )
 
-__all__ = ["Backup", "BackupRow", "automatic_backup", "backup_rows", "backups_folder",
+__all__ = ["Backup", "BackupRow", "backup_problem", "back_up", "backup_rows", "backups_folder",
            "list_backups", "newest_good_backup", "restore_backup", "take_backup"]
 
 
-def automatic_backup(practice: Path, *, passphrase: str | None, reason: str) -> Backup:
-    """A verified backup, then the older automatic ones the retention rule lets go. Safe to
-    run on a thread of its own: it opens its own connections."""
-    if reason in KEPT_BY_HAND:
-        raise ValueError("automatic backups have an automatic reason")
+def back_up(practice: Path, *, passphrase: str | None, reason: str) -> Backup:
+    """A verified backup, then the older automatic ones the retention rule lets go (never
+    one made by hand). Safe to run on a thread of its own: it opens its own connections."""
     backup = take_backup(practice, passphrase=passphrase, reason=reason)
     prune_backups(practice, utc_now())
     return backup

@@ -14,9 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock
 from kapdesk.paths import data_dir
-from kapdesk.practice.queries import get_practice, running_session, set_practice
+from kapdesk.practice.queries import (
+    get_practice,
+    open_database,
+    passphrase_of,
+    running_session,
+    set_practice,
+)
 from kapdesk.resources import asset_path
 from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
@@ -125,13 +132,37 @@ def _open_and_run(app: QApplication, db_path: Path) -> int:
             set_practice(db, name="Your practice")
         window = open_windows(db, db_path=str(db_path))
         code = app.exec()
-        if not window.encrypt_requested:
+        if window.backups is not None:
+            window.backups.wait()  # a backup being written is finished, never cut short
+        if not (window.encrypt_requested or window.restore_from):
             return code
-        # Practice → Encrypt this practice… closed the windows; the file is free to convert
+        # The windows closed so that the file can be converted or replaced
         window.deleteLater()
+        passphrase = passphrase_of(db)
         db.close()
-        db = open_practice_window(db_path, offer_encryption=True)
+        if window.restore_from is not None:
+            db = _restore(db_path, window.restore_from, passphrase)
+        else:
+            db = open_practice_window(db_path, offer_encryption=True)
     return 0
+
+
+def _restore(db_path: Path, backup: Path, passphrase: str | None):
+    """Put the backup in place and open it; on refusal, say why and open the practice as
+    it was."""
+    from kapdesk.practice.audit import audit
+    from kapdesk.practice.backups import restore_backup
+
+    try:
+        kept = restore_backup(backup, db_path, passphrase)
+    except (KapdeskError, OSError) as exc:
+        QMessageBox.warning(None, "kapdesk", f"The backup was not restored: {exc}")
+        return open_database(db_path, passphrase=passphrase)
+    db = open_database(db_path, passphrase=passphrase)
+    audit(db, "restored", detail=f"from {backup}" + (
+        f"; the practice it replaced is kept as {kept.name}" if kept else ""))
+    log.info("restored the practice from a backup")
+    return db
 
 
 def _second_copy(one_copy: OneCopy, db_path: Path) -> int:

@@ -6,6 +6,7 @@ action opens, and the refresh that follows the app-wide changed signal."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -28,6 +29,7 @@ from kapdesk.practice.queries import (
 )
 from kapdesk.ui import dialogs
 from kapdesk.ui import security_actions as security
+from kapdesk.ui.auto_backup import AutoBackup
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.lock import Locker, LockHost, LockScreen
@@ -45,7 +47,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         keep_on_screen(self)
         self.db_path = db_path
-        self.encrypt_requested = False  # read by the app's start, which then converts
+        # read by the app's start when the windows close: convert, or restore, and reopen
+        self.encrypt_requested = False
+        self.restore_from: Path | None = None
         self.db = db
         self.audio = audio  # the music backend; None means pygame, started on first play
         self.clock = clock or SystemClock()
@@ -86,6 +90,9 @@ class MainWindow(QMainWindow):
         follow_changes(self, self.reload)
         self.reload()
         self.locker = Locker(db, self._lock_host, self)
+        self.backups = AutoBackup(db, Path(db_path), self) if db_path else None
+        if self.backups is not None:
+            self.backups.finished.connect(self._backup_finished)
 
     def _lock_host(self) -> LockHost:
         """The window the lock screen shows in: a session's, which keeps its clock, or
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
         act(practice, "Audit trail…", lambda: self.open_audit(None))
         act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
         act(practice, "Recovery sheet…", lambda: security.save_recovery_sheet(self))
+        act(practice, "Backups…", self.open_backups).setVisible(bool(self.db_path))
         self.encrypt_action = act(practice, "Encrypt this practice…",
                                   lambda: security.request_encryption(self))
         self.encrypt_action.setVisible(passphrase_of(self.db) is None)
@@ -293,6 +301,24 @@ class MainWindow(QMainWindow):
 
     def _session_closed(self) -> None:
         self.show()  # what the session changed shows as the window returns
+        if self.backups is not None and running_session(self.db) is None:
+            self.backups.start("after-session", only_if_changed=True)
+
+    def open_backups(self) -> None:
+        from kapdesk.ui.backups_dialog import BackupsDialog
+
+        self.open_dialog(BackupsDialog(self))
+
+    def _backup_finished(self, backup, problem: str) -> None:
+        if backup is None:
+            self.statusBar().showMessage(f"The automatic backup was not made: {problem}. "
+                                         "Everything in the practice is saved.", 15000)
+
+    def request_reopen(self, *, restore_from: Path) -> None:
+        """Close every window so the practice file can be replaced by ``restore_from``; the
+        app's start restores it and opens the practice again."""
+        self.restore_from = restore_from
+        QApplication.closeAllWindows()
 
     def open_dialog(self, dialog: QDialog) -> None:
         """Window-modal and non-blocking; what it saves shows at once, through the change

@@ -34,6 +34,11 @@ class RowsModel(QAbstractTableModel):
     def row(self, index: int) -> dict[str, Any]:
         return self._rows[index]
 
+    def replace_row(self, index: int, row: dict[str, Any]) -> None:
+        """One row learnt something (a check finished): redrawn, the selection kept."""
+        self._rows[index] = row
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(self.columns) - 1))
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
