@@ -178,3 +178,23 @@ def every_row(path) -> dict[str, list]:
             for t in tables}
     plain.close()
     return rows
+
+
+def answer_next_box(button_text: str) -> list[str]:
+    """Click ``button_text`` in the next message box, as the therapist would; the list
+    gets the box's text (and informative text) once it was seen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, click)
+            return
+        seen.append(box.text() + "\n" + box.informativeText())
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(50, click)
+    return seen

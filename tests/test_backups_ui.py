@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 
-from conftest import T0
+from conftest import T0, answer_next_box
 from kapdesk.practice.backups import back_up, list_backups
 from kapdesk.practice.live import begin_medication_session
 from kapdesk.practice.records import add_prescriber
@@ -79,17 +78,6 @@ def test_a_damaged_backup_cannot_be_restored(demo_window, qtbot):
     assert not dialog.restore_button.isEnabled()
 
 
-def answer(button_text):
-    """Click ``button_text`` in the next message box, as the therapist would."""
-    def click():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(50, click)
-            return
-        next(b for b in box.buttons() if b.text() == button_text).click()
-    QTimer.singleShot(50, click)
-
-
 def test_restoring_reopens_the_practice_as_it_was_and_keeps_the_current_one(
         demo_window, qtbot):
     practice = Path(demo_window.db_path)
@@ -97,11 +85,11 @@ def test_restoring_reopens_the_practice_as_it_was_and_keeps_the_current_one(
     add_prescriber(demo_window.db, name="Dr. After The Backup", credentials="MD",
                    phone="555-0142")
     dialog = open_backups(qtbot, demo_window)
-    answer("Cancel")
+    answer_next_box("Cancel")
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert demo_window.restore_from is None and demo_window.isVisible()
 
-    answer("Restore")
+    answer_next_box("Restore")
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert demo_window.restore_from == backup.path and not demo_window.isVisible()
     demo_window.db.close()  # as the app's start does once the windows are closed

@@ -253,6 +253,8 @@ def test_steady_typing_reaches_the_file_within_a_second(db, qtbot, running):
     stored = (get_draft(db, sid) or {}).get("body", "")
     older_than_a_second = sum(1 for t in typed_at if time.monotonic() - t > 1.0)
     assert sentence.startswith(stored) and len(stored) >= older_than_a_second > 20
+    sw.close()  # the last half second is saved as the window closes
+    assert get_draft(db, sid)["body"] == sentence
 
 
 @pytest.mark.filterwarnings("ignore:Function.*setActiveWindow:DeprecationWarning")

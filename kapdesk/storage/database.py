@@ -76,8 +76,9 @@ def new_private_file(path: Path) -> None:
 def private_files(path: Path) -> None:
     """The database file and its WAL and shared-memory companions: owner only."""
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if file.exists() and file.stat().st_mode & 0o077:
-            file.chmod(FILE_MODE)
+        mode = file.stat().st_mode if file.exists() else 0
+        if mode & 0o077:  # others lose access; a file made read-only stays read-only
+            file.chmod(mode & 0o700)
 
 
 def key_sql(passphrase: str, schema: str = "") -> str:

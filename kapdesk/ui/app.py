@@ -24,10 +24,12 @@ from kapdesk.practice.queries import (
     running_session,
     set_practice,
 )
+from kapdesk.practice.trouble import StorageError, Trouble, trouble_of
 from kapdesk.resources import asset_path
 from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.one_copy import OneCopy
+from kapdesk.ui.ops import report_trouble
 from kapdesk.ui.theme import apply_theme
 
 log = logging.getLogger("kapdesk")
@@ -89,6 +91,10 @@ def _install_excepthook(log_file: Path) -> None:
     and everything already saved stays saved."""
 
     def hook(kind, value, tb) -> None:
+        trouble = trouble_of(value)
+        if trouble is not None:  # the banner says it once, however often it happens
+            report_trouble(trouble)
+            return
         details = "".join(traceback.format_exception(kind, value, tb))
         log.error("unexpected error", exc_info=(kind, value, tb))
         box = QMessageBox(QMessageBox.Icon.Warning, "kapdesk",
@@ -126,11 +132,22 @@ def run(db_path: Path) -> int:
 def _open_and_run(app: QApplication, db_path: Path) -> int:
     from kapdesk.ui.unlock import open_practice_window
 
-    db = open_practice_window(db_path)
+    try:
+        db = open_practice_window(db_path)
+    except StorageError as exc:  # too damaged to open
+        db = _offer_backup(db_path, str(exc), None)
     while db is not None:  # None: the unlock or first-run screen was closed
-        if get_practice(db) is None:
-            set_practice(db, name="Your practice")
-        window = open_windows(db, db_path=str(db_path))
+        try:
+            if get_practice(db) is None:
+                set_practice(db, name="Your practice")
+            window = open_windows(db, db_path=str(db_path))
+        except Exception as exc:
+            if trouble_of(exc) is not Trouble.DAMAGED:
+                raise
+            passphrase = passphrase_of(db)  # damage where the first screen reads
+            db.close()
+            db = _offer_backup(db_path, str(exc), passphrase)
+            continue
         code = app.exec()
         if window.backups is not None:
             window.backups.wait()  # a backup being written is finished, never cut short
@@ -145,6 +162,14 @@ def _open_and_run(app: QApplication, db_path: Path) -> int:
         else:
             db = open_practice_window(db_path, offer_encryption=True)
     return 0
+
+
+def _offer_backup(db_path: Path, problem: str, passphrase: str | None):
+    """A practice too damaged to show: the screen that offers the newest good backup."""
+    from kapdesk.ui.damaged import offer_newest_backup
+
+    backup = offer_newest_backup(db_path, problem, passphrase)
+    return _restore(db_path, backup, passphrase) if backup is not None else None
 
 
 def _restore(db_path: Path, backup: Path, passphrase: str | None):
@@ -204,4 +229,5 @@ def open_windows(db, *, db_path: str = "", clock: Clock | None = None,
         window.open_session(running)
     else:
         window.show()
+    window.check_practice()
     return window

@@ -18,10 +18,13 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.practice.drafts import commit_draft, save_draft
 from kapdesk.practice.queries import Database, get_draft
-from kapdesk.ui.ops import Change, run_op
+from kapdesk.practice.trouble import NOT_SAVED, trouble_of
+from kapdesk.ui.ops import Change, report_trouble, run_op
+from kapdesk.ui.trouble_banner import PASSING
 
 # Typed text is in the file at most this long (plus one write) after its key.
 DRAFT_LAG_MS = 500
+RETRY_MS = 5000
 
 
 class DraftKeeper(QObject):
@@ -33,6 +36,10 @@ class DraftKeeper(QObject):
         self.started: datetime | None = None
         self.timer = QTimer(self, singleShot=True, interval=DRAFT_LAG_MS)
         self.timer.timeout.connect(self.save_now)
+        # a full or failing disk: the words stay on screen and are tried again
+        self.retry = QTimer(self, singleShot=True)
+        self._troubled = False
+        self.retry.timeout.connect(self.save_now)
         editor.textChanged.connect(self._typed)
 
     def restore(self, session_id: int) -> dict[str, Any] | None:
@@ -58,7 +65,23 @@ class DraftKeeper(QObject):
         if self.session_id is None:
             return
         text = self.editor.toPlainText()
-        save_draft(self.db, self.session_id, self.kind(), text, at=self.started or self.now())
+        try:
+            save_draft(self.db, self.session_id, self.kind(), text,
+                       at=self.started or self.now())
+        except Exception as exc:
+            trouble = trouble_of(exc)
+            if trouble is None:
+                raise
+            self.state.setText(NOT_SAVED[trouble])
+            if not self._troubled:  # said once, however often it is retried
+                report_trouble(trouble)
+            self._troubled = True
+            if trouble in PASSING:
+                self.retry.start(RETRY_MS)
+            return
+        if self._troubled:
+            self._troubled = False
+            report_trouble(None)
         self.state.setText("draft saved" if text.strip() else "")
 
     def flush(self) -> None:

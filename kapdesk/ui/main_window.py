@@ -5,6 +5,7 @@ action opens, and the refresh that follows the app-wide changed signal."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,18 +28,22 @@ from kapdesk.practice.queries import (
     restore_client,
     running_session,
 )
+from kapdesk.practice.trouble import Trouble, cannot_write, quick_damage, stop_writing
 from kapdesk.ui import dialogs
 from kapdesk.ui import security_actions as security
 from kapdesk.ui.auto_backup import AutoBackup
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.lock import Locker, LockHost, LockScreen
-from kapdesk.ui.ops import Change, Refusal, follow_changes, run_op
+from kapdesk.ui.ops import Change, Refusal, changes, follow_changes, report_trouble, run_op
 from kapdesk.ui.practice_view import PracticeView
 from kapdesk.ui.screen_fit import keep_on_screen
+from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
 
 if TYPE_CHECKING:
     from kapdesk.ui.session.window import SessionWindow
+
+log = logging.getLogger("kapdesk")
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +82,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.lock_screen)
-        self.setCentralWidget(self.pages)
+        changes().lasting = None  # a practice just opened: nothing said about it yet
+        self.banner = TroubleBanner(restore=self.open_backups if db_path else None)
+        self.setCentralWidget(with_banner(self.pages, self.banner))
+        changes().trouble.connect(self._trouble)
         self.statusBar().showMessage(
             f"Offline · everything stays on this laptop · {db_path or 'in memory'}")
 
@@ -303,6 +311,19 @@ class MainWindow(QMainWindow):
         self.show()  # what the session changed shows as the window returns
         if self.backups is not None and running_session(self.db) is None:
             self.backups.start("after-session", only_if_changed=True)
+
+    def check_practice(self) -> None:
+        """At start: a damaged file is read, never written; a read-only one is said."""
+        damage = quick_damage(self.db)
+        if damage is not None:
+            log.error("the practice failed its quick check at start")
+            report_trouble(Trouble.DAMAGED)
+        elif cannot_write(self.db):
+            report_trouble(Trouble.READ_ONLY)
+
+    def _trouble(self, kind: str) -> None:
+        if kind == Trouble.DAMAGED:
+            stop_writing(self.db)  # nothing more is written to a damaged file
 
     def open_backups(self) -> None:
         from kapdesk.ui.backups_dialog import BackupsDialog

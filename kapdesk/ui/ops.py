@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.practice.trouble import NOT_SAVED, Trouble, trouble_of
 from kapdesk.ui.errors import REFUSALS, message
 
 log = logging.getLogger("kapdesk")
@@ -62,6 +63,11 @@ class Outcome(Generic[T]):
 
 class _Changes(QObject):
     changed = Signal(object)  # a Change
+    trouble = Signal(str)  # a Trouble: the disk, not the therapist, refused a write
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lasting: Trouble | None = None  # damaged or read-only: said by every new window
 
 
 _hub: _Changes | None = None
@@ -84,12 +90,31 @@ def run_op(op: Callable[[], T], *, show: Callable[[Refusal], None],
         show(Refusal(message(exc, labels),
                      exc.field if isinstance(exc, InvalidInput) else None, exc))
         return Outcome(False)
-    except Exception:
+    except Exception as exc:
+        trouble = trouble_of(exc)
+        if trouble is Trouble.READ_ONLY and changes().lasting is not None:
+            trouble = changes().lasting  # SQLite's refusal on a damaged file, kept read-only
+        if trouble is not None:  # said where it was typed, and once in the banner
+            show(Refusal(NOT_SAVED[trouble], cause=exc))
+            report_trouble(trouble)
+            return Outcome(False)
         log.exception("an operation failed")
         show(Refusal(UNEXPECTED))
         return Outcome(False)
     announce(change(value) if callable(change) else change)
     return Outcome(True, value)
+
+
+def report_trouble(trouble: Trouble | None) -> None:
+    """Tell every window the disk refused a write (the banner says it once), or, with
+    ``None``, that a write refused before has now been saved."""
+    if trouble is None:
+        changes().trouble.emit("")
+        return
+    log.warning("a write was refused: %s", trouble)
+    if trouble in (Trouble.DAMAGED, Trouble.READ_ONLY):
+        changes().lasting = trouble
+    changes().trouble.emit(str(trouble))
 
 
 def announce(change: Change) -> None:

@@ -59,6 +59,7 @@ QLabel#clock {{ font-size: 34px; font-weight: 300; color: {text}; }}
 QLabel#badge {{ color: {bg}; background: {incomplete}; border-radius: 4px;
     padding: 2px 8px; font-size: 14px; font-weight: 600; }}
 QLabel#warning {{ color: {incomplete}; }}
+QFrame#trouble {{ background: {raised}; border-bottom: 1px solid {incomplete}; }}
 QLabel#formError {{ color: {incomplete}; background: #2a2619; border: 1px solid #4a4126;
     border-radius: 6px; padding: 8px 10px; }}
 *[invalid="true"] {{ border: 1px solid {incomplete}; }}

@@ -22,6 +22,7 @@ from kapdesk.domain.passphrase import LOST, check_new_passphrase, strength
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.practice.audit import audit, unlocked
 from kapdesk.practice.queries import Database, open_database, set_practice
+from kapdesk.practice.trouble import open_practice_file, trouble_of
 from kapdesk.ui.retry_wait import RetryWait
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label
@@ -79,7 +80,7 @@ class UnlockDialog(_Screen):
         if self.wait.isActive():
             return
         try:
-            self.db = open_database(self.path, passphrase=self.passphrase.text())
+            self.db = open_practice_file(self.path, passphrase=self.passphrase.text())
         except KapdeskError:
             self.failed_at.append(utc_now())
             self.passphrase.clear()
@@ -193,14 +194,14 @@ def open_practice_window(path: Path, *, offer_encryption: bool = False) -> Datab
 
     if path.exists() and path.stat().st_size > 0:
         if not is_encrypted(path):
-            db = open_database(path)
+            db = open_practice_file(path)
             practice = get_practice(db) or {"name": "kapdesk", "is_demo": 0}
             if practice["is_demo"] and not offer_encryption:
                 return db  # fictional clients: trying the app needs no passphrase
             db.close()
             from kapdesk.ui.encrypt_offer import offer_encryption as offer
 
-            return offer(path, practice["name"]) or open_database(path)
+            return offer(path, practice["name"]) or open_practice_file(path)
         screen: _Screen = UnlockDialog(path)
     else:
         screen = FirstRunDialog(path)
@@ -208,5 +209,9 @@ def open_practice_window(path: Path, *, offer_encryption: bool = False) -> Datab
     if screen.exec() != QDialog.DialogCode.Accepted or screen.db is None:
         return None
     if isinstance(screen, UnlockDialog):
-        unlocked(screen.db, failures=screen.failed_at, how="on opening the app")
+        try:
+            unlocked(screen.db, failures=screen.failed_at, how="on opening the app")
+        except Exception as exc:  # a read-only or damaged file: the banner says it
+            if trouble_of(exc) is None:
+                raise
     return screen.db

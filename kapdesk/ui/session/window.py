@@ -35,6 +35,7 @@ from kapdesk.ui.session.player_strip import PlayerStrip
 from kapdesk.ui.session.prn_panel import PrnPanel
 from kapdesk.ui.session.view import SessionView
 from kapdesk.ui.session.vitals_panel import VitalsPanel
+from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
 
 if TYPE_CHECKING:
     from kapdesk.ui.export_preview import ExportDialog
@@ -70,7 +71,8 @@ class SessionWindow(QMainWindow):
         self.prn = PrnPanel(db, self.now)
         self.view = SessionView((self.notes, self.vitals, self.dose, self.discharge, self.prn),
                                 self.player)
-        self.setCentralWidget(self.view)
+        self.banner = TroubleBanner()
+        self.setCentralWidget(with_banner(self.view, self.banner))
         for panel in (self.vitals, self.dose, self.discharge, self.prn):
             panel.cancelled.connect(self.keys_mode)
         for panel in (self.vitals, self.dose, self.discharge):
