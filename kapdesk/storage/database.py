@@ -251,8 +251,7 @@ def copy_verified(source, target: Path, passphrase: str | None) -> Path:
         finally:
             dest.close()
         if verdict != ["ok"]:
-            raise StorageError(f"the practice is damaged, so no backup was made ({verdict[0]}); "
-                               "restore the newest good backup (kapdesk backups)")
+            raise StorageError(f"no backup was made: the practice is damaged ({verdict[0]})")
         fsync_path(partial)
         os.replace(partial, target)
         fsync_path(target.parent)
@@ -270,7 +269,7 @@ def _why(exc: sqlite.Error) -> str:
     if "full" in text:  # "database or disk is full"
         return "the disk is full"
     if "malformed" in text or "not a database" in text:
-        return "the practice is damaged; restore the newest good backup (kapdesk backups)"
+        return "the practice is damaged"
     return text
 
 

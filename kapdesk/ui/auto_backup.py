@@ -20,7 +20,8 @@ PERIOD_MS = 30 * 60 * 1000
 
 
 class AutoBackup(QObject):
-    finished = Signal(object, str)  # the Backup (or None), and what went wrong ("" if fine)
+    # the Backup (or None), what went wrong ("" if fine), and why it was taken
+    finished = Signal(object, str, str)
 
     def __init__(self, db: Database, practice: Path, parent: QObject) -> None:
         super().__init__(parent)
@@ -59,6 +60,6 @@ class AutoBackup(QObject):
             backup = back_up(self.practice, passphrase=passphrase, reason=reason)
         except Exception as exc:  # said in the window; the practice itself is untouched
             log.warning("an automatic backup failed: %s", type(exc).__name__)
-            self.finished.emit(None, str(exc))
+            self.finished.emit(None, str(exc), reason)
             return
-        self.finished.emit(backup, "")
+        self.finished.emit(backup, "", reason)

@@ -121,10 +121,11 @@ class BackupsDialog(QDialog):
         else:
             self.said.setText("A backup is being written already; it shows here when done.")
 
-    def _backed_up(self, backup, problem: str) -> None:
+    def _backed_up(self, backup, problem: str, _reason: str) -> None:
         self.back_up_button.setEnabled(True)
         if backup is None:
-            self.said.setText(f"No backup was made: {problem}. The practice is unchanged.")
+            self.said.setText(f"{problem[:1].upper()}{problem[1:]}. Everything in the "
+                              "practice is as it was.")
             return
         self.reload()
         self.said.setText(f"✓ Backup written and checked ({backup.path.name}).")

@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         act(practice, "Audit trail…", lambda: self.open_audit(None))
         act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
         act(practice, "Recovery sheet…", lambda: security.save_recovery_sheet(self))
-        act(practice, "Backups…", self.open_backups).setVisible(bool(self.db_path))
+        act(practice, "Backups…", self.open_backups, "Ctrl+B").setVisible(bool(self.db_path))
         self.encrypt_action = act(practice, "Encrypt this practice…",
                                   lambda: security.request_encryption(self))
         self.encrypt_action.setVisible(passphrase_of(self.db) is None)
@@ -330,10 +330,10 @@ class MainWindow(QMainWindow):
 
         self.open_dialog(BackupsDialog(self))
 
-    def _backup_finished(self, backup, problem: str) -> None:
-        if backup is None:
-            self.statusBar().showMessage(f"The automatic backup was not made: {problem}. "
-                                         "Everything in the practice is saved.", 15000)
+    def _backup_finished(self, backup, problem: str, reason: str) -> None:
+        if backup is None and reason != "manual":  # Backups… says its own
+            self.statusBar().showMessage(f"Automatic backup: {problem}. Everything already "
+                                         "saved is safe.", 15000)
 
     def request_reopen(self, *, restore_from: Path) -> None:
         """Close every window so the practice file can be replaced by ``restore_from``; the

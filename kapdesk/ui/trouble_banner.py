@@ -25,7 +25,7 @@ class TroubleBanner(QFrame):
         row.setContentsMargins(16, 10, 16, 10)
         self.text = label(name="warning", wrap=True)
         row.addWidget(self.text, 1)
-        self.restore_button = QPushButton("Restore a good backup…")
+        self.restore_button = QPushButton("Restore a good backup…  Ctrl+B")
         self.restore_button.setAutoDefault(False)
         if restore is not None:
             self.restore_button.clicked.connect(restore)
