@@ -158,10 +158,14 @@ def test_a_read_only_file_and_folder_open_read_only_instead_of_not_at_all(demo_f
         child = subprocess.run([sys.executable, "-c", READ_ONLY_OPEN, str(demo_file)],
                                capture_output=True, text=True, timeout=60,
                                preexec_fn=as_nobody, cwd="/")
+        check = subprocess.run([sys.executable, "-m", "kapdesk", "check", "--db",
+                                str(demo_file)], capture_output=True, text=True, timeout=60,
+                               preexec_fn=as_nobody, cwd="/")
     finally:
         os.chmod(folder, 0o700)
         os.chmod(demo_file, 0o600)
     assert child.stdout == "opened read-only\n", child.stderr
+    assert check.returncode == 0 and "healthy" in check.stdout, check.stderr  # not "damaged"
 
 
 def test_a_practice_sqlite_cannot_open_for_writing_is_opened_for_reading(demo_file,

@@ -168,8 +168,13 @@ def open_read_only(path: str | Path, *, passphrase: str | None = None) -> Databa
     if encrypted and passphrase is None:
         raise WrongPassphrase(f"{path} is locked with a passphrase; give it to open the "
                               "practice")
+    # In a folder nobody can write, SQLite cannot make the WAL's shared-memory file; with no
+    # WAL there, no one can be writing either, so the file is read as unchanging.
+    wal = path.with_name(path.name + "-wal")
+    frozen = not os.access(path.parent, os.W_OK) and not wal.exists()
     try:
-        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro"
+                              + ("&immutable=1" if frozen else ""), uri=True)
     except sqlite.Error as exc:
         raise StorageError(f"cannot open {path}: {exc}") from None
     db = Database(conn, execute_plugins=False)
