@@ -146,13 +146,21 @@ def nobody_can_run_python() -> bool:
 @pytest.mark.skipif(os.geteuid() == 0 and not nobody_can_run_python(),
                     reason="as root every file is writable, and 'nobody' cannot run this "
                            "Python")
-def test_a_read_only_file_and_folder_open_read_only_instead_of_not_at_all(demo_file, tmp_path):
-    folder = demo_file.parent
+def test_a_read_only_file_and_folder_open_read_only_instead_of_not_at_all(demo_file):
+    import shutil
+    import tempfile
+
+    # somewhere another user may pass through (this machine's /tmp may be root's alone)
+    base = next((b for b in ("/var/tmp", "/tmp") if os.stat(b).st_mode & 0o001), None)
+    outer = Path(tempfile.mkdtemp(prefix="kapdesk-read-only-", dir=base))
+    folder = outer / "practice"
+    folder.mkdir()
+    demo_file = Path(shutil.copy(demo_file, folder / "demo.sqlite"))
     os.chmod(demo_file, 0o444)
     os.chmod(folder, 0o555)
     as_nobody = None
     if os.geteuid() == 0:  # the owner of everything ignores modes: be someone else
-        os.chmod(tmp_path, 0o755)
+        os.chmod(outer, 0o755)
         as_nobody = lambda: os.setuid(65534)  # noqa: E731
     try:
         child = subprocess.run([sys.executable, "-c", READ_ONLY_OPEN, str(demo_file)],
@@ -163,7 +171,7 @@ def test_a_read_only_file_and_folder_open_read_only_instead_of_not_at_all(demo_f
                                preexec_fn=as_nobody, cwd="/")
     finally:
         os.chmod(folder, 0o700)
-        os.chmod(demo_file, 0o600)
+        shutil.rmtree(outer)
     assert child.stdout == "opened read-only\n", child.stderr
     assert check.returncode == 0 and "healthy" in check.stdout, check.stderr  # not "damaged"
 
