@@ -212,3 +212,25 @@ def test_restore_onto_a_new_laptop_creates_the_practice(capsys, demo, tmp_path):
     code, out, _ = run(capsys, "restore", "--db", fresh, backup.path)
     assert code == 0 and "kept as" not in out
     assert open_database(fresh)["clients"].count == open_database(demo)["clients"].count
+
+
+def test_an_encrypted_practice_is_backed_up_listed_and_restored_encrypted(capsys, tmp_path,
+                                                                          passphrase):
+    from kapdesk.practice.records import set_practice
+    from kapdesk.storage.database import is_encrypted
+
+    practice = tmp_path / "kapdesk.sqlite"
+    db = open_database(practice, passphrase=passphrase)
+    set_practice(db, name="Harbour Rooms")
+    db.close()
+    assert run(capsys, "backup", "--db", practice)[0] == 0
+    (backup,) = list_backups(practice)
+    assert is_encrypted(backup.path) and b"Harbour Rooms" not in backup.path.read_bytes()
+    code, out, _ = run(capsys, "backups", "--db", practice)
+    assert code == 0 and "good" in out
+    db = open_database(practice, passphrase=passphrase)
+    set_practice(db, name="Renamed after the backup")
+    db.close()
+    assert run(capsys, "restore", "--db", practice, backup.path)[0] == 0
+    restored = open_database(practice, passphrase=passphrase)
+    assert restored["practice"].get(1)["name"] == "Harbour Rooms"
