@@ -257,6 +257,9 @@ def test_a_plain_practice_locks_too_and_says_enter_returns(tmp_path, qtbot, them
     main.locker.lock()
     screen = main.lock_screen
     assert not screen.passphrase.isVisible() and "press Enter" in screen.lead.text()
+    qtbot.wait(50)  # laid out
+    lead = screen.lead  # the whole sentence shows, not its first line only
+    assert lead.height() >= lead.heightForWidth(lead.width())
     qtbot.keyClick(screen.button, Qt.Key.Key_Return)
     screen.button.click()
     assert not main.locker.locked

@@ -70,6 +70,9 @@ class LockScreen(QWidget):
             if isinstance(widget, QLabel):
                 widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lead.setFixedWidth(560)
+        # room for two lines: a centred, wrapped label otherwise keeps the height of one
+        # and cuts the plain practice's sentence after "so"
+        self.lead.setMinimumHeight(2 * self.lead.fontMetrics().lineSpacing() + 4)
         self.error.setFixedWidth(560)
         layout.addStretch(1)
         self.show_session("", "")
