@@ -58,6 +58,7 @@ class LockScreen(QWidget):
         self.error = label(name="warning", wrap=True)
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.button = QPushButton("Unlock  Enter")
+        self.button.setAutoDefault(True)  # outside a dialog a focused button ignores Enter
         self.button.clicked.connect(self._submit)
         self.wait = RetryWait(self.error, (self.passphrase, self.button), self.take_focus, self)
         layout = QVBoxLayout(self)
