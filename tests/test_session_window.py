@@ -192,9 +192,12 @@ def test_reopening_mid_session_resumes_the_same_state(db_path, db, ready, qtbot,
     assert sw.view.phase.text() == "Onset & peak"
     assert sw.notes.box.toPlainText() == "half a thought"
     assert sw.notes.kind == "observation"
-    key(qtbot, sw, Qt.Key.Key_N)  # the therapist finishes the thought where it stopped
-    qtbot.keyClicks(sw.notes.box, ", then slept")
-    assert sw.notes.box.toPlainText() == "half a thought, then slept"
+    # the therapist finishes the thought where it stopped, without pressing N first: the
+    # keys go into the note, never to the single-key events (s, w, a ... record events)
+    events = reopened["events"].count
+    qtbot.keyClicks(sw.focusWidget(), ", then she swallowed a sob")
+    assert sw.notes.box.toPlainText() == "half a thought, then she swallowed a sob"
+    assert reopened["events"].count == events
     log = [sw.view.log.item(i).text() for i in range(sw.view.log.count())]
     assert any("warm light" in line for line in log)
     assert any(line.startswith(f"{local(T0 + timedelta(minutes=20)):%H:%M}  Dose 100 mg")

@@ -175,7 +175,13 @@ class SessionWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        self.keys_mode()
+        if self.notes.box.toPlainText().strip():
+            # a draft brought back after a crash: typing goes on in it, never into the
+            # single keys (an "s" would record spitting out)
+            self.show_notes()
+            self.notes.box.setFocus()
+        else:
+            self.keys_mode()
 
     def focus_note(self) -> None:
         if self._guard():
