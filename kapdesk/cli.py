@@ -316,10 +316,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from kapdesk.practice.queries import check_database, schema_version
 
-    db = _open_existing(args, read_only=True)
+    next_step = f"the newest good backup: '{PROG} backups', then '{PROG} restore BACKUP'"
+    try:
+        db = _open_existing(args, read_only=True)
+    except KapdeskError as exc:
+        if "damaged" not in str(exc):
+            raise
+        raise CommandError(f"{exc}; {next_step}") from None
     report = check_database(db)
     if not report.healthy:
-        raise CommandError(f"{_db_path(args)} is not healthy: {'; '.join(report.problems)}")
+        raise CommandError(f"{_db_path(args)} is not healthy: {'; '.join(report.problems)}; "
+                           f"{next_step}")
     print(f"{_db_path(args)}: healthy (schema {schema_version(db)})")
     return 0
 

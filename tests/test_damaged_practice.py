@@ -235,3 +235,17 @@ def test_a_file_too_damaged_to_open_offers_the_newest_good_backup(demo_file, qtb
     assert older.taken_at.astimezone().strftime("%H:%M") in seen[0]
     assert db is not None and db["clients"].count == 3
     assert len(list(demo_file.parent.glob("demo.replaced-*.sqlite"))) == 1  # kept, for recovery
+
+
+@pytest.mark.parametrize("damaged", [slice(4096, 8192), slice(4096, 40960)])
+def test_damage_met_while_opening_is_named_damage_not_a_bare_error(demo_file, damaged):
+    """The app's start offers the newest backup for damage: SQLite's own error while the
+    schema's rows are read must reach it as damage, naming the file."""
+    from kapdesk.practice.trouble import Trouble, open_practice_file, trouble_of
+
+    data = bytearray(demo_file.read_bytes())
+    data[damaged] = b"\xee" * (damaged.stop - damaged.start)
+    demo_file.write_bytes(bytes(data))
+    with pytest.raises(Exception) as refused:
+        open_practice_file(demo_file)
+    assert trouble_of(refused.value) is Trouble.DAMAGED and str(demo_file) in str(refused.value)

@@ -54,6 +54,11 @@ def trouble_of(exc: BaseException) -> Trouble | None:
     """The disk trouble behind ``exc``, or ``None`` when it is something else."""
     if isinstance(exc, sqlite.IntegrityError):
         return None  # a rule, not the disk
+    if isinstance(exc, StorageError):  # opening refused: damaged, or something else
+        text = str(exc).lower()
+        damaged = any(words in text for words in ("damaged", "malformed", "not a database",
+                                                  "not a usable"))
+        return Trouble.DAMAGED if damaged else None
     if isinstance(exc, sqlite.Error):
         text = str(exc).lower()
         if "malformed" in text or "not a database" in text or "corrupt" in text:

@@ -119,7 +119,11 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True,
         _configure(db, path)
         private_files(path)
     if migrate:
-        _migrate(db, path if path is not None and existed else None)
+        try:
+            _migrate(db, path if path is not None and existed else None)
+        except sqlite.DatabaseError as exc:  # the schema's own rows cannot be read
+            db.close()
+            raise StorageError(f"{path} is damaged ({exc})") from None
     return db
 
 
@@ -188,8 +192,12 @@ def open_read_only(path: str | Path, *, passphrase: str | None = None) -> Databa
     except sqlite.DatabaseError as exc:
         db.close()
         raise StorageError(f"{path} is not a usable kapdesk database ({exc})") from None
-    applied = ([m.name for m in MIGRATIONS.applied(db)]
-               if "_sqlite_migrations" in names else [])
+    try:
+        applied = ([m.name for m in MIGRATIONS.applied(db)]
+                   if "_sqlite_migrations" in names else [])
+    except sqlite.DatabaseError as exc:
+        db.close()
+        raise StorageError(f"{path} is damaged ({exc})") from None
     try:
         if not applied or "practice" not in names:
             raise StorageError(f"{path} is not a kapdesk practice (another program's "

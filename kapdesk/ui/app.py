@@ -24,7 +24,7 @@ from kapdesk.practice.queries import (
     running_session,
     set_practice,
 )
-from kapdesk.practice.trouble import StorageError, Trouble, trouble_of
+from kapdesk.practice.trouble import Trouble, trouble_of
 from kapdesk.resources import asset_path
 from kapdesk.ui.binding import binding_fault
 from kapdesk.ui.main_window import MainWindow
@@ -134,7 +134,9 @@ def _open_and_run(app: QApplication, db_path: Path) -> int:
 
     try:
         db = open_practice_window(db_path)
-    except StorageError as exc:  # too damaged to open
+    except Exception as exc:  # too damaged to open
+        if trouble_of(exc) is not Trouble.DAMAGED:
+            raise
         db = _offer_backup(db_path, str(exc), None)
     while db is not None:  # None: the unlock or first-run screen was closed
         try:
