@@ -36,7 +36,12 @@ class PracticeLock:
     def acquire(self, wait_ms: int = 0) -> bool:
         if not self.practice.parent.is_dir():
             return True  # nothing there yet to share; the file's creator makes the folder
-        return self._file.tryLock(wait_ms)
+        if self._file.tryLock(wait_ms):
+            lock_file_of(self.practice).chmod(0o600)  # its process id and host: ours alone
+            return True
+        # A folder nobody may write (a read-only disk) holds no lock, and nobody can write
+        # the practice there either: reading it is safe.
+        return self._file.error() == QLockFile.LockError.PermissionError
 
     @property
     def held(self) -> bool:

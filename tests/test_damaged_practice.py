@@ -249,3 +249,37 @@ def test_damage_met_while_opening_is_named_damage_not_a_bare_error(demo_file, da
     with pytest.raises(Exception) as refused:
         open_practice_file(demo_file)
     assert trouble_of(refused.value) is Trouble.DAMAGED and str(demo_file) in str(refused.value)
+
+
+def test_a_read_only_practice_with_a_session_running_shows_that_session(db, db_path, ready,
+                                                                         qtbot, themed_app):
+    """The file most needed after a disk goes read-only is the one mid-session."""
+    from kapdesk.domain.timeutil import utc_now
+    from kapdesk.practice.live import begin_medication_session
+
+    begin_medication_session(db, ready, at=utc_now(), intention="to rest",
+                             ride_home_name="Sam T.", ride_confirmed=True)
+    db.close()
+    window = open_windows(open_read_only(db_path), db_path=str(db_path))
+    qtbot.addWidget(window)
+    sw = window.session_window
+    assert sw is not None and sw.isVisible()
+    assert sw.banner.isVisible() and "read-only" in sw.banner.text.text()
+
+
+def test_a_data_folder_that_cannot_be_written_logs_to_the_terminal(tmp_path, monkeypatch):
+    """A read-only disk stopped the app at its log; the practice may still be readable."""
+    import logging
+
+    from kapdesk.ui import app
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be")
+    monkeypatch.setenv("KAPDESK_DATA_DIR", str(blocked))
+    before = list(logging.getLogger("kapdesk").handlers)
+    try:
+        assert app._log_to_file() is None
+    finally:
+        for handler in logging.getLogger("kapdesk").handlers:
+            if handler not in before:
+                logging.getLogger("kapdesk").removeHandler(handler)

@@ -73,20 +73,30 @@ class _PrivateFormatter(logging.Formatter):
                 "logged: it may quote client data)")
 
 
-def _log_to_file() -> Path:
+def _log_to_file() -> Path | None:
+    """The log in ``logs/``; ``None`` when the data folder cannot be written (a read-only
+    disk), and the log then goes to the terminal: the practice may still be readable."""
     folder = data_dir() / "logs"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)  # a folder made by an earlier version was readable by all
-    for old in folder.glob("kapdesk.log*"):
-        os.chmod(old, 0o600)
-    handler = _CrashTracingLog(folder / "kapdesk.log")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # a folder made by an earlier version was readable by all
+        for old in folder.glob("kapdesk.log*"):
+            os.chmod(old, 0o600)
+        handler: logging.Handler = _CrashTracingLog(folder / "kapdesk.log")
+    except OSError:
+        handler = logging.StreamHandler()
+        handler.setFormatter(_PrivateFormatter("%(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.warning("the log cannot be written in %s", folder)
+        return None
     handler.setFormatter(_PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     return folder / "kapdesk.log"
 
 
-def _install_excepthook(log_file: Path) -> None:
+def _install_excepthook(log_file: Path | None) -> None:
     """An unexpected error is logged and shown with copyable details; the app keeps running,
     and everything already saved stays saved."""
 
@@ -99,7 +109,8 @@ def _install_excepthook(log_file: Path) -> None:
         log.error("unexpected error", exc_info=(kind, value, tb))
         box = QMessageBox(QMessageBox.Icon.Warning, "kapdesk",
                           "Something went wrong inside kapdesk. Everything saved before this "
-                          f"is safe.\n\nDetails were written to {log_file}.")
+                          "is safe.\n\n" + (f"Details were written to {log_file}." if log_file
+                                             else "The details are below."))
         box.setDetailedText(details)
         box.exec()
 

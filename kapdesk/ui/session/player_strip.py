@@ -26,6 +26,8 @@ from kapdesk.practice.queries import (
     start_play,
     stop_play,
 )
+from kapdesk.practice.trouble import trouble_of
+from kapdesk.ui.ops import report_trouble
 from kapdesk.ui.widgets import ElidedLabel
 
 TICK_MS = 100
@@ -46,7 +48,12 @@ class PlayerStrip(QWidget):
             if playlist_id else []
         self.controller.set_queue([Track(r["path"], r["title"], r["artist"], r["id"])
                                    for r in rows])
-        close_open_plays(db, session_id, at=now())  # a play cut short by a crash
+        try:
+            close_open_plays(db, session_id, at=now())  # a play cut short by a crash
+        except Exception as exc:  # a read-only or damaged practice still shows its session
+            if trouble_of(exc) is None:
+                raise
+            report_trouble(trouble_of(exc))
         self.controller.cue(*resume_point(db, session_id))  # where a reopened session was
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
