@@ -370,10 +370,13 @@ def cmd_backups(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from kapdesk.cli_passphrase import passphrase_for
     from kapdesk.practice.audit import audit
-    from kapdesk.practice.backups import restore_backup
+    from kapdesk.practice.backups import backups_folder, restore_backup
     from kapdesk.practice.queries import is_encrypted, open_database
 
     backup, path = Path(args.backup), _db_path(args)
+    listed = backups_folder(path) / args.backup  # a name as 'kapdesk backups' shows it
+    if not backup.is_file() and listed.is_file():
+        backup = listed
     if not backup.is_file():
         raise CommandError(f"no backup at {backup} (list them with '{PROG} backups')")
     if path.exists() and is_encrypted(path) and not is_encrypted(backup):

@@ -150,6 +150,8 @@ def test_the_list_shows_each_backup_with_its_verdict(capsys, demo):
     lines = {line.split()[-1]: line for line in out.splitlines()[1:]}
     assert "good" in lines[good.path.name] and "after a session" in lines[good.path.name]
     assert "damaged" in lines[bad.path.name]
+    # checking leaves nothing beside a backup (no -shm or -wal to pile up)
+    assert not list((demo.parent / "backups").glob(good.path.name + "-*"))
 
 
 KILLED_MID_SESSION = """
@@ -173,7 +175,8 @@ def test_restore_over_a_practice_with_a_live_wal_gives_a_healthy_file(capsys, de
     assert child.returncode == -signal.SIGKILL
     assert (demo.parent / "demo.sqlite-wal").stat().st_size > 0
 
-    code, out, _ = run(capsys, "restore", "--db", demo, backup.path)
+    # by the name 'kapdesk backups' shows
+    code, out, _ = run(capsys, "restore", "--db", demo, backup.path.name)
     assert code == 0 and "kept as" in out
     assert run(capsys, "check", "--db", demo)[0] == 0
     assert open_database(demo)["prescribers"].count == before

@@ -17,6 +17,7 @@ from kapdesk.practice.session import record_discharge
 from kapdesk.storage import open_database
 from kapdesk.ui.app import _restore, open_windows
 from kapdesk.ui.backups_dialog import BackupsDialog
+from kapdesk.ui.ops import Change, announce
 
 
 def menu_action(window, text):
@@ -47,9 +48,14 @@ def test_a_backup_is_written_when_a_session_ends(db, db_path, ready, clock, qtbo
     assert not list_backups(db_path)
     main.open_session(sid)
     record_discharge(db, sid, at=T0 + timedelta(hours=3), reason="left with her sister")
-    main.session_window.close()
+    announce(Change(session_id=sid))  # as the discharge panel's write does
+    # written while the ended session is still on screen, not only once it is left
     qtbot.waitUntil(lambda: len(list_backups(db_path)) == 1, timeout=10_000)
     assert list_backups(db_path)[0].reason == "after-session"
+    assert main.session_window.isVisible()
+    main.session_window.close()
+    main.backups.wait()
+    assert len(list_backups(db_path)) == 1  # nothing changed since: no second one
 
 
 def test_the_list_says_when_why_how_big_and_whether_each_backup_is_good(demo_window, qtbot):

@@ -94,7 +94,8 @@ def backup_problem(path: Path, passphrase: str | None) -> str | None:
     if encrypted and passphrase is None:
         return "locked with a passphrase"
     try:
-        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: nothing writes a backup, and reading it leaves no -shm or -wal beside it
+        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite.Error as exc:
         return f"cannot be opened ({exc})"
     try:
@@ -105,7 +106,8 @@ def backup_problem(path: Path, passphrase: str | None) -> str | None:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite.DatabaseError:
             return ("not opened by this passphrase: made with an older one, or damaged"
-                    if encrypted else "damaged (not readable as a database)")
+                    if encrypted else "not a kapdesk backup, or damaged (not readable as a "
+                                      "database)")
         verdict = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
         return None if verdict == ["ok"] else f"damaged ({verdict[0]})"
     except sqlite.DatabaseError as exc:
@@ -120,7 +122,8 @@ def prune_backups(practice: Path, now: datetime) -> list[Path]:
     keep = backups_to_keep((b.taken_at for b in automatic), now)
     removed = [b.path for b in automatic if b.taken_at not in keep]
     for path in removed:
-        path.unlink(missing_ok=True)
+        for file in (path, *(path.with_name(path.name + end) for end in COMPANIONS)):
+            file.unlink(missing_ok=True)
     return removed
 
 

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.backups = AutoBackup(db, Path(db_path), self) if db_path else None
         if self.backups is not None:
             self.backups.finished.connect(self._backup_finished)
+            changes().changed.connect(self._maybe_session_ended)
+        self._backed_up_sessions: set[int] = set()
 
     def _lock_host(self) -> LockHost:
         """The window the lock screen shows in: a session's, which keeps its clock, or
@@ -311,6 +313,18 @@ class MainWindow(QMainWindow):
         self.show()  # what the session changed shows as the window returns
         if self.backups is not None and running_session(self.db) is None:
             self.backups.start("after-session", only_if_changed=True)
+
+    def _maybe_session_ended(self, change: Change) -> None:
+        """The discharge itself starts the after-session backup, while the ended session
+        is still on screen (a laptop may die before anyone leaves that window)."""
+        window = self.session_window
+        if self.backups is None or window is None or change.session_id is None:
+            return
+        session_id = window.record.id
+        if (change.session_id == session_id and session_id not in self._backed_up_sessions
+                and get_session(self.db, session_id)["ended_at"]):
+            self._backed_up_sessions.add(session_id)
+            self.backups.start("after-session")
 
     def check_practice(self) -> None:
         """At start: a damaged file is read, never written; a read-only one is said."""
