@@ -103,6 +103,11 @@ def test_restoring_reopens_the_practice_as_it_was_and_keeps_the_current_one(
     names = [r["name"] for r in db["prescribers"].rows]
     assert "Dr. After The Backup" not in names
     (kept,) = practice.parent.glob("demo.replaced-*.sqlite")
+    # the reopened window says what happened and where the practice as it was is kept
+    from kapdesk.ui.app import _SAID_ON_OPENING
+
+    said = _SAID_ON_OPENING.pop()
+    assert backup.path.name in said and str(kept) in said
     assert "Dr. After The Backup" in [r["name"] for r in open_database(kept)["prescribers"].rows]
     assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'restored'"
                       ).fetchone() == (1,)

@@ -39,14 +39,11 @@ BANNER = {
     Trouble.DISK_FAILING: "The disk reported an error, so the last entry was not saved. "
                           "What you typed is still on screen; try again, and back up soon.",
 }
-NOT_SAVED = {
-    Trouble.DAMAGED: "Not saved: the practice file is damaged and kapdesk no longer writes "
-                     "to it. Restore the newest good backup (Practice → Backups…).",
+NOT_SAVED = {  # short: said on the line of the entry refused; the banner says the rest
+    Trouble.DAMAGED: "Not saved: the practice file is damaged (Practice → Backups…).",
     Trouble.READ_ONLY: "Not saved: this practice is open read-only.",
-    Trouble.DISK_FULL: "Not saved: the disk is full. Your text is still here; free some "
-                       "space and save again.",
-    Trouble.DISK_FAILING: "Not saved: the disk reported an error. Your text is still here; "
-                          "try again.",
+    Trouble.DISK_FULL: "Not saved: the disk is full.",
+    Trouble.DISK_FAILING: "Not saved: the disk reported an error.",
 }
 
 

@@ -35,6 +35,7 @@ from kapdesk.ui.theme import apply_theme
 log = logging.getLogger("kapdesk")
 
 FAULTY_BINDING = 3  # run()'s answer when the Qt binding would crash a session
+_SAID_ON_OPENING: list[str] = []  # told in the status bar of the next practice window
 
 
 class _CrashTracingLog(RotatingFileHandler):
@@ -154,6 +155,8 @@ def _open_and_run(app: QApplication, db_path: Path) -> int:
             if get_practice(db) is None:
                 set_practice(db, name="Your practice")
             window = open_windows(db, db_path=str(db_path))
+            while _SAID_ON_OPENING:  # what a restore did, in the reopened window
+                window.statusBar().showMessage(_SAID_ON_OPENING.pop())
         except Exception as exc:
             if trouble_of(exc) is not Trouble.DAMAGED:
                 raise
@@ -200,6 +203,8 @@ def _restore(db_path: Path, backup: Path, passphrase: str | None):
     audit(db, "restored", detail=f"from {backup}" + (
         f"; the practice it replaced is kept as {kept.name}" if kept else ""))
     log.info("restored the practice from a backup")
+    _SAID_ON_OPENING.append(f"✓ Restored from the backup {backup.name}." + (
+        f" The practice as it was before is kept as {kept}." if kept else ""))
     return db
 
 

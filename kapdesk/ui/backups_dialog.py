@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QMessageBox, QPushButton, QV
 from kapdesk.domain.timeutil import local
 from kapdesk.practice.backups import BackupRow, backup_problem, backups_folder, list_backups
 from kapdesk.practice.queries import passphrase_of, running_session
+from kapdesk.practice.trouble import Trouble
 from kapdesk.ui.models import RowsModel
+from kapdesk.ui.ops import changes
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons, table
 
@@ -25,7 +27,7 @@ CHECKING = "checking…"
 
 
 def when_taken(row: dict[str, Any]) -> str:
-    return f"{local(row['backup'].taken_at):%a %d %b %Y, %H:%M}"
+    return f"{local(row['backup'].taken_at):%a %d %b %Y, %H:%M:%S}"
 
 
 class BackupsModel(RowsModel):
@@ -86,6 +88,10 @@ class BackupsDialog(QDialog):
         self.model.set_rows(rows)
         if rows:
             self.view.selectRow(0)
+        elif changes().lasting is Trouble.DAMAGED:
+            self.said.setText("There is no backup of this practice. It can still be read: "
+                              "export what you need (each client's record and summaries), "
+                              "and keep the damaged file as it is for recovery.")
         else:
             self.said.setText("No backups yet. The first is made after this practice's next "
                               "session, or now with Back up now.")
@@ -140,8 +146,9 @@ class BackupsDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Restore this backup?",
                           f"The practice goes back to how it was on {when_taken(row)}. "
                           "Anything entered after that is not in the backup.\n\nNothing is "
-                          "deleted: the practice as it is now is kept beside it, under a "
-                          "name ending in “replaced”, and kapdesk reopens on the backup.",
+                          "deleted: the practice as it is now is kept in "
+                          f"{self.practice.parent} as {self.practice.stem}.replaced-….sqlite, "
+                          "and kapdesk reopens on the backup.",
                           parent=self)
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
