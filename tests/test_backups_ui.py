@@ -107,7 +107,7 @@ def test_restoring_reopens_the_practice_as_it_was_and_keeps_the_current_one(
     from kapdesk.ui.app import _SAID_ON_OPENING
 
     said = _SAID_ON_OPENING.pop()
-    assert backup.path.name in said and str(kept) in said
+    assert f"{backup.taken_at.astimezone():%H:%M}" in said and kept.name in said
     assert "Dr. After The Backup" in [r["name"] for r in open_database(kept)["prescribers"].rows]
     assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'restored'"
                       ).fetchone() == (1,)

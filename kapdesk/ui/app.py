@@ -191,6 +191,8 @@ def _offer_backup(db_path: Path, problem: str, passphrase: str | None):
 def _restore(db_path: Path, backup: Path, passphrase: str | None):
     """Put the backup in place and open it; on refusal, say why and open the practice as
     it was."""
+    from kapdesk.domain.backups import parse_backup_name
+    from kapdesk.domain.timeutil import local
     from kapdesk.practice.audit import audit
     from kapdesk.practice.backups import restore_backup
 
@@ -203,8 +205,10 @@ def _restore(db_path: Path, backup: Path, passphrase: str | None):
     audit(db, "restored", detail=f"from {backup}" + (
         f"; the practice it replaced is kept as {kept.name}" if kept else ""))
     log.info("restored the practice from a backup")
-    _SAID_ON_OPENING.append(f"✓ Restored from the backup {backup.name}." + (
-        f" The practice as it was before is kept as {kept}." if kept else ""))
+    name = parse_backup_name(backup.name)
+    which = f"of {local(name.taken_at):%a %d %b, %H:%M}" if name else backup.name
+    _SAID_ON_OPENING.append(f"✓ Restored the backup {which}." + (
+        f" The practice as it was is kept beside it as {kept.name}." if kept else ""))
     return db
 
 
