@@ -68,6 +68,9 @@ def test_the_list_says_when_why_how_big_and_whether_each_backup_is_good(demo_win
     assert why == "while the app ran" and size.endswith("KB") and check == "✓ good"
     assert dialog.restore_button.isEnabled()
 
+    # each action has its key
+    assert dialog.back_up_button.shortcut().toString() == "Alt+B"
+    assert dialog.restore_button.shortcut().toString() == "Alt+R"
     qtbot.mouseClick(dialog.back_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=10_000)
     qtbot.waitUntil(lambda: cells(dialog, 0)[3] == "✓ good")
