@@ -283,3 +283,26 @@ def test_a_data_folder_that_cannot_be_written_logs_to_the_terminal(tmp_path, mon
         for handler in logging.getLogger("kapdesk").handlers:
             if handler not in before:
                 logging.getLogger("kapdesk").removeHandler(handler)
+
+
+def test_a_plain_practice_with_a_damaged_first_page_can_still_reach_its_backups(
+        demo_file, qtbot, themed_app):
+    """Found by a first-time user: a damaged header made the demo look encrypted, and the
+    unlock screen asked for a passphrase forever, never mentioning damage or backups."""
+    from conftest import answer_next_box
+    from kapdesk.ui.unlock import UnlockDialog
+
+    back_up(demo_file, passphrase=None, reason="after-session")
+    data = bytearray(demo_file.read_bytes())
+    data[0:100] = b"\xee" * 100
+    demo_file.write_bytes(bytes(data))
+    screen = UnlockDialog(demo_file)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.keyClicks(screen.passphrase, "no idea")
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert screen.damaged_hint.isVisible() and screen.backup_button.isVisible()
+    answer_next_box("Restore that backup and open")
+    qtbot.mouseClick(screen.backup_button, Qt.MouseButton.LeftButton)
+    assert screen.result() == screen.DialogCode.Accepted
+    assert screen.db["clients"].count == 3

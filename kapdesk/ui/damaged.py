@@ -21,7 +21,7 @@ def offer_newest_backup(path: Path, problem: str, passphrase: str | None) -> Pat
     log.error("the practice could not be opened: it is damaged")
     backup = newest_good_backup(path, passphrase)
     box = QMessageBox(QMessageBox.Icon.NoIcon, "kapdesk", "")
-    box.setText("This practice file is damaged, so kapdesk cannot open it.")
+    box.setText("This practice file looks damaged, so kapdesk cannot open it.")
     if backup is None:
         box.setInformativeText(
             f"{problem}\n\nThere is no backup that passes the check. The file is kept exactly "

@@ -72,8 +72,18 @@ class UnlockDialog(_Screen):
         self.button.clicked.connect(self.unlock)
         self.wait = RetryWait(self.error, (self.passphrase, self.button),
                               self.passphrase.setFocus, self)
-        for widget in (self.passphrase, self.error, self.button):
+        # A damaged first page looks like a passphrase refused: after a refusal, the way out
+        self.damaged_hint = label("Sure of the passphrase, or this practice never had one? "
+                                  "Its file may be damaged: type the passphrase (if it has "
+                                  "one), then Restore a good backup.", "muted", wrap=True)
+        self.backup_button = QPushButton("Restore a good backup…")
+        self.backup_button.setAutoDefault(False)
+        self.backup_button.clicked.connect(self.restore_backup)
+        for widget in (self.passphrase, self.error, self.button, self.damaged_hint,
+                       self.backup_button):
             self.body.addWidget(widget)
+        self.damaged_hint.hide()
+        self.backup_button.hide()
         self.body.addWidget(label(f"Practice file: {path}", "muted", wrap=True))
 
     def unlock(self) -> None:
@@ -85,7 +95,30 @@ class UnlockDialog(_Screen):
             self.failed_at.append(utc_now())
             self.passphrase.clear()
             self.wait.start(len(self.failed_at))
+            self.damaged_hint.show()
+            self.backup_button.show()
             return
+        self.accept()
+
+    def restore_backup(self) -> None:
+        """The newest backup that opens and passes the check with the passphrase typed (or
+        none, for a practice that never had one), put in place and opened."""
+        from kapdesk.practice.audit import audit
+        from kapdesk.practice.backups import restore_backup
+        from kapdesk.ui.damaged import offer_newest_backup
+
+        passphrase = self.passphrase.text() or None
+        backup = offer_newest_backup(self.path, "The passphrase did not open it.", passphrase)
+        if backup is None:
+            return
+        try:
+            kept = restore_backup(backup, self.path, passphrase)
+            self.db = open_practice_file(self.path, passphrase=passphrase)
+        except (KapdeskError, OSError) as exc:
+            self.error.setText(f"The backup was not restored: {exc}")
+            return
+        audit(self.db, "restored", detail=f"from {backup}" + (
+            f"; the file it replaced is kept as {kept.name}" if kept else ""))
         self.accept()
 
 
