@@ -1,0 +1,226 @@
+"""kapdesk's benchmark: ``.venv/bin/python -m bench`` from the repository folder.
+
+Builds (once, cached) synthetic practices of 1x, 4x and 16x the demo's size and a ten-year
+practice (300 clients, about 4,000 sessions and 300,000 notes) through kapdesk's own use
+cases, then measures each figure of issue 14 beside its baseline, run interleaved in the
+same run, and prints a table (``--json FILE`` writes every sample's summary as well).
+Speed is reported here, never asserted by tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import drivers, measure
+from bench.practice import copy_of, describe, practice_file
+
+SIZES = {"1x": 4, "4x": 12, "16x": 48, "ten-year": 300}
+NOTES_PER_SESSION = 150
+PASSPHRASE = "benchmark harbour lantern cedar 91"  # synthetic data only
+
+
+def quantile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(samples), "p95": quantile(samples, 0.95),
+            "p99": quantile(samples, 0.99), "n": len(samples)}
+
+
+class Figure:
+    """One row: kapdesk's value at each size, the baseline's, and the goal."""
+
+    def __init__(self, name: str, unit: str, stat: str, goal: str,
+                 met: Callable[[float, float | None], bool]) -> None:
+        self.name, self.unit, self.stat, self.goal, self.met = name, unit, stat, goal, met
+        self.values: dict[str, dict[str, float]] = {}
+        self.baselines: dict[str, dict[str, float]] = {}
+
+    def add(self, size: str, samples: list[float], baseline: list[float] | None = None):
+        self.values[size] = summary(samples)
+        if baseline:
+            self.baselines[size] = summary(baseline)
+
+    def value(self, size: str) -> float | None:
+        return self.values[size][self.stat] if size in self.values else None
+
+    def baseline(self, size: str) -> float | None:
+        return self.baselines[size][self.stat] if size in self.baselines else None
+
+    def meets(self) -> bool:
+        return all(self.met(self.value(size) or 0.0, self.baseline(size))
+                   for size in self.values)
+
+
+def ratio_at_most(limit: float, absolute: float | None = None):
+    def met(value: float, baseline: float | None) -> bool:
+        within_ratio = baseline is None or value <= limit * baseline
+        return within_ratio and (absolute is None or value <= absolute)
+    return met
+
+
+def at_most(absolute: float):
+    return lambda value, _baseline: value <= absolute
+
+
+def run(quick: bool, encrypted: bool) -> tuple[list[Figure], dict]:
+    reps = 3 if quick else 7
+    figures = {
+        "start": Figure("start to usable window", "s", "median", "<= 2x bare window",
+                        ratio_at_most(2)),
+        "note": Figure("note durable", "ms", "p99", "<= 3x raw insert+commit",
+                       ratio_at_most(3)),
+        "search common word": Figure("search, common word", "ms", "p95",
+                                     "<= 50 ms and <= 1.5x raw FTS5",
+                                     ratio_at_most(1.5, 50)),
+        "search prefix": Figure("search, prefix", "ms", "p95",
+                                "<= 50 ms and <= 1.5x raw FTS5", ratio_at_most(1.5, 50)),
+        "course": Figure("course overview, 48 medication sessions", "ms", "median",
+                         "<= 100 ms", at_most(100)),
+        "stall": Figure("longest UI-thread stall in a session", "ms", "median",
+                        "<= 30 ms", at_most(30)),
+        "pdf": Figure("session PDF, whole command", "s", "median", "<= 0.3 s",
+                      at_most(0.3)),
+        "memory": Figure("memory in session with music", "MiB", "median", "<= 150 MiB",
+                         at_most(150)),
+    }
+    sizes: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="kapdesk-bench-") as folder:
+        copies = Path(folder)
+        for size, clients in SIZES.items():
+            print(f"{size}: building or loading the practice…", file=sys.stderr)
+            practice = practice_file(clients, notes_per_session=NOTES_PER_SESSION)
+            sizes[size] = describe(practice)
+            print(f"{size}: measuring {sizes[size]}", file=sys.stderr)
+            _measure_size(figures, size, practice, copies, reps, quick)
+        extra = {}
+        if encrypted:
+            extra = _encrypted(copies, quick)
+    return list(figures.values()), {"sizes": sizes, "encrypted": extra}
+
+
+def _ms(samples: list[float]) -> list[float]:
+    return [s * 1000 for s in samples]
+
+
+def _measure_size(figures: dict[str, Figure], size: str, practice: Path, copies: Path,
+                  reps: int, quick: bool) -> None:
+    app, bare = [], []
+    for _ in range(reps):  # interleaved: each pair sees the same machine
+        bare.append(drivers.bare_start_up())
+        app.append(drivers.start_up(practice, copies))
+    figures["start"].add(size, app, bare)
+
+    writable = copy_of(practice, copies)
+    notes, raw = measure.note_durable(writable, rounds=60 if quick else 300)
+    figures["note"].add(size, _ms(notes), _ms(raw))
+    for name, words in measure.SEARCHES.items():
+        found, fts = measure.search(practice, words, rounds=8 if quick else 30)
+        figures[f"search {name}"].add(size, _ms(found), _ms(fts))
+    figures["course"].add(size, _ms(measure.course_overview(practice, rounds=reps)))
+
+    sessions, bare_sessions = [], []
+    for _ in range(max(2, reps // 2)):
+        bare_sessions.append(drivers.live_session(None, copies))
+        sessions.append(drivers.live_session(practice, copies))
+    figures["stall"].add(size, [s["stall_ms"] for s in sessions],
+                         [s["stall_ms"] for s in bare_sessions])
+    figures["memory"].add(size, [s["rss_mib"] for s in sessions],
+                          [s["rss_mib"] for s in bare_sessions])
+    figures["pdf"].add(size, [drivers.session_pdf(practice, copies)
+                              for _ in range(reps)])
+    for file in copies.glob(writable.name + "*"):
+        file.unlink()
+
+
+def _encrypted(copies: Path, quick: bool) -> dict:
+    """The storage figures on the ten-year practice, encrypted and plain, side by side."""
+    print("ten-year, encrypted: building or loading…", file=sys.stderr)
+    clients = SIZES["ten-year"]
+    plain = practice_file(clients, notes_per_session=NOTES_PER_SESSION)
+    locked = practice_file(clients, notes_per_session=NOTES_PER_SESSION,
+                           passphrase=PASSPHRASE)
+    rounds = 60 if quick else 300
+    result = {}
+    for name, path, passphrase in (("plain", plain, None), ("encrypted", locked, PASSPHRASE)):
+        notes, _ = measure.note_durable(copy_of(path, copies), rounds=rounds,
+                                        passphrase=passphrase)
+        found, _ = measure.search(path, measure.SEARCHES["common word"],
+                                  rounds=8 if quick else 30, passphrase=passphrase)
+        result[name] = {"note p99 ms": quantile(_ms(notes), 0.99),
+                        "search common word p95 ms": quantile(_ms(found), 0.95)}
+    return result
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if unit == "s" else f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def table(figures: list[Figure], extra: dict) -> str:
+    sizes = list(SIZES)
+    head = ["figure", "unit", "stat", "baseline*", *sizes, "x baseline*", "goal", "met"]
+    rows = [head]
+    for figure in figures:
+        last = sizes[-1]
+        base, value = figure.baseline(last), figure.value(last)
+        rows.append([figure.name, figure.unit, figure.stat, _fmt(base, figure.unit),
+                     *(_fmt(figure.value(s), figure.unit) for s in sizes),
+                     f"{value / base:.1f}x" if base and value else "-", figure.goal,
+                     "yes" if figure.meets() else "NO"])
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(head))]
+    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths,
+                                                                   strict=True))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    lines.append("* baseline and ratio at the ten-year size; 'met' asks every size.")
+    if extra.get("encrypted"):
+        lines.append("encrypted vs plain, ten-year: " + json.dumps(extra["encrypted"]))
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str | int | None]:
+    from PySide6 import __version__ as pyside
+
+    from kapdesk.sqlite_driver import sqlite
+
+    return {"python": platform.python_version(), "pyside6": pyside,
+            "sqlite": sqlite.sqlite_version, "cpus": os.cpu_count(),
+            "system": platform.platform()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="also compare the ten-year practice encrypted and plain")
+    parser.add_argument("--json", metavar="FILE", help="write every figure's summary here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    figures, extra = run(args.quick, args.encrypted)
+    print(f"machine: {json.dumps(machine())}")
+    print(f"practices: {json.dumps(extra['sizes'])}")
+    print(table(figures, extra))
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "machine": machine(), **extra,
+            "figures": [{"name": f.name, "unit": f.unit, "stat": f.stat, "goal": f.goal,
+                         "met": f.meets(), "kapdesk": f.values, "baseline": f.baselines}
+                        for f in figures]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Figures measured in the benchmark's own process, each interleaved with its baseline:
+a note made durable, search, and the course overview."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench.practice import COMMON, LONG_COURSE
+from kapdesk.domain.timeutil import utc_now
+from kapdesk.practice.live import begin_medication_session
+from kapdesk.practice.queries import search_notes
+from kapdesk.practice.session import add_note
+from kapdesk.sqlite_driver import sqlite
+from kapdesk.storage import open_database
+from kapdesk.storage.database import key_sql
+
+
+def _seconds(call) -> float:
+    began = time.perf_counter()
+    call()
+    return time.perf_counter() - began
+
+
+def note_durable(practice: Path, *, rounds: int,
+                 passphrase: str | None = None) -> tuple[list[float], list[float]]:
+    """``add_note`` into a running session (it commits, WAL with synchronous=FULL) against a
+    raw insert and commit on a second connection with the same pragmas, alternating."""
+    db = open_database(practice, passphrase=passphrase)
+    client = db.execute("SELECT c.id FROM clients c JOIN sessions s ON s.client_id = c.id "
+                        "WHERE s.kind = 'medication' AND s.started_at IS NULL "
+                        "ORDER BY c.id LIMIT 1").fetchone()[0]
+    playlist = db.execute("SELECT min(id) FROM playlists").fetchone()[0]
+    session = begin_medication_session(db, client, at=utc_now(), intention="to rest",
+                                       ride_home_name="A. Driver", ride_confirmed=True,
+                                       playlist_id=playlist)
+    raw = sqlite.connect(practice, isolation_level=None)
+    if passphrase is not None:
+        raw.execute(key_sql(passphrase))
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "busy_timeout = 5000",
+                   "temp_store = MEMORY"):
+        raw.execute(f"PRAGMA {pragma}")
+    raw.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, body TEXT)")
+    kapdesk, baseline = [], []
+    body = "she says the light is warm and the room feels far away"
+    try:
+        for _ in range(rounds):
+            baseline.append(_seconds(lambda: (raw.execute("BEGIN"),
+                                              raw.execute("INSERT INTO bench_raw (body) "
+                                                          "VALUES (?)", (body,)),
+                                              raw.execute("COMMIT"))))
+            kapdesk.append(_seconds(lambda: add_note(db, session, "observation", body,
+                                                     at=utc_now())))
+    finally:
+        raw.close()
+        db.close()
+    return kapdesk, baseline
+
+
+SEARCHES = {"common word": COMMON, "prefix": "gri"}  # "gri…": grief, as it is being typed
+
+
+def search(practice: Path, words: str, *, rounds: int,
+           passphrase: str | None = None) -> tuple[list[float], list[float]]:
+    """The search the Search notes window runs, against FTS5 alone ranking the same match
+    and returning the same 50 rows' ids."""
+    db = open_database(practice, passphrase=passphrase)
+    query = " ".join(f'"{word}"*' for word in words.split())
+    kapdesk, baseline = [], []
+    try:
+        for _ in range(rounds):
+            baseline.append(_seconds(lambda: db.execute(
+                "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
+                "ORDER BY bm25(notes_fts) LIMIT 50", (query,)).fetchall()))
+            kapdesk.append(_seconds(lambda: search_notes(db, words)))
+    finally:
+        db.close()
+    return kapdesk, baseline
+
+
+def course_overview(practice: Path, *, rounds: int) -> list[float]:
+    """Course overview and charts (Ctrl+G) for the client with 48 medication sessions:
+    from the window being made to its first paint."""
+    from PySide6.QtWidgets import QApplication
+
+    from kapdesk.ui import dialogs
+
+    app = QApplication.instance() or QApplication([])
+    db = open_database(practice)
+    client = db.execute("SELECT id FROM clients WHERE display_name = ?",
+                        (LONG_COURSE,)).fetchone()[0]
+    samples = []
+    try:
+        for _ in range(rounds):
+            began = time.perf_counter()
+            window = dialogs.course_overview(db, client)
+            window.show()
+            app.processEvents()
+            window.grab()
+            samples.append(time.perf_counter() - began)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    finally:
+        db.close()
+    return samples
