@@ -56,7 +56,7 @@ def build(db, *, clients: int, notes_per_session: int, seed: int) -> None:
     rng = random.Random(seed)
     with db.atomic():
         demo.build_demo(db, today=TODAY)  # the three demo clients, music, prescribers
-        prescribers = [r[0] for r in db.execute("SELECT id FROM prescribers")]
+        prescribers = [r[0] for r in db.execute("SELECT id FROM prescribers ORDER BY id")]
         playlist = db.execute("SELECT min(id) FROM playlists").fetchone()[0]
         long_client = _person(db, LONG_COURSE, prescribers[0], playlist, rng)
         for course in range(8):  # 48 medication sessions, a course every 100 days
@@ -83,7 +83,7 @@ def _person(db, name: str, prescriber: int, playlist: int, rng: random.Random) -
 def _more_notes(db, per_session: int, rng: random.Random) -> None:
     """Notes through the use case, spread over each medication session's hours."""
     sessions = db.execute("SELECT id, started_at FROM sessions WHERE kind = 'medication' "
-                          "AND started_at IS NOT NULL").fetchall()
+                          "AND started_at IS NOT NULL ORDER BY id").fetchall()
     kinds = ("observation", "client_words", "process")
     for session_id, started in sessions:
         begun = datetime.fromisoformat(started)

@@ -84,7 +84,9 @@ def test_a_file_damaged_where_start_does_not_look_opens_read_only_and_offers_a_b
     db = open_database(demo_file)
     window = open_windows(db, db_path=str(demo_file))
     qtbot.addWidget(window)
-    assert window.banner.isVisible() and "damaged" in window.banner.text.text()
+    # the check of every page runs beside the opening window, and is said once it is done
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    assert "damaged" in window.banner.text.text()
     assert window.banner.restore_button.isVisible()
 
     error = new_client_refused(window, qtbot)

@@ -253,3 +253,25 @@ def test_a_short_play_shows_on_the_live_band_at_once(db, music_ready, qtbot):
     sw.view.band.grab()  # paints the band, which places its markers
     [short] = [m for m in sw.view.band.markers if first in m.text]
     assert short.rect.width() >= 6  # wide enough to see and to click
+
+
+class WarmingBackend(FakeBackend):
+    def __init__(self) -> None:
+        super().__init__()
+        self.warmed = 0
+
+    def warm_up(self) -> None:
+        self.warmed += 1
+
+
+def test_the_sound_device_is_readied_once_the_session_window_is_on_screen(db, music_ready,
+                                                                          qtbot):
+    """The first Space used to import pygame and open the device on the UI thread (the
+    longest stall of a session); it is readied in the background as the window opens."""
+    backend = WarmingBackend()
+    sw, *_ = open_session(db, music_ready, qtbot, backend)
+    qtbot.waitUntil(lambda: backend.warmed == 1)
+    sw.hide()
+    sw.show()
+    qtbot.wait(20)
+    assert backend.warmed == 1 and not backend.played  # readied once, nothing played

@@ -3,6 +3,7 @@ for tests. The controller never waits on a backend; it asks and moves on."""
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 
@@ -25,24 +26,39 @@ class AudioBackend(Protocol):
 
 
 class PygameBackend:
-    """pygame's music stream. The mixer starts on first use, never at import."""
+    """pygame's music stream. The mixer starts on first use or when warmed up, never at
+    import: importing pygame and opening the sound device take about 80 ms, which on the
+    UI thread at the first Space was the longest stall of a session."""
 
     def __init__(self) -> None:
         self._mixer = None
+        self._starting = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Start the mixer on a thread of its own (the session window has just opened);
+        a failure is left for the first play to report."""
+        def start_quietly() -> None:
+            try:
+                self.start()
+            except AudioUnavailable:
+                pass
+        threading.Thread(target=start_quietly, name="kapdesk-audio-warm-up",
+                         daemon=True).start()
 
     def start(self) -> None:
-        if self._mixer is not None:
-            return
-        try:
-            import os
+        with self._starting:  # a play during the warm-up waits for it, never starts twice
+            if self._mixer is not None:
+                return
+            try:
+                import os
 
-            os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-            import pygame.mixer
+                os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+                import pygame.mixer
 
-            pygame.mixer.init()
-        except Exception as exc:  # noqa: BLE001 - pygame raises its own error types
-            raise AudioUnavailable(f"no sound output available ({exc})") from None
-        self._mixer = pygame.mixer
+                pygame.mixer.init()
+            except Exception as exc:  # noqa: BLE001 - pygame raises its own error types
+                raise AudioUnavailable(f"no sound output available ({exc})") from None
+            self._mixer = pygame.mixer
 
     def play(self, path: str) -> None:
         self.start()

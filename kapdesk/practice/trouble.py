@@ -17,7 +17,7 @@ from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage.database import StorageError, open_database, open_read_only
 
 __all__ = ["BANNER", "NOT_SAVED", "StorageError", "Trouble", "cannot_write", "open_practice_file",
-           "quick_damage", "stop_writing", "trouble_of"]
+           "damage_in_file", "quick_damage", "stop_writing", "trouble_of"]
 
 
 class Trouble(StrEnum):
@@ -95,6 +95,19 @@ def quick_damage(db: Database) -> str | None:
     except sqlite.DatabaseError as exc:
         return str(exc)
     return None if rows == ["ok"] else rows[0]
+
+
+def damage_in_file(path: Path, passphrase: str | None) -> str | None:
+    """:func:`quick_damage` through a read-only connection of its own, so it can run on a
+    thread while the window opens (it reads every page: 0.6 s for a ten-year practice)."""
+    try:
+        reader = open_read_only(path, passphrase=passphrase)
+    except StorageError as exc:
+        return str(exc) if trouble_of(exc) is Trouble.DAMAGED else None
+    try:
+        return quick_damage(reader)
+    finally:
+        reader.close()
 
 
 def cannot_write(db: Database) -> bool:

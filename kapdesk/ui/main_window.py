@@ -6,11 +6,12 @@ action opens, and the refresh that follows the app-wide changed signal."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QStackedWidget
 
@@ -28,7 +29,13 @@ from kapdesk.practice.queries import (
     restore_client,
     running_session,
 )
-from kapdesk.practice.trouble import Trouble, cannot_write, quick_damage, stop_writing
+from kapdesk.practice.trouble import (
+    Trouble,
+    cannot_write,
+    damage_in_file,
+    quick_damage,
+    stop_writing,
+)
 from kapdesk.ui import dialogs
 from kapdesk.ui import security_actions as security
 from kapdesk.ui.auto_backup import AutoBackup
@@ -47,6 +54,8 @@ log = logging.getLogger("kapdesk")
 
 
 class MainWindow(QMainWindow):
+    damage_checked = Signal(str)  # from the start-up check's thread: what is wrong, or ""
+
     def __init__(self, db: Database, *, db_path: str = "", clock: Clock | None = None,
                  audio: Any = None) -> None:
         super().__init__()
@@ -98,6 +107,7 @@ class MainWindow(QMainWindow):
         follow_changes(self, self.reload)
         self.reload()
         self.locker = Locker(db, self._lock_host, self)
+        self.damage_checked.connect(self._damage_checked)
         self.backups = AutoBackup(db, Path(db_path), self) if db_path else None
         if self.backups is not None:
             self.backups.finished.connect(self._backup_finished)
@@ -327,13 +337,29 @@ class MainWindow(QMainWindow):
             self.backups.start("after-session")
 
     def check_practice(self) -> None:
-        """At start: a damaged file is read, never written; a read-only one is said."""
-        damage = quick_damage(self.db)
-        if damage is not None:
+        """At start: a read-only file is said at once; the quick check of every page runs on
+        a thread of its own (it takes 0.6 s on a ten-year practice), and a damaged file is
+        then read, never written."""
+        if cannot_write(self.db):
+            report_trouble(Trouble.READ_ONLY)
+        if not self.db_path:
+            self._damage_checked(quick_damage(self.db) or "")
+            return
+        path, passphrase = Path(self.db_path), passphrase_of(self.db)
+
+        def check() -> None:
+            damage = damage_in_file(path, passphrase) or ""
+            try:
+                self.damage_checked.emit(damage)
+            except RuntimeError:  # the window closed meanwhile: nobody left to tell
+                pass
+
+        threading.Thread(target=check, name="kapdesk-quick-check", daemon=True).start()
+
+    def _damage_checked(self, damage: str) -> None:
+        if damage:
             log.error("the practice failed its quick check at start")
             report_trouble(Trouble.DAMAGED)
-        elif cannot_write(self.db):
-            report_trouble(Trouble.READ_ONLY)
 
     def _trouble(self, kind: str) -> None:
         if kind == Trouble.DAMAGED:

@@ -35,12 +35,15 @@ TICK_MS = 100
 
 class PlayerStrip(QWidget):
     logged = Signal()  # a track started or stopped: the band shows it at once
+
     def __init__(self, db: Database, session_id: int, now: Callable[[], datetime],
                  backend: AudioBackend | None = None) -> None:
         super().__init__()
         self.db, self.session_id, self.now = db, session_id, now
-        self.controller = MusicController(backend or PygameBackend(), on_start=self._started,
+        self.backend = backend or PygameBackend()
+        self.controller = MusicController(self.backend, on_start=self._started,
                                           on_stop=self._stopped)
+        self._warmed = False
         session = get_session(db, session_id)
         playlist_id = session["playlist_id"] if session else None
         self.playlist = find_playlist(db, playlist_id)
@@ -126,3 +129,10 @@ class PlayerStrip(QWidget):
     def _stopped(self, play_id: Any) -> None:
         stop_play(self.db, play_id, at=self.now())
         self.logged.emit()
+
+    def warm_up(self) -> None:
+        """Ready the sound device off the UI thread, once, when there is music to play: the
+        first Space then starts at once."""
+        if not self._warmed and self.controller.queue and hasattr(self.backend, "warm_up"):
+            self._warmed = True
+            self.backend.warm_up()

@@ -175,6 +175,7 @@ class SessionWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        QTimer.singleShot(0, self.player.warm_up)  # once the window is on screen
         if self.notes.box.toPlainText().strip():
             # a draft brought back after a crash: typing goes on in it, never into the
             # single keys (an "s" would record spitting out)
