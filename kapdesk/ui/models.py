@@ -14,6 +14,11 @@ from kapdesk.ui.theme import COLORS
 
 Column = tuple[str, Callable[[dict[str, Any]], str]]
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_TEXT = frozenset((_DISPLAY, Qt.ItemDataRole.ToolTipRole.value))
+_ROLES = _TEXT | {_FOREGROUND, Qt.ItemDataRole.UserRole.value}
+
 
 class RowsModel(QAbstractTableModel):
     """A read-only table of rows; subclasses name their columns."""
@@ -50,20 +55,17 @@ class RowsModel(QAbstractTableModel):
             return self.columns[section][0]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole) \
-                or not index.isValid():
+    def data(self, index: QModelIndex, role: int = _DISPLAY):
+        # Called for every cell and role on each paint and column sizing: plain ints only
+        # (comparing with Qt's enum members costs about 6 µs a time).
+        if role not in _ROLES or not index.isValid():
             return None
         row = self._rows[index.row()]
-        # the tooltip shows an elided cell whole
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in _TEXT:  # the tooltip shows an elided cell whole
             return self.columns[index.column()][1](row)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return self.foreground(row, index.column())
-        if role == Qt.ItemDataRole.UserRole:
-            return row
-        return None
+        return row  # UserRole
 
     def foreground(self, row: dict[str, Any], column: int) -> QColor | None:
         return None
