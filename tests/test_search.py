@@ -57,3 +57,17 @@ def test_query_building():
     assert fts_query("Sea, breathing!") == '"Sea"* "breathing"*'
     assert fts_query("Zoë's") == '"Zoë"* "s"*'
     assert fts_query("...") is None
+
+
+def test_a_long_note_is_cut_around_its_first_match_with_every_match_marked():
+    from kapdesk.storage.search import snippet
+
+    body = ("She talked about the garden for a while, then about school, then the long "
+            "drive, and at last about the sea: the Sea was calm, seashells everywhere, and "
+            "she laughed for the first time today while the music played on and on.")
+    cut = snippet(body, ["sea"])
+    assert cut.startswith("…") and cut.endswith("…")
+    assert f"{MARK_START}sea{MARK_END}" in cut and f"{MARK_START}Sea{MARK_END}" in cut
+    assert f"{MARK_START}seashells{MARK_END}" in cut
+    assert len(cut.split()) <= 16
+    assert snippet("Tired today.", ["sea"]) == "Tired today."

@@ -19,18 +19,52 @@ def fts_query(text: str) -> str | None:
 
 def search_notes(db: Database, text: str, *, client_id: int | None = None,
                  limit: int = 50) -> list[dict[str, Any]]:
+    """The ``limit`` most relevant notes. FTS5 ranks and limits first; only the rows shown
+    are then joined to their session and client, and their snippets are cut here (joining
+    every match before ranking, and FTS5's own snippets, each cost more than the search)."""
     query = fts_query(text)
     if query is None:
         return []
-    where, params = "notes_fts MATCH :q", {"q": query, "limit": limit}
-    if client_id is not None:
-        where += " AND s.client_id = :client"
+    params: dict[str, Any] = {"q": query, "limit": limit}
+    if client_id is None:
+        ranked = ("SELECT rowid AS id, bm25(notes_fts) AS rank FROM notes_fts "
+                  "WHERE notes_fts MATCH :q ORDER BY rank LIMIT :limit")
+    else:
         params["client"] = client_id
-    return list(db.query(f"""
+        ranked = ("SELECT f.rowid AS id, bm25(notes_fts) AS rank FROM notes_fts f "
+                  "JOIN notes n ON n.id = f.rowid JOIN sessions s ON s.id = n.session_id "
+                  "WHERE notes_fts MATCH :q AND s.client_id = :client "
+                  "ORDER BY rank LIMIT :limit")
+    rows = list(db.query(f"""
+        WITH ranked AS MATERIALIZED ({ranked})
         SELECT n.id, n.session_id, n.at, n.kind, n.body, s.kind AS session_kind,
                s.number AS session_number, s.client_id, c.display_name AS client_name,
-               snippet(notes_fts, 0, '{MARK_START}', '{MARK_END}', '…', 14) AS snippet,
-               bm25(notes_fts) AS rank
-        FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid
+               ranked.rank
+        FROM ranked JOIN notes n ON n.id = ranked.id
         JOIN sessions s ON s.id = n.session_id JOIN clients c ON c.id = s.client_id
-        WHERE {where} ORDER BY rank, n.at DESC LIMIT :limit""", params))
+        ORDER BY ranked.rank, n.at DESC""", params))
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    for row in rows:
+        row["snippet"] = snippet(row["body"], words)
+    return rows
+
+
+def snippet(body: str, words: list[str], *, width: int = 14) -> str:
+    """About ``width`` words of ``body`` around the first match, each word that starts
+    with one of ``words`` marked (as the search matches them: prefixes, any case)."""
+    prefixes = tuple(word.casefold() for word in words)
+    tokens = list(re.finditer(r"\w+", body, flags=re.UNICODE))
+    hits = [i for i, token in enumerate(tokens) if token[0].casefold().startswith(prefixes)]
+    if not tokens:
+        return body
+    first = max(0, (hits[0] if hits else 0) - width // 3)
+    last = min(len(tokens), first + width)
+    start = 0 if first == 0 else tokens[first].start()
+    end = len(body) if last == len(tokens) else tokens[last - 1].end()
+    marked, at = [], start
+    for token in tokens[first:last]:
+        if token[0].casefold().startswith(prefixes):
+            marked += [body[at:token.start()], MARK_START, token[0], MARK_END]
+            at = token.end()
+    marked.append(body[at:end])
+    return ("…" if start > 0 else "") + "".join(marked) + ("…" if end < len(body) else "")
