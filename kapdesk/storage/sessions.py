@@ -65,7 +65,10 @@ def running_session(db: Database) -> int | None:
     return row["id"] if row else None
 
 
-def load_session(db: Database, session_id: int) -> SessionRecord:
+def load_session(db: Database, session_id: int, *, notes: bool = True) -> SessionRecord:
+    """Everything recorded in the session; without ``notes``, its notes (and their
+    versions) and music plays are left out: what a course overview needs, a tenth of the
+    rows of a long session."""
     session = get_session(db, session_id)
     thresholds = (thresholds_by_id(db, session["threshold_version_id"])
                   if session["threshold_version_id"] else None)
@@ -97,12 +100,13 @@ def load_session(db: Database, session_id: int) -> SessionRecord:
         (record.struck_events if event["struck_at"] else record.events).append(event)
     for rating in _children(db, "ratings", session_id, "at"):
         (record.struck_ratings if rating["struck_at"] else record.ratings).append(rating)
-    record.notes = _children(db, "notes", session_id, "at")
-    for version in db.query("""SELECT v.* FROM note_versions v JOIN notes n ON n.id = v.note_id
-                               WHERE n.session_id = ? ORDER BY v.replaced_at, v.id""",
-                            (session_id,)):
-        record.note_versions.setdefault(version["note_id"], []).append(version)
-    record.music_plays = _children(db, "music_plays", session_id, "started_at")
+    if notes:
+        record.notes = _children(db, "notes", session_id, "at")
+        for version in db.query("""SELECT v.* FROM note_versions v
+                                   JOIN notes n ON n.id = v.note_id WHERE n.session_id = ?
+                                   ORDER BY v.replaced_at, v.id""", (session_id,)):
+            record.note_versions.setdefault(version["note_id"], []).append(version)
+        record.music_plays = _children(db, "music_plays", session_id, "started_at")
     record.discharge = maybe(db, "SELECT * FROM discharges WHERE session_id = ?", (session_id,))
     return record
 
