@@ -13,7 +13,7 @@ from kapdesk.practice.queries import search_notes
 from kapdesk.practice.session import add_note
 from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage import open_database
-from kapdesk.storage.database import key_sql
+from kapdesk.storage.database import WAL_BOUND, key_sql
 
 
 def _seconds(call) -> float:
@@ -38,7 +38,7 @@ def note_durable(practice: Path, *, rounds: int,
     if passphrase is not None:
         raw.execute(key_sql(passphrase))
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "busy_timeout = 5000",
-                   "temp_store = MEMORY"):
+                   "temp_store = MEMORY", f"wal_autocheckpoint = {WAL_BOUND}"):
         raw.execute(f"PRAGMA {pragma}")
     raw.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, body TEXT)")
     kapdesk, baseline = [], []

@@ -83,3 +83,23 @@ def test_database_rules_back_up_the_domain_rules(db):
     """Even a write that bypasses the domain cannot store an implausible value."""
     with pytest.raises(sqlite.IntegrityError):
         db.execute("INSERT INTO clients (uid, display_name, created_at) VALUES ('u', ' ', 'x')")
+
+
+def test_notes_stay_in_the_wal_until_the_apps_background_checkpoint_moves_them(
+        tmp_path, qtbot, themed_app):
+    """A note's commit never copies the WAL into the file itself (that made one note in
+    eighty wait); the practice window's checkpointer does, on a thread of its own."""
+    from kapdesk.practice.records import add_prescriber as add_someone
+    from kapdesk.ui.main_window import MainWindow
+
+    path = tmp_path / "practice.sqlite"
+    db = open_database(path)
+    window = MainWindow(db, db_path=str(path))
+    qtbot.addWidget(window)
+    before = path.stat().st_size
+    for i in range(400):  # past SQLite's default of a checkpoint every 1000 pages
+        add_someone(db, name=f"Dr. Number {i}", credentials="MD", phone="555-0100")
+    assert path.stat().st_size == before  # everything is still in the WAL
+    window.checkpoints.start()
+    window.checkpoints._thread.join(10)
+    assert path.stat().st_size > before

@@ -47,7 +47,13 @@ from kapdesk.storage.courses import (
     open_course,
     outcomes,
 )
-from kapdesk.storage.database import is_encrypted, open_read_only, passphrase_of
+from kapdesk.storage.database import (
+    checkpoint,
+    is_encrypted,
+    open_read_only,
+    passphrase_of,
+    wal_keeper,
+)
 from kapdesk.storage.drafts import (
     get_draft,
 )
@@ -111,7 +117,8 @@ DatabaseRefused = sqlite.IntegrityError  # a CHECK the domain did not foresee
 __all__ = [
     "Database", "DatabaseRefused", "MARK_END", "MARK_START", "add_client", "add_folder",
     "backup_database", "change_passphrase", "check_database", "encrypt_file", "is_encrypted",
-    "open_read_only", "passphrase_of", "plain_copies", "record_export", "schema_version",
+    "checkpoint", "open_read_only", "passphrase_of", "wal_keeper", "plain_copies",
+    "record_export", "schema_version",
     "shred_plain_copy",
     "add_order",
     "add_prescriber", "add_thresholds", "archive_client", "client_course_rows", "client_row",

@@ -37,6 +37,7 @@ class WrongPassphrase(StorageError):
 SQLITE_HEADER = b"SQLite format 3\0"
 # Files holding client data, and the folders they are in, are the therapist's alone.
 FILE_MODE, FOLDER_MODE = 0o600, 0o700
+WAL_BOUND = 4000  # pages (16 MB): past this a commit checkpoints the WAL itself
 
 # The passphrase each open encrypted database was opened with: copies of it (backups, the
 # copy before a migration) are written with the same one.
@@ -152,6 +153,10 @@ def _configure(db: Database, path: Path) -> None:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
+        # The WAL is moved into the file by the app's own checkpoints, off the UI thread
+        # (see WAL_BOUND); a commit does it itself only past this bound, so a note's commit
+        # does not copy a thousand pages every eighty notes.
+        db.execute(f"PRAGMA wal_autocheckpoint = {WAL_BOUND}")
         # Sorts and indexes too big for the cache would spill into temporary files, outside
         # the encrypted file: they stay in memory instead.
         db.execute("PRAGMA temp_store = MEMORY")
@@ -321,3 +326,19 @@ def check_database(db: Database) -> HealthReport:
     except sqlite.DatabaseError as exc:
         report.problems.append(f"the file is damaged: {exc}")
     return report
+
+
+def wal_keeper(path: Path, passphrase: str | None):
+    """A connection of its own for moving the WAL into the practice file from a
+    background thread (used by one thread at a time, never two at once)."""
+    conn = sqlite.connect(path, check_same_thread=False, isolation_level=None)
+    if passphrase is not None:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(key_sql(passphrase))
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def checkpoint(conn) -> None:
+    """Copy what the WAL holds into the file, without waiting on readers or writers."""
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()

@@ -39,6 +39,7 @@ from kapdesk.practice.trouble import (
 from kapdesk.ui import dialogs
 from kapdesk.ui import security_actions as security
 from kapdesk.ui.auto_backup import AutoBackup
+from kapdesk.ui.checkpointer import Checkpointer
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
 from kapdesk.ui.lock import Locker, LockHost, LockScreen
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.locker = Locker(db, self._lock_host, self)
         self.damage_checked.connect(self._damage_checked)
         self.backups = AutoBackup(db, Path(db_path), self) if db_path else None
+        self.checkpoints = Checkpointer(db, Path(db_path), self) if db_path else None
         if self.backups is not None:
             self.backups.finished.connect(self._backup_finished)
             changes().changed.connect(self._maybe_session_ended)
