@@ -41,20 +41,23 @@ def get_client(db: Database, client_id: int) -> dict[str, Any]:
     return one(db, "SELECT * FROM clients WHERE id = ?", (client_id,), what=f"client {client_id}")
 
 
+_CLIENT_ROWS = """
+    SELECT c.*, p.name AS prescriber_name, p.credentials AS prescriber_credentials,
+           p.phone AS prescriber_phone, p.on_call_phone AS prescriber_on_call,
+           EXISTS (SELECT 1 FROM threshold_versions t WHERE t.client_id = c.id)
+               AS has_thresholds,
+           (SELECT count(*) FROM sessions s WHERE s.client_id = c.id
+               AND s.kind = 'medication' AND s.ended_at IS NOT NULL) AS medication_sessions
+    FROM clients c LEFT JOIN prescribers p ON p.id = c.prescriber_id"""
+
+
 def list_clients(db: Database, *, include_archived: bool = False) -> list[dict[str, Any]]:
     """Clients by display name, with whether the prescriber's thresholds exist yet."""
     where = "" if include_archived else "WHERE c.archived_at IS NULL"
-    return list(db.query(f"""
-        SELECT c.*, p.name AS prescriber_name, p.credentials AS prescriber_credentials,
-               p.phone AS prescriber_phone, p.on_call_phone AS prescriber_on_call,
-               EXISTS (SELECT 1 FROM threshold_versions t WHERE t.client_id = c.id)
-                   AS has_thresholds,
-               (SELECT count(*) FROM sessions s WHERE s.client_id = c.id
-                   AND s.kind = 'medication' AND s.ended_at IS NOT NULL) AS medication_sessions
-        FROM clients c LEFT JOIN prescribers p ON p.id = c.prescriber_id
-        {where} ORDER BY c.display_name COLLATE NOCASE"""))
+    return list(db.query(f"{_CLIENT_ROWS} {where} ORDER BY c.display_name COLLATE NOCASE"))
 
 
 def client_row(db: Database, client_id: int) -> dict[str, Any]:
-    """One client with the same joined columns as :func:`list_clients`."""
-    return next(r for r in list_clients(db, include_archived=True) if r["id"] == client_id)
+    """One client with the same joined columns as :func:`list_clients` (read alone: the
+    practice window asks for it at every selection)."""
+    return one(db, f"{_CLIENT_ROWS} WHERE c.id = ?", (client_id,), what=f"client {client_id}")

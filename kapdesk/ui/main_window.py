@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
             self.backups.finished.connect(self._backup_finished)
             changes().changed.connect(self._maybe_session_ended)
         self._backed_up_sessions: set[int] = set()
+        self._page_shown = False  # by the selection's change, during a reload
 
     def _lock_host(self) -> LockHost:
         """The window the lock screen shows in: a session's, which keeps its clock, or
@@ -197,13 +198,16 @@ class MainWindow(QMainWindow):
     def reload(self, select: int | None = None) -> None:
         current = select or (self.page.client or {}).get("id")
         rows = list_clients(self.db, include_archived=self.show_archived.isChecked())
+        self._page_shown = False
         shown = self.view.show_clients(rows, current)
-        self.page.show_client(client_row(self.db, shown) if shown is not None else None)
+        if not self._page_shown:  # a changed selection has shown the page already
+            self.page.show_client(client_row(self.db, shown) if shown is not None else None)
 
     def selected_client(self) -> dict[str, Any] | None:
         return self.page.client
 
     def _client_changed(self, current, _previous) -> None:
+        self._page_shown = True
         client = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
         self.page.show_client(client_row(self.db, client["id"]) if client else None)
 
