@@ -17,6 +17,7 @@ from pathlib import Path
 from kapdesk import demo
 from kapdesk.practice import session as ss
 from kapdesk.storage import open_database, schema_version
+from kapdesk.storage.schema import known_migrations
 
 CACHE = Path(__file__).parent / ".cache"
 TODAY = date(2026, 11, 2)  # fixed: the same practice on every machine and every day
@@ -33,7 +34,8 @@ def practice_file(clients: int, *, notes_per_session: int, seed: int = 13,
     would be slow, so callers copy it themselves when they write."""
     CACHE.mkdir(exist_ok=True)
     kind = "enc" if passphrase else "plain"
-    path = CACHE / f"practice-{clients}c-{notes_per_session}n-{seed}-{kind}.sqlite"
+    schema = known_migrations()[-1].split("_")[0]  # a new schema builds anew
+    path = CACHE / f"practice-{clients}c-{notes_per_session}n-{seed}-{kind}-{schema}.sqlite"
     if not path.exists():
         partial = path.with_suffix(".building")
         for stale in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
