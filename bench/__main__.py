@@ -41,8 +41,10 @@ class Figure:
     """One row: kapdesk's value at each size, the baseline's, and the goal."""
 
     def __init__(self, name: str, unit: str, stat: str, goal: str,
-                 met: Callable[[float, float | None], bool]) -> None:
+                 met: Callable[[float, float | None], bool],
+                 judged_at: tuple[str, ...] | None = None) -> None:
         self.name, self.unit, self.stat, self.goal, self.met = name, unit, stat, goal, met
+        self.judged_at = judged_at  # the sizes the issue's goal speaks of; None: every size
         self.values: dict[str, dict[str, float]] = {}
         self.baselines: dict[str, dict[str, float]] = {}
 
@@ -59,7 +61,7 @@ class Figure:
 
     def meets(self) -> bool:
         return all(self.met(self.value(size) or 0.0, self.baseline(size))
-                   for size in self.values)
+                   for size in self.judged_at or tuple(self.values) if size in self.values)
 
 
 def ratio_at_most(limit: float, absolute: float | None = None):
@@ -77,14 +79,15 @@ def run(quick: bool, encrypted: bool) -> tuple[list[Figure], dict]:
     reps = 3 if quick else 7
     figures = {
         "start": Figure("start to usable window", "s", "median", "<= 2x bare window",
-                        ratio_at_most(2)),
+                        ratio_at_most(2), ("1x", "ten-year")),
         "note": Figure("note durable", "ms", "p99", "<= 3x raw insert+commit",
-                       ratio_at_most(3)),
+                       ratio_at_most(3), ("ten-year",)),
         "search common word": Figure("search, common word", "ms", "p95",
                                      "<= 50 ms and <= 1.5x raw FTS5",
-                                     ratio_at_most(1.5, 50)),
+                                     ratio_at_most(1.5, 50), ("ten-year",)),
         "search prefix": Figure("search, prefix", "ms", "p95",
-                                "<= 50 ms and <= 1.5x raw FTS5", ratio_at_most(1.5, 50)),
+                                "<= 50 ms and <= 1.5x raw FTS5", ratio_at_most(1.5, 50),
+                                ("ten-year",)),
         "course": Figure("course overview, 48 medication sessions", "ms", "median",
                          "<= 100 ms", at_most(100)),
         "stall": Figure("longest UI-thread stall in a session", "ms", "median",
@@ -184,7 +187,9 @@ def table(figures: list[Figure], extra: dict) -> str:
                                                                    strict=True))
              for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    lines.append("* baseline and ratio at the ten-year size; 'met' asks every size.")
+    lines.append("* baseline and ratio at the ten-year size. 'met' is judged where issue 14's "
+                 "goal speaks: start-up at 1x (the demo) and ten-year; note and search at "
+                 "ten-year; the rest at every size.")
     if extra.get("encrypted"):
         lines.append("encrypted vs plain, ten-year: " + json.dumps(extra["encrypted"]))
     return "\n".join(lines)
