@@ -260,6 +260,21 @@ def test_steady_typing_reaches_the_file_within_a_second(db, qtbot, running):
     assert get_draft(db, sid)["body"] == sentence
 
 
+def test_after_a_note_is_saved_the_hint_says_typing_goes_on(db, qtbot, running):
+    """Found by a first-time user: after Enter the box still has the keys, but its hint said
+    'N to write a note', so the next note began with an "n"."""
+    _, sw, sid = running
+    box = sw.notes.box
+    assert box.placeholderText().startswith("N to write a note")
+    key(qtbot, sw, Qt.Key.Key_N)
+    qtbot.keyClicks(box, "she smiled")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.toPlainText() == "" and sw.focusWidget() is box
+    assert box.placeholderText().startswith("Type the note")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.placeholderText().startswith("N to write a note")
+
+
 @pytest.mark.filterwarnings("ignore:Function.*setActiveWindow:DeprecationWarning")
 def test_single_keys_work_even_when_the_window_is_not_active(db, qtbot, running):
     """Under X without a window manager the window may never be 'active'; keys still act."""

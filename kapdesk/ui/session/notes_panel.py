@@ -31,6 +31,23 @@ class NoteBox(QPlainTextEdit):
     leave = Signal()
     kind_key = Signal(int)  # Ctrl+1-4 while typing: 0-3
 
+    # The hint says what a key does now: in the box, N is a letter (after Enter saved a
+    # note, "N to write a note" made the next note begin with an "n").
+    WAITING = "N to write a note · Enter saves it · Shift+Enter new line · Esc back to single keys"
+    TYPING = "Type the note · Enter saves it · Shift+Enter new line · Esc back to single keys"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setPlaceholderText(self.WAITING)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        self.setPlaceholderText(self.TYPING)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        self.setPlaceholderText(self.WAITING)
+        super().focusOutEvent(event)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802
         ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
         if ctrl and Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_4:
@@ -74,8 +91,6 @@ class NotesPanel(QWidget):
         kinds.addStretch(1)
         layout.addLayout(kinds)
         self.box = NoteBox()
-        self.box.setPlaceholderText("N to write a note · Enter saves it · Shift+Enter new line · "
-                                    "Esc back to single keys")
         self.box.setTabChangesFocus(True)
         self.box.commit.connect(self.commit)
         self.box.kind_key.connect(lambda index: self.choose_kind(index, focus=True))
