@@ -159,3 +159,17 @@ def test_every_result_shows_its_whole_text_and_arrows_reach_them(window, qtbot):
     assert second["session_kind"] == "medication"
     assert window.review_window.isVisible()
     assert window.review_window.record.id == second["session_id"]
+
+
+def test_a_damaged_index_is_said_not_shown_as_no_match(window, qtbot, monkeypatch):
+    """Found by a first-time user: on a damaged file search listed nothing, no word why."""
+    from kapdesk.sqlite_driver import sqlite
+    from kapdesk.ui import search as search_window
+
+    def damaged(*_args, **_kwargs):
+        raise sqlite.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(search_window, "search_notes", damaged)
+    dialog = search(window, qtbot, "grandmother")
+    assert "damaged" in dialog.count.text() and dialog.list.count() == 0
+    assert window.banner.isVisible()  # and said once across the top, with the way out

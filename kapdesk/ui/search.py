@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
 from kapdesk.practice.queries import MARK_END, MARK_START, Database, list_clients, search_notes
+from kapdesk.practice.trouble import Trouble, trouble_of
+from kapdesk.ui.ops import report_trouble
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label
@@ -91,8 +93,21 @@ class SearchDialog(QDialog):
 
     def run(self) -> None:
         self._timer.stop()
-        self.results = search_notes(self.db, self.query.text(),
-                                    client_id=self.client.currentData())
+        try:
+            self.results = search_notes(self.db, self.query.text(),
+                                        client_id=self.client.currentData())
+        except Exception as exc:  # a damaged index must not look like "no notes"
+            trouble = trouble_of(exc)
+            if trouble is None:
+                raise
+            report_trouble(trouble)
+            self.list.clear()
+            self.count.setText(
+                "Search cannot read the notes: the practice file is damaged. Each session's "
+                "notes can still be opened from the client's page."
+                if trouble is Trouble.DAMAGED else
+                "Search cannot read the notes just now: the disk reported an error.")
+            return
         self.list.clear()
         for row in self.results:
             when = local(parse_instant(row["at"]))
