@@ -173,3 +173,19 @@ def test_a_damaged_index_is_said_not_shown_as_no_match(window, qtbot, monkeypatc
     dialog = search(window, qtbot, "grandmother")
     assert "damaged" in dialog.count.text() and dialog.list.count() == 0
     assert window.banner.isVisible()  # and said once across the top, with the way out
+
+
+def test_typing_searches_off_the_window_and_the_newest_words_win(demo_window, qtbot):
+    """Search as one types runs on a thread of its own (a ten-year practice takes tens of
+    milliseconds a search); an answer overtaken by later typing is never shown."""
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    assert isinstance(dialog, SearchDialog) and dialog._worker is not None
+    qtbot.keyClicks(dialog.query, "grandmother")
+    qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=5000)
+    assert all("grandmother" in r["body"].lower() for r in dialog.results)
+    dialog.query.selectAll()
+    qtbot.keyClicks(dialog.query, "breath")
+    qtbot.waitUntil(lambda: bool(dialog.results) and all(
+        "breath" in r["body"].lower() for r in dialog.results), timeout=5000)
+    assert dialog.count.text().endswith("most relevant first")

@@ -70,10 +70,11 @@ def audit_trail(db: Database, parent: QWidget) -> AuditTrailDialog:
     return AuditTrailDialog(db, parent)
 
 
-def search_notes(db: Database, parent: QWidget) -> SearchDialog:
+def search_notes(db: Database, parent: QWidget, practice: str = "") -> SearchDialog:
+    """``practice``: the file, so that searching as one types runs off the UI thread."""
     from kapdesk.ui.search import SearchDialog
 
-    return SearchDialog(db, parent)
+    return SearchDialog(db, parent, practice)
 
 
 # a client -------------------------------------------------------------------------------

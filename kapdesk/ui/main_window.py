@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         self.open_dialog(dialog)
 
     def search_notes(self) -> None:
-        dialog = dialogs.search_notes(self.db, self)
+        dialog = dialogs.search_notes(self.db, self, self.db_path)
         dialog.open_note.connect(lambda sid, at: self.open_past(sid, at))
         self.open_dialog(dialog)
 

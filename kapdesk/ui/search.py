@@ -4,6 +4,7 @@ each result opens its session at that moment."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -20,10 +21,18 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import NOTE_KINDS, SESSION_KINDS
-from kapdesk.practice.queries import MARK_END, MARK_START, Database, list_clients, search_notes
+from kapdesk.practice.queries import (
+    MARK_END,
+    MARK_START,
+    Database,
+    list_clients,
+    passphrase_of,
+    search_notes,
+)
 from kapdesk.practice.trouble import Trouble, trouble_of
 from kapdesk.ui.ops import report_trouble
 from kapdesk.ui.screen_fit import keep_on_screen
+from kapdesk.ui.search_worker import SearchWorker
 from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label
 
@@ -49,8 +58,10 @@ class ResultList(QListWidget):
 
 class SearchDialog(QDialog):
     open_note = Signal(int, str)  # session id, the note's instant (ISO)
+    answered = Signal(int, object)  # from the worker's thread: question number, rows
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 practice: str = "") -> None:
         super().__init__(parent)
         keep_on_screen(self)
         self.db = db
@@ -78,10 +89,15 @@ class SearchDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(label("Enter or double-click opens the session at that moment.",
                                "muted"))
+        self._asked = 0  # the number of the newest search asked for
+        self._worker = (SearchWorker(Path(practice), passphrase_of(db), self.answered.emit)
+                        if practice else None)
+        self.answered.connect(self._answered)
+        self.finished.connect(lambda _result: self._worker and self._worker.stop())
         self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self.run)
+        self._timer.timeout.connect(self.ask)
         self.query.textChanged.connect(lambda: self._timer.start())
-        self.client.currentIndexChanged.connect(self.run)
+        self.client.currentIndexChanged.connect(self.ask)
         self.query.returnPressed.connect(self._to_results)
         self.query.installEventFilter(self)
 
@@ -91,15 +107,39 @@ class SearchDialog(QDialog):
             self.list.setCurrentRow(0)
             self.list.setFocus()
 
-    def run(self) -> None:
+    def ask(self) -> None:
+        """Search for what is typed without holding the window: on the worker's thread
+        when the practice is a file; the answer shows when it comes, if still current."""
         self._timer.stop()
+        self._asked += 1
+        if self._worker is None:
+            self.run()
+            return
+        self._worker.ask(self._asked, self.query.text(), self.client.currentData())
+
+    def _answered(self, number: int, rows: object) -> None:
+        if number == -1:  # the worker could not open the practice: search here instead
+            self._worker = None
+            self.run()
+        elif number == self._asked:  # not overtaken by later typing
+            self.show_results(rows)
+
+    def run(self) -> None:
+        """Search now, on this thread (Enter: the therapist wants the results at once)."""
+        self._timer.stop()
+        self._asked += 1
         try:
-            self.results = search_notes(self.db, self.query.text(),
+            rows: object = search_notes(self.db, self.query.text(),
                                         client_id=self.client.currentData())
-        except Exception as exc:  # a damaged index must not look like "no notes"
-            trouble = trouble_of(exc)
+        except Exception as exc:
+            rows = exc
+        self.show_results(rows)
+
+    def show_results(self, rows: object) -> None:
+        if isinstance(rows, BaseException):  # a damaged index must not look like "no notes"
+            trouble = trouble_of(rows)
             if trouble is None:
-                raise
+                raise rows
             report_trouble(trouble)
             self.list.clear()
             self.count.setText(
@@ -108,6 +148,8 @@ class SearchDialog(QDialog):
                 if trouble is Trouble.DAMAGED else
                 "Search cannot read the notes just now: the disk reported an error.")
             return
+        assert isinstance(rows, list)
+        self.results = rows
         self.list.clear()
         for row in self.results:
             when = local(parse_instant(row["at"]))
