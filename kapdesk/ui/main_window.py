@@ -6,12 +6,11 @@ action opens, and the refresh that follows the app-wide changed signal."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QStackedWidget
 
@@ -29,21 +28,13 @@ from kapdesk.practice.queries import (
     restore_client,
     running_session,
 )
-from kapdesk.practice.trouble import (
-    Trouble,
-    cannot_write,
-    damage_in_file,
-    quick_damage,
-    stop_writing,
-)
 from kapdesk.ui import dialogs
 from kapdesk.ui import security_actions as security
-from kapdesk.ui.auto_backup import AutoBackup
-from kapdesk.ui.checkpointer import Checkpointer
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.errors import message
+from kapdesk.ui.file_care import FileCare
 from kapdesk.ui.lock import Locker, LockHost, LockScreen
-from kapdesk.ui.ops import Change, Refusal, changes, follow_changes, report_trouble, run_op
+from kapdesk.ui.ops import Change, Refusal, changes, follow_changes, run_op
 from kapdesk.ui.practice_view import PracticeView
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
@@ -55,8 +46,6 @@ log = logging.getLogger("kapdesk")
 
 
 class MainWindow(QMainWindow):
-    damage_checked = Signal(str)  # from the start-up check's thread: what is wrong, or ""
-
     def __init__(self, db: Database, *, db_path: str = "", clock: Clock | None = None,
                  audio: Any = None) -> None:
         super().__init__()
@@ -95,7 +84,6 @@ class MainWindow(QMainWindow):
         changes().lasting = None  # a practice just opened: nothing said about it yet
         self.banner = TroubleBanner(restore=self.open_backups if db_path else None)
         self.setCentralWidget(with_banner(self.pages, self.banner))
-        changes().trouble.connect(self._trouble)
         self.statusBar().showMessage(
             f"Offline · everything stays on this laptop · {db_path or 'in memory'}")
 
@@ -108,13 +96,8 @@ class MainWindow(QMainWindow):
         follow_changes(self, self.reload)
         self.reload()
         self.locker = Locker(db, self._lock_host, self)
-        self.damage_checked.connect(self._damage_checked)
-        self.backups = AutoBackup(db, Path(db_path), self) if db_path else None
-        self.checkpoints = Checkpointer(db, Path(db_path), self) if db_path else None
-        if self.backups is not None:
-            self.backups.finished.connect(self._backup_finished)
-            changes().changed.connect(self._maybe_session_ended)
-        self._backed_up_sessions: set[int] = set()
+        self.care = FileCare(self)
+        self.backups, self.checkpoints = self.care.backups, self.care.checkpoints
         self._page_shown = False  # by the selection's change, during a reload
 
     def _lock_host(self) -> LockHost:
@@ -327,59 +310,15 @@ class MainWindow(QMainWindow):
 
     def _session_closed(self) -> None:
         self.show()  # what the session changed shows as the window returns
-        if self.backups is not None and running_session(self.db) is None:
-            self.backups.start("after-session", only_if_changed=True)
-
-    def _maybe_session_ended(self, change: Change) -> None:
-        """The discharge itself starts the after-session backup, while the ended session
-        is still on screen (a laptop may die before anyone leaves that window)."""
-        window = self.session_window
-        if self.backups is None or window is None or change.session_id is None:
-            return
-        session_id = window.record.id
-        if (change.session_id == session_id and session_id not in self._backed_up_sessions
-                and get_session(self.db, session_id)["ended_at"]):
-            self._backed_up_sessions.add(session_id)
-            self.backups.start("after-session")
+        self.care.session_closed()
 
     def check_practice(self) -> None:
-        """At start: a read-only file is said at once; the quick check of every page runs on
-        a thread of its own (it takes 0.6 s on a ten-year practice), and a damaged file is
-        then read, never written."""
-        if cannot_write(self.db):
-            report_trouble(Trouble.READ_ONLY)
-        if not self.db_path:
-            self._damage_checked(quick_damage(self.db) or "")
-            return
-        path, passphrase = Path(self.db_path), passphrase_of(self.db)
-
-        def check() -> None:
-            damage = damage_in_file(path, passphrase) or ""
-            try:
-                self.damage_checked.emit(damage)
-            except RuntimeError:  # the window closed meanwhile: nobody left to tell
-                pass
-
-        threading.Thread(target=check, name="kapdesk-quick-check", daemon=True).start()
-
-    def _damage_checked(self, damage: str) -> None:
-        if damage:
-            log.error("the practice failed its quick check at start")
-            report_trouble(Trouble.DAMAGED)
-
-    def _trouble(self, kind: str) -> None:
-        if kind == Trouble.DAMAGED:
-            stop_writing(self.db)  # nothing more is written to a damaged file
+        self.care.check_practice()
 
     def open_backups(self) -> None:
         from kapdesk.ui.backups_dialog import BackupsDialog
 
         self.open_dialog(BackupsDialog(self))
-
-    def _backup_finished(self, backup, problem: str, reason: str) -> None:
-        if backup is None and reason != "manual":  # Backups… says its own
-            self.statusBar().showMessage(f"Automatic backup: {problem}. Everything already "
-                                         "saved is safe.", 15000)
 
     def request_reopen(self, *, restore_from: Path) -> None:
         """Close every window so the practice file can be replaced by ``restore_from``; the
