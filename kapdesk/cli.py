@@ -369,9 +369,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from kapdesk.cli_passphrase import passphrase_for
-    from kapdesk.practice.audit import audit
-    from kapdesk.practice.backups import backups_folder, restore_backup
-    from kapdesk.practice.queries import is_encrypted, open_database
+    from kapdesk.practice.backups import backups_folder, restore_and_open
+    from kapdesk.practice.queries import is_encrypted
 
     backup, path = Path(args.backup), _db_path(args)
     listed = backups_folder(path) / args.backup  # a name as 'kapdesk backups' shows it
@@ -379,16 +378,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         backup = listed
     if not backup.is_file():
         raise CommandError(f"no backup at {backup} (list them with '{PROG} backups')")
-    if path.exists() and is_encrypted(path) and not is_encrypted(backup):
-        raise CommandError(f"{backup.name} is from before the practice was encrypted; "
-                           "restoring it would store client data unencrypted. Nothing was "
-                           "changed")
+    encrypted = path.exists() and is_encrypted(path)
     passphrase = passphrase_for(path) if is_encrypted(backup) else None
     with _writing(path):
-        kept = restore_backup(backup, path, passphrase)
-        db = open_database(path, passphrase=passphrase)
-        audit(db, "restored", detail=f"from {backup.resolve()}" + (
-            f"; the file it replaced is kept as {kept.name}" if kept else ""))
+        db, kept = restore_and_open(backup, path, passphrase, encrypted_practice=encrypted)
         db.close()
     print(f"restored {path} from {backup.name}")
     if kept is not None:

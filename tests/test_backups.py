@@ -237,3 +237,18 @@ def test_an_encrypted_practice_is_backed_up_listed_and_restored_encrypted(capsys
     assert run(capsys, "restore", "--db", practice, backup.path)[0] == 0
     restored = open_database(practice, passphrase=passphrase)
     assert restored["practice"].get(1)["name"] == "Harbour Rooms"
+
+
+def test_a_backup_from_before_encryption_is_never_offered_for_the_encrypted_practice(
+        capsys, demo, passphrase):
+    """Restoring it would store client data unencrypted: the list says so (the app's
+    Restore button follows the same verdict) and restore refuses, changing nothing."""
+    from kapdesk.practice.queries import encrypt_file
+
+    plain = back_up(demo, passphrase=None, reason="after-session")
+    encrypt_file(demo, passphrase)
+    code, out, _ = run(capsys, "backups", "--db", demo)
+    assert code == 0 and "from before the practice was encrypted" in out
+    before = demo.read_bytes()
+    code, _, err = run(capsys, "restore", "--db", demo, plain.path)
+    assert code == 1 and "unencrypted" in err and demo.read_bytes() == before

@@ -102,14 +102,11 @@ def test_restoring_reopens_the_practice_as_it_was_and_keeps_the_current_one(
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert demo_window.restore_from == backup.path and not demo_window.isVisible()
     demo_window.db.close()  # as the app's start does once the windows are closed
-    db = _restore(practice, demo_window.restore_from, None)
+    db, said = _restore(practice, demo_window.restore_from, None)
     names = [r["name"] for r in db["prescribers"].rows]
     assert "Dr. After The Backup" not in names
     (kept,) = practice.parent.glob("demo.replaced-*.sqlite")
     # the reopened window says what happened and where the practice as it was is kept
-    from kapdesk.ui.app import _SAID_ON_OPENING
-
-    said = _SAID_ON_OPENING.pop()
     assert f"{backup.taken_at.astimezone():%H:%M}" in said and kept.name in said
     assert "Dr. After The Backup" in [r["name"] for r in open_database(kept)["prescribers"].rows]
     assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'restored'"

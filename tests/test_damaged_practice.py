@@ -233,7 +233,7 @@ def test_a_file_too_damaged_to_open_offers_the_newest_good_backup(demo_file, qtb
     plain.close()
     demo_file.write_bytes(demo_file.read_bytes()[:4096] + b"\xee" * 4096 * 20)
     seen = answer_next_box("Restore that backup and open")
-    db = _offer_backup(demo_file, "the file is not a database", None)
+    db, _said = _offer_backup(demo_file, "the file is not a database", None)
     assert older.taken_at.astimezone().strftime("%H:%M") in seen[0]
     assert db is not None and db["clients"].count == 3
     assert len(list(demo_file.parent.glob("demo.replaced-*.sqlite"))) == 1  # kept, for recovery

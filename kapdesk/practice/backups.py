@@ -4,11 +4,13 @@ runs, before an upgrade) or by hand, kept by the retention rule, checked, and re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from kapdesk.domain.backups import REASONS
 from kapdesk.domain.timeutil import utc_now
+from kapdesk.practice.audit import audit
 from kapdesk.storage.backups import (
     Backup,
     backup_problem,
@@ -18,9 +20,14 @@ from kapdesk.storage.backups import (
     restore_backup,
     take_backup,
 )
+from kapdesk.storage.database import StorageError, is_encrypted, open_database
 
-__all__ = ["Backup", "BackupRow", "backup_problem", "back_up", "backup_rows", "backups_folder",
-           "list_backups", "newest_good_backup", "restore_backup", "take_backup"]
+__all__ = ["Backup", "BackupRow", "back_up", "backup_rows", "backups_folder", "list_backups",
+           "newest_good_backup", "restore_and_open", "restore_backup", "restore_problem",
+           "size_text", "take_backup", "why_taken"]
+
+BEFORE_ENCRYPTION = ("from before the practice was encrypted (it would store client data "
+                     "unencrypted)")
 
 
 def back_up(practice: Path, *, passphrase: str | None, reason: str) -> Backup:
@@ -31,10 +38,28 @@ def back_up(practice: Path, *, passphrase: str | None, reason: str) -> Backup:
     return backup
 
 
+def why_taken(backup: Backup) -> str:
+    return REASONS[backup.reason]
+
+
+def size_text(backup: Backup) -> str:
+    size = backup.size
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size // 1024} KB"
+
+
+def restore_problem(path: Path, passphrase: str | None) -> str | None:
+    """Why the backup at ``path`` cannot become this practice (``passphrase``: the
+    practice's, ``None`` when it is plain); ``None`` when it can. Checked in full now, not
+    only when it was written: a disk can fail later."""
+    if passphrase is not None and not is_encrypted(path):
+        return BEFORE_ENCRYPTION
+    return backup_problem(path, passphrase)
+
+
 @dataclass(frozen=True)
 class BackupRow:
     backup: Backup
-    problem: str | None  # None: it opens and passes the full integrity check
+    problem: str | None  # None: it can be restored
 
     @property
     def verdict(self) -> str:
@@ -42,27 +67,35 @@ class BackupRow:
 
     @property
     def why(self) -> str:
-        return REASONS[self.backup.reason]
+        return why_taken(self.backup)
 
     @property
     def size_text(self) -> str:
-        size = self.backup.size
-        return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size // 1024} KB"
+        return size_text(self.backup)
 
 
 def backup_rows(practice: Path, passphrase: str | None) -> list[BackupRow]:
-    """Every backup of the practice, newest first, each checked now (not only when it was
-    written: a disk can fail later)."""
-    return [BackupRow(b, backup_problem(b.path, passphrase)) for b in list_backups(practice)]
+    """Every backup of the practice, newest first, each checked now."""
+    return [BackupRow(b, restore_problem(b.path, passphrase)) for b in list_backups(practice)]
 
 
-def newest_good_backup(practice: Path, passphrase: str | None,
-                       before: datetime | None = None) -> Backup | None:
-    """The newest backup that opens and passes the check (taken before ``before``, if
-    given), for a damaged practice; ``None`` when there is none."""
-    for backup in list_backups(practice):
-        if before is not None and backup.taken_at >= before:
-            continue
-        if backup_problem(backup.path, passphrase) is None:
-            return backup
-    return None
+def newest_good_backup(practice: Path, passphrase: str | None) -> Backup | None:
+    """The newest backup that can become the practice, for a damaged one; ``None`` when
+    there is none."""
+    return next((backup for backup in list_backups(practice)
+                 if restore_problem(backup.path, passphrase) is None), None)
+
+
+def restore_and_open(backup: Path, practice: Path, passphrase: str | None, *,
+                     encrypted_practice: bool) -> tuple[Database, Path | None]:
+    """The one way a backup becomes the practice (command line, app, unlock screen): put
+    in place, opened and written in the audit trail. Returns the practice and where the
+    file it replaced is kept. An encrypted practice is never replaced by a backup from
+    before it was encrypted: client data would be stored unencrypted."""
+    if encrypted_practice and not is_encrypted(backup):
+        raise StorageError(f"{backup.name} is {BEFORE_ENCRYPTION}. Nothing was changed")
+    kept = restore_backup(backup, practice, passphrase)
+    db = open_database(practice, passphrase=passphrase)
+    audit(db, "restored", detail=f"from {backup.resolve()}" + (
+        f"; the file it replaced is kept as {kept.name}" if kept else ""))
+    return db, kept

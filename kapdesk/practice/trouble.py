@@ -16,8 +16,8 @@ from sqlite_utils import Database
 from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage.database import StorageError, open_database, open_read_only
 
-__all__ = ["BANNER", "NOT_SAVED", "StorageError", "Trouble", "cannot_write", "open_practice_file",
-           "damage_in_file", "quick_damage", "stop_writing", "trouble_of"]
+__all__ = ["BANNER", "NOT_SAVED", "PASSING", "StorageError", "Trouble", "cannot_write",
+           "damage_in_file", "open_practice_file", "quick_damage", "stop_writing", "trouble_of"]
 
 
 class Trouble(StrEnum):
@@ -26,6 +26,9 @@ class Trouble(StrEnum):
     DISK_FULL = "disk_full"
     DISK_FAILING = "disk_failing"
 
+
+# Over once a write succeeds again; the others last as long as the practice is open.
+PASSING = frozenset({Trouble.DISK_FULL, Trouble.DISK_FAILING})
 
 # What the banner says, and what a refused entry says where it was typed.
 BANNER = {

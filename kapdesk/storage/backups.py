@@ -32,7 +32,7 @@ from kapdesk.storage.database import (
     copy_verified,
     fsync_path,
     is_encrypted,
-    key_sql,
+    key,
     new_private_file,
     private_folder,
 )
@@ -68,8 +68,7 @@ def take_backup(practice: Path, *, passphrase: str | None, reason: str,
     source = sqlite.connect(f"{practice.resolve().as_uri()}?mode=ro", uri=True)
     try:
         if passphrase is not None:
-            source.execute("PRAGMA cipher_log_level = NONE")
-            source.execute(key_sql(passphrase))
+            key(source, passphrase)
         copy_verified(source, target, passphrase)
     finally:
         source.close()
@@ -100,8 +99,7 @@ def backup_problem(path: Path, passphrase: str | None) -> str | None:
         return f"cannot be opened ({exc})"
     try:
         if encrypted:
-            conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.execute(key_sql(passphrase or ""))
+            key(conn, passphrase or "")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite.DatabaseError:

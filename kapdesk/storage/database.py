@@ -91,6 +91,14 @@ def key_sql(passphrase: str, schema: str = "") -> str:
     return f"PRAGMA {schema + '.' if schema else ''}key = {quoted}"
 
 
+def key(conn, passphrase: str) -> None:
+    """Give a connection (sqlite3's or sqlite-utils') its practice's passphrase. SQLCipher
+    writes each failed page decryption straight to stderr; kapdesk says it in one line
+    instead, so its own log is silenced first."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(key_sql(passphrase))
+
+
 def open_database(path: str | Path | None = None, *, migrate: bool = True,
                   passphrase: str | None = None) -> Database:
     """Open (creating if needed) the database at ``path``; ``None`` means in memory. With a
@@ -130,10 +138,7 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True,
 
 def _unlock(db: Database, passphrase: str) -> None:
     """Key the connection and prove the passphrase by reading; a wrong one closes it."""
-    # SQLCipher writes each failed page decryption straight to stderr; the therapist reads
-    # kapdesk's one line about the passphrase instead
-    db.execute("PRAGMA cipher_log_level = NONE")
-    db.execute(key_sql(passphrase))
+    key(db, passphrase)
     try:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite.DatabaseError:
@@ -263,7 +268,7 @@ def copy_verified(source, target: Path, passphrase: str | None) -> Path:
         dest = sqlite.connect(partial)
         try:
             if passphrase is not None:
-                dest.execute(key_sql(passphrase))
+                key(dest, passphrase)
             source.backup(dest)
             verdict = [row[0] for row in dest.execute("PRAGMA integrity_check").fetchall()]
         finally:
@@ -333,8 +338,7 @@ def wal_keeper(path: Path, passphrase: str | None):
     background thread (used by one thread at a time, never two at once)."""
     conn = sqlite.connect(path, check_same_thread=False, isolation_level=None)
     if passphrase is not None:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(key_sql(passphrase))
+        key(conn, passphrase)
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
 

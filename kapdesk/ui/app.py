@@ -18,6 +18,7 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.timeutil import Clock
 from kapdesk.paths import data_dir
 from kapdesk.practice.queries import (
+    Database,
     get_practice,
     open_database,
     passphrase_of,
@@ -35,7 +36,6 @@ from kapdesk.ui.theme import apply_theme
 log = logging.getLogger("kapdesk")
 
 FAULTY_BINDING = 3  # run()'s answer when the Qt binding would crash a session
-_SAID_ON_OPENING: list[str] = []  # told in the status bar of the next practice window
 
 
 class _CrashTracingLog(RotatingFileHandler):
@@ -144,25 +144,26 @@ def run(db_path: Path) -> int:
 def _open_and_run(app: QApplication, db_path: Path) -> int:
     from kapdesk.ui.unlock import open_practice_window
 
+    said = ""  # what the next practice window says first (after a restore)
     try:
         db = open_practice_window(db_path)
     except Exception as exc:  # too damaged to open
         if trouble_of(exc) is not Trouble.DAMAGED:
             raise
-        db = _offer_backup(db_path, str(exc), None)
+        db, said = _offer_backup(db_path, str(exc), None)
     while db is not None:  # None: the unlock or first-run screen was closed
         try:
             if get_practice(db) is None:
                 set_practice(db, name="Your practice")
             window = open_windows(db, db_path=str(db_path))
-            while _SAID_ON_OPENING:  # what a restore did, in the reopened window
-                window.statusBar().showMessage(_SAID_ON_OPENING.pop())
+            if said:
+                window.statusBar().showMessage(said)
         except Exception as exc:
             if trouble_of(exc) is not Trouble.DAMAGED:
                 raise
             passphrase = passphrase_of(db)  # damage where the first screen reads
             db.close()
-            db = _offer_backup(db_path, str(exc), passphrase)
+            db, said = _offer_backup(db_path, str(exc), passphrase)
             continue
         code = app.exec()
         if window.backups is not None:
@@ -174,42 +175,40 @@ def _open_and_run(app: QApplication, db_path: Path) -> int:
         passphrase = passphrase_of(db)
         db.close()
         if window.restore_from is not None:
-            db = _restore(db_path, window.restore_from, passphrase)
+            db, said = _restore(db_path, window.restore_from, passphrase)
         else:
-            db = open_practice_window(db_path, offer_encryption=True)
+            db, said = open_practice_window(db_path, offer_encryption=True), ""
     return 0
 
 
-def _offer_backup(db_path: Path, problem: str, passphrase: str | None):
+def _offer_backup(db_path: Path, problem: str,
+                  passphrase: str | None) -> tuple[Database | None, str]:
     """A practice too damaged to show: the screen that offers the newest good backup."""
     from kapdesk.ui.damaged import offer_newest_backup
 
     backup = offer_newest_backup(db_path, problem, passphrase)
-    return _restore(db_path, backup, passphrase) if backup is not None else None
+    return _restore(db_path, backup, passphrase) if backup is not None else (None, "")
 
 
-def _restore(db_path: Path, backup: Path, passphrase: str | None):
-    """Put the backup in place and open it; on refusal, say why and open the practice as
-    it was."""
+def _restore(db_path: Path, backup: Path,
+             passphrase: str | None) -> tuple[Database | None, str]:
+    """Put the backup in place and open it, with what the reopened window should say; on
+    refusal, say why and open the practice as it was."""
     from kapdesk.domain.backups import parse_backup_name
     from kapdesk.domain.timeutil import local
-    from kapdesk.practice.audit import audit
-    from kapdesk.practice.backups import restore_backup
+    from kapdesk.practice.backups import restore_and_open
 
     try:
-        kept = restore_backup(backup, db_path, passphrase)
+        db, kept = restore_and_open(backup, db_path, passphrase,
+                                    encrypted_practice=passphrase is not None)
     except (KapdeskError, OSError) as exc:
         QMessageBox.warning(None, "kapdesk", f"The backup was not restored: {exc}")
-        return open_database(db_path, passphrase=passphrase)
-    db = open_database(db_path, passphrase=passphrase)
-    audit(db, "restored", detail=f"from {backup}" + (
-        f"; the practice it replaced is kept as {kept.name}" if kept else ""))
+        return open_database(db_path, passphrase=passphrase), ""
     log.info("restored the practice from a backup")
     name = parse_backup_name(backup.name)
     which = f"of {local(name.taken_at):%a %d %b, %H:%M}" if name else backup.name
-    _SAID_ON_OPENING.append(f"✓ Restored the backup {which}." + (
-        f" The practice as it was is kept beside it as {kept.name}." if kept else ""))
-    return db
+    return db, f"✓ Restored the backup {which}." + (
+        f" The practice as it was is kept beside it as {kept.name}." if kept else "")
 
 
 def _second_copy(one_copy: OneCopy, db_path: Path) -> int:

@@ -12,7 +12,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout
 
 from kapdesk.domain.timeutil import local
-from kapdesk.practice.backups import BackupRow, backup_problem, backups_folder, list_backups
+from kapdesk.practice.backups import (
+    backups_folder,
+    list_backups,
+    restore_problem,
+    size_text,
+    why_taken,
+)
 from kapdesk.practice.queries import passphrase_of, running_session
 from kapdesk.practice.trouble import Trouble
 from kapdesk.ui.models import RowsModel
@@ -82,8 +88,7 @@ class BackupsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        rows = [{"backup": b, "why": BackupRow(b, None).why,
-                 "size": BackupRow(b, None).size_text, "verdict": CHECKING}
+        rows = [{"backup": b, "why": why_taken(b), "size": size_text(b), "verdict": CHECKING}
                 for b in list_backups(self.practice)]
         self.model.set_rows(rows)
         if rows:
@@ -103,7 +108,7 @@ class BackupsDialog(QDialog):
 
     def _check_all(self, paths: list[Path], passphrase: str | None) -> None:
         for index, path in enumerate(paths):
-            self.checked.emit(index, backup_problem(path, passphrase))
+            self.checked.emit(index, restore_problem(path, passphrase))
 
     def _checked(self, index: int, problem: str | None) -> None:
         if index >= self.model.rowCount():

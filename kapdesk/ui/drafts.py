@@ -18,9 +18,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.practice.drafts import commit_draft, save_draft
 from kapdesk.practice.queries import Database, get_draft
-from kapdesk.practice.trouble import NOT_SAVED, trouble_of
+from kapdesk.practice.trouble import NOT_SAVED, PASSING, trouble_of
 from kapdesk.ui.ops import Change, report_trouble, run_op
-from kapdesk.ui.trouble_banner import PASSING
 
 # Typed text is in the file at most this long (plus one write) after its key.
 DRAFT_LAG_MS = 500

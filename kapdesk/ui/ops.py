@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.practice.trouble import NOT_SAVED, Trouble, trouble_of
+from kapdesk.practice.trouble import NOT_SAVED, PASSING, Trouble, trouble_of
 from kapdesk.ui.errors import REFUSALS, message
 
 log = logging.getLogger("kapdesk")
@@ -112,7 +112,7 @@ def report_trouble(trouble: Trouble | None) -> None:
         changes().trouble.emit("")
         return
     log.warning("a write was refused: %s", trouble)
-    if trouble in (Trouble.DAMAGED, Trouble.READ_ONLY):
+    if trouble not in PASSING:
         changes().lasting = trouble
     changes().trouble.emit(str(trouble))
 

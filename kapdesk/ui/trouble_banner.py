@@ -9,11 +9,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from kapdesk.practice.trouble import BANNER, Trouble
+from kapdesk.practice.trouble import BANNER, PASSING, Trouble
 from kapdesk.ui.ops import changes
 from kapdesk.ui.widgets import label
-
-PASSING = {Trouble.DISK_FULL, Trouble.DISK_FAILING}  # over once a write succeeds
 
 
 class TroubleBanner(QFrame):
@@ -45,7 +43,7 @@ class TroubleBanner(QFrame):
             self._write_succeeded(None)
 
     def say(self, trouble: Trouble) -> None:
-        if self.trouble in (Trouble.DAMAGED, Trouble.READ_ONLY) and trouble in PASSING:
+        if self.trouble is not None and self.trouble not in PASSING and trouble in PASSING:
             return  # the lasting trouble stays said
         self.trouble = trouble
         self.text.setText(BANNER[trouble])

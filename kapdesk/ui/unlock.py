@@ -103,22 +103,19 @@ class UnlockDialog(_Screen):
     def restore_backup(self) -> None:
         """The newest backup that opens and passes the check with the passphrase typed (or
         none, for a practice that never had one), put in place and opened."""
-        from kapdesk.practice.audit import audit
-        from kapdesk.practice.backups import restore_backup
+        from kapdesk.practice.backups import restore_and_open
         from kapdesk.ui.damaged import offer_newest_backup
 
         passphrase = self.passphrase.text() or None
         backup = offer_newest_backup(self.path, "The passphrase did not open it.", passphrase)
         if backup is None:
             return
-        try:
-            kept = restore_backup(backup, self.path, passphrase)
-            self.db = open_practice_file(self.path, passphrase=passphrase)
+        try:  # a passphrase typed: the practice is (or was) encrypted, and stays so
+            self.db, _kept = restore_and_open(backup, self.path, passphrase,
+                                              encrypted_practice=passphrase is not None)
         except (KapdeskError, OSError) as exc:
             self.error.setText(f"The backup was not restored: {exc}")
             return
-        audit(self.db, "restored", detail=f"from {backup}" + (
-            f"; the file it replaced is kept as {kept.name}" if kept else ""))
         self.accept()
 
 
