@@ -214,3 +214,27 @@ def test_the_play_log_is_stored_with_the_session(db, client_id):
     plays = load_session(db, sid).music_plays
     assert [(p["title"], p["started_at"][11:16], p["stopped_at"][11:16]) for p in plays] == [
         ("Slow Tide", "15:17", "15:20"), ("Under Cedar", "15:20", "15:25")]
+
+
+STARTED_THEN_TERMINATED = """
+import os, signal, time
+from kapdesk.audio.backend import PygameBackend
+PygameBackend().start()
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(2)
+print("still running")
+"""
+
+
+def test_the_sound_device_leaves_the_desktops_close_request_alone():
+    """SDL catches SIGTERM as a quit event nobody reads: once the mixer was started (now
+    as every session window opens), logout or shutdown could not close kapdesk."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", STARTED_THEN_TERMINATED],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "SDL_AUDIODRIVER": "dummy"})
+    assert child.returncode == -signal.SIGTERM and "still running" not in child.stdout

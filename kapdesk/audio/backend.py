@@ -53,6 +53,9 @@ class PygameBackend:
                 import os
 
                 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+                # SDL would catch SIGTERM and SIGINT as quit events nobody reads: the app
+                # then ignored the desktop's request to close at logout or shutdown
+                os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
                 import pygame.mixer
 
                 pygame.mixer.init()
