@@ -98,6 +98,7 @@ def run(quick: bool, encrypted: bool) -> tuple[list[Figure], dict]:
                          at_most(150)),
     }
     sizes: dict[str, dict] = {}
+    drivers.compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="kapdesk-bench-") as folder:
         copies = Path(folder)
         for size, clients in SIZES.items():
