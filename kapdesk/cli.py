@@ -163,6 +163,9 @@ def _open_window(args: argparse.Namespace) -> int:
     else:
         path = _db_path(args)
     _require_display()
+    # The storage layers first: every module imported after PySide6 has its source read by
+    # PySide6's import hook (to look for ``__feature__``); before it, they skip that.
+    import kapdesk.practice.queries  # noqa: F401
     from kapdesk.ui.app import FAULTY_BINDING, run
 
     code = run(path)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from PySide6.QtGui import QImage
+from typing import TYPE_CHECKING, Any
 
 from kapdesk.export.summary_html import course_summary_html, session_summary_html
-from kapdesk.report.charts import Series, chart
 from kapdesk.report.pdf import report_font, write_pdf
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 
 def session_pdf(summary: dict[str, Any], target: Path) -> Path:
@@ -25,6 +25,10 @@ def course_pdf(summary: dict[str, Any], target: Path) -> Path:
 def course_charts(summary: dict[str, Any]) -> dict[str, QImage]:
     """The course summary's chart images, by the names its page refers to; the PDF and
     the preview of what leaves the laptop show the same ones."""
+    # Imported here: a session summary has no charts, and the chart module's first touch
+    # of Qt's enums is about a twentieth of the session-PDF command.
+    from kapdesk.report.charts import Series, chart
+
     family = report_font()
     sessions = summary["sessions"]
     labels = [str(s["number"] or i + 1) for i, s in enumerate(sessions)]
