@@ -57,22 +57,28 @@ def note_durable(practice: Path, *, rounds: int,
     return kapdesk, baseline
 
 
-SEARCHES = {"common word": COMMON, "prefix": "gri"}  # "gri…": grief, as it is being typed
+# name: (words, newest first). "gri…": grief, as it is being typed.
+SEARCHES = {"common word": (COMMON, False), "prefix": ("gri", False),
+            "common word, newest first": (COMMON, True)}
 
 
-def search(practice: Path, words: str, *, rounds: int,
+def search(practice: Path, words: str, *, rounds: int, newest_first: bool = False,
            passphrase: str | None = None) -> tuple[list[float], list[float]]:
     """The search the Search notes window runs, against FTS5 alone ranking the same match
-    and returning the same 50 rows' ids."""
+    and returning the same 50 rows' ids (newest first: against FTS5 matching and SQLite
+    ordering the matches by the note's time)."""
     db = open_database(practice, passphrase=passphrase)
     query = " ".join(f'"{word}"*' for word in words.split())
+    raw = ("SELECT f.rowid FROM notes_fts f JOIN notes n ON n.id = f.rowid "
+           "WHERE notes_fts MATCH ? ORDER BY n.at DESC LIMIT 50" if newest_first else
+           "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
+           "ORDER BY bm25(notes_fts) LIMIT 50")
     kapdesk, baseline = [], []
     try:
         for _ in range(rounds):
-            baseline.append(_seconds(lambda: db.execute(
-                "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
-                "ORDER BY bm25(notes_fts) LIMIT 50", (query,)).fetchall()))
-            kapdesk.append(_seconds(lambda: search_notes(db, words)))
+            baseline.append(_seconds(lambda: db.execute(raw, (query,)).fetchall()))
+            kapdesk.append(_seconds(lambda: search_notes(db, words,
+                                                         newest_first=newest_first)))
     finally:
         db.close()
     return kapdesk, baseline

@@ -43,6 +43,25 @@ def test_one_clients_notes_only(db, notes):
     assert {r["client_id"] for r in search_notes(db, "sea", client_id=other)} == {other}
 
 
+def test_newest_first_goes_by_when_the_note_was_written_for(db, notes):
+    client_id, other = notes
+    sid = schedule_session(db, client_id, "integration")
+    start_session(db, sid, started_at=T0 + timedelta(days=2))
+    add_note(db, sid, "process", "The sea, two days on.", at=T0 + timedelta(days=2))
+    # Entered last, but about the first session's opening minute: it sorts there.
+    add_note(db, sid, "observation", "Sea recalled from the first minute.",
+             at=T0 + timedelta(minutes=1))
+    bodies = [r["body"] for r in search_notes(db, "sea", newest_first=True)]
+    assert bodies[0] == "The sea, two days on."
+    assert bodies.index("Sea recalled from the first minute.") > bodies.index(
+        "Quiet. Sea sounds in the music; sea again.")
+    assert [r["body"] for r in search_notes(db, "sea", client_id=other,
+                                             newest_first=True)] == [
+        "Spoke about the seashore at her grandmother's."]
+    assert [r["body"] for r in search_notes(db, "sea", newest_first=True, limit=1)] == [
+        "The sea, two days on."]
+
+
 def test_every_word_is_required(db, notes):
     assert [r["body"] for r in search_notes(db, "sea breathing")] == [
         "The sea was breathing for me."]

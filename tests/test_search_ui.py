@@ -189,3 +189,17 @@ def test_typing_searches_off_the_window_and_the_newest_words_win(demo_window, qt
     qtbot.waitUntil(lambda: bool(dialog.results) and all(
         "breath" in r["body"].lower() for r in dialog.results), timeout=5000)
     assert dialog.count.text().endswith("most relevant first")
+
+
+def test_alt_n_puts_the_newest_notes_first(demo_window, qtbot):
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    assert isinstance(dialog, SearchDialog)
+    qtbot.keyClicks(dialog.query, "breath")
+    qtbot.waitUntil(lambda: dialog.list.count() > 1, timeout=5000)
+    assert dialog.count.text().endswith("most relevant first")
+    qtbot.keyClick(dialog.query, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.count.text().endswith("newest first")
+                    and "relevant" not in dialog.count.text(), timeout=5000)
+    times = [r["at"] for r in dialog.results]
+    assert len(times) > 1 and times == sorted(times, reverse=True)

@@ -18,23 +18,27 @@ def fts_query(text: str) -> str | None:
 
 
 def search_notes(db: Database, text: str, *, client_id: int | None = None,
-                 limit: int = 50) -> list[dict[str, Any]]:
-    """The ``limit`` most relevant notes. FTS5 ranks and limits first; only the rows shown
-    are then joined to their session and client, and their snippets are cut here (joining
-    every match before ranking, and FTS5's own snippets, each cost more than the search)."""
+                 limit: int = 50, newest_first: bool = False) -> list[dict[str, Any]]:
+    """The ``limit`` most relevant notes, or with ``newest_first`` the ``limit`` latest
+    (by the note's own time, so a note written after the fact sorts where it belongs).
+    FTS5 matches and limits first; only the rows shown are then joined to their session and
+    client, and their snippets are cut here (joining every match before ranking, and FTS5's
+    own snippets, each cost more than the search)."""
     query = fts_query(text)
     if query is None:
         return []
     params: dict[str, Any] = {"q": query, "limit": limit}
-    if client_id is None:
-        ranked = ("SELECT rowid AS id, bm25(notes_fts) AS rank FROM notes_fts "
-                  "WHERE notes_fts MATCH :q ORDER BY rank LIMIT :limit")
-    else:
+    order = "n.at DESC, f.rowid DESC" if newest_first else "rank"
+    joins, only = "", ""
+    if newest_first or client_id is not None:
+        joins = " JOIN notes n ON n.id = f.rowid"
+    if client_id is not None:
         params["client"] = client_id
-        ranked = ("SELECT f.rowid AS id, bm25(notes_fts) AS rank FROM notes_fts f "
-                  "JOIN notes n ON n.id = f.rowid JOIN sessions s ON s.id = n.session_id "
-                  "WHERE notes_fts MATCH :q AND s.client_id = :client "
-                  "ORDER BY rank LIMIT :limit")
+        joins += " JOIN sessions s ON s.id = n.session_id"
+        only = " AND s.client_id = :client"
+    rank = "NULL" if newest_first else "bm25(notes_fts)"  # bm25 of every match is dear
+    ranked = (f"SELECT f.rowid AS id, {rank} AS rank FROM notes_fts f{joins} "
+              f"WHERE notes_fts MATCH :q{only} ORDER BY {order} LIMIT :limit")
     rows = list(db.query(f"""
         WITH ranked AS MATERIALIZED ({ranked})
         SELECT n.id, n.session_id, n.at, n.kind, n.body, s.kind AS session_kind,
@@ -42,7 +46,8 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
                ranked.rank
         FROM ranked JOIN notes n ON n.id = ranked.id
         JOIN sessions s ON s.id = n.session_id JOIN clients c ON c.id = s.client_id
-        ORDER BY ranked.rank, n.at DESC""", params))
+        ORDER BY {"n.at DESC, n.id DESC" if newest_first else "ranked.rank, n.at DESC"}""",
+                     params))
     words = re.findall(r"\w+", text, flags=re.UNICODE)
     for row in rows:
         row["snippet"] = snippet(row["body"], words)

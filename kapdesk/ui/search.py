@@ -1,5 +1,5 @@
-"""Search every note (or one client's): most relevant first, the matched words lit, and
-each result opens its session at that moment."""
+"""Search every note (or one client's): most relevant or newest first, the matched words lit,
+and each result opens its session at that moment."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -74,6 +75,8 @@ class SearchDialog(QDialog):
         self.client.addItem("All clients", None)
         for row in list_clients(db, include_archived=True):
             self.client.addItem(row["display_name"], row["id"])
+        self.newest_first = QCheckBox("&Newest first")  # Alt+N
+        self.newest_first.setToolTip("Latest notes first, instead of the most relevant")
         self.list = ResultList()
         self.list.itemActivated.connect(lambda item: self.choose(self.list.row(item)))
         self.list.chosen.connect(self.choose)
@@ -81,6 +84,7 @@ class SearchDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.client)
+        top.addWidget(self.newest_first)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(label("Search notes", "title"))
@@ -98,6 +102,7 @@ class SearchDialog(QDialog):
         self._timer.timeout.connect(self.ask)
         self.query.textChanged.connect(lambda: self._timer.start())
         self.client.currentIndexChanged.connect(self.ask)
+        self.newest_first.toggled.connect(self.ask)
         self.query.returnPressed.connect(self._to_results)
         self.query.installEventFilter(self)
 
@@ -115,7 +120,8 @@ class SearchDialog(QDialog):
         if self._worker is None:
             self.run()
             return
-        self._worker.ask(self._asked, self.query.text(), self.client.currentData())
+        self._worker.ask(self._asked, self.query.text(), self.client.currentData(),
+                         self.newest_first.isChecked())
 
     def _answered(self, number: int, rows: object) -> None:
         if number == -1:  # the worker could not open the practice: search here instead
@@ -130,7 +136,8 @@ class SearchDialog(QDialog):
         self._asked += 1
         try:
             rows: object = search_notes(self.db, self.query.text(),
-                                        client_id=self.client.currentData())
+                                        client_id=self.client.currentData(),
+                                        newest_first=self.newest_first.isChecked())
         except Exception as exc:
             rows = exc
         self.show_results(rows)
@@ -166,9 +173,10 @@ class SearchDialog(QDialog):
             self.list.setItemWidget(item, text)
         self._fit_rows()
         words = self.query.text().strip()
-        self.count.setText("" if not words else
-                           f"{len(self.results)} note{'s' * (len(self.results) != 1)}, "
-                           "most relevant first" if self.results else "No note matches.")
+        order = "newest first" if self.newest_first.isChecked() else "most relevant first"
+        found = len(self.results)
+        self.count.setText("" if not words else "No note matches." if not found else
+                           f"{found} note{'s' * (found != 1)}, {order}")
 
     def _fit_rows(self) -> None:
         """Each result as tall as its wrapped text at the list's present width, so no line

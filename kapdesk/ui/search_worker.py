@@ -13,20 +13,22 @@ from typing import Any
 from kapdesk.practice.queries import open_read_only, search_notes
 
 Answer = Callable[[int, object], None]  # the question's number, and its rows or error
+Question = tuple[int, str, Any, bool]  # number, words, client id, newest first
 
 
 class SearchWorker:
     def __init__(self, practice: Path, passphrase: str | None, answer: Answer) -> None:
         self.practice, self.passphrase, self.answer = practice, passphrase, answer
-        self._questions: queue.Queue[tuple[int, str, Any] | None] = queue.Queue()
+        self._questions: queue.Queue[Question | None] = queue.Queue()
         self._thread: threading.Thread | None = None
 
-    def ask(self, number: int, text: str, client_id: int | None) -> None:
+    def ask(self, number: int, text: str, client_id: int | None,
+            newest_first: bool = False) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._answer_questions,
                                             name="kapdesk-search", daemon=True)
             self._thread.start()
-        self._questions.put((number, text, client_id))
+        self._questions.put((number, text, client_id, newest_first))
 
     def stop(self) -> None:
         if self._thread is not None:
@@ -40,9 +42,10 @@ class SearchWorker:
             return
         try:
             while (question := self._newest()) is not None:
-                number, text, client_id = question
+                number, text, client_id, newest_first = question
                 try:
-                    rows: object = search_notes(db, text, client_id=client_id)
+                    rows: object = search_notes(db, text, client_id=client_id,
+                                                newest_first=newest_first)
                 except Exception as exc:  # the dialog says what went wrong
                     rows = exc
                 try:
@@ -52,7 +55,7 @@ class SearchWorker:
         finally:
             db.close()
 
-    def _newest(self) -> tuple[int, str, Any] | None:
+    def _newest(self) -> Question | None:
         question = self._questions.get()
         while question is not None:
             try:
