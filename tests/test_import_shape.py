@@ -228,10 +228,19 @@ def test_another_clients_record_with_this_clients_id_is_refused(tmp_path, export
     assert "but the file's Someone Else was born 1990-01-01; nothing was imported" in err
 
 
-def test_a_protocol_edited_by_hand_is_refused(tmp_path, record):
+def test_a_protocol_edited_by_hand_is_checked_like_the_editor_checks_it(tmp_path, record):
+    """A record carries the protocol each session ran; one kapdesk could not have run (its
+    minimum stay or booster step would decide the replayed gates) is refused by name."""
     protocol = medication(record)["protocol"]
-    protocol["min_minutes_after_dose"] = 0
-    assert "is not the session protocol kapdesk runs" in refusal(tmp_path, record)
+    protocol["min_minutes_after_last_dose"] = 0
+    assert ("sessions[1].protocol.min_minutes_after_last_dose: The minimum stay after the "
+            "last dose must be 30-480 min (it is 0 min)") in refusal(tmp_path, record)
+    protocol["min_minutes_after_last_dose"] = 120
+    protocol["steps"][3]["end"] = {"anchor": "dose", "minutes": 30}  # Hold runs into Onset
+    assert "overlap by 15 min" in refusal(tmp_path, record)
+    protocol["steps"][3]["end"] = {"anchor": "dose", "minutes": 15}
+    protocol["min_minutes_after_dose"] = 0  # not a protocol's field
+    assert "protocol: has unknown fields: min_minutes_after_dose" in refusal(tmp_path, record)
 
 
 def test_a_shared_note_quoting_a_process_note_is_refused(tmp_path, record):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeline import Timeline
 from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.vitals_schedule import schedule
 
 
 @dataclass(frozen=True)
@@ -80,23 +81,17 @@ def clock_face(record: SessionRecord, now: datetime) -> ClockFace:
 
 
 def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
-    """Steps still to come, minus those already done (dose given, vitals taken)."""
-    has_discharge_vitals = record.latest("discharge") is not None
+    """Steps still to come, minus those already done (dose given, vitals taken); a reading
+    the protocol asks for stays until it is taken, skipped or missed."""
     answered_spit = [parse_instant(e["at"]) for e in record.events
                      if e["kind"] in ("spit", "swallow")]
-    mid_vitals = [r.reading.taken_at for r in record.readings
-                  if r.reading.checkpoint == "other"]
     for ts in timeline.steps:
         step = ts.step
-        if not step.hint or ts.start <= now - timedelta(minutes=1):
+        if step.vitals or not step.hint or ts.start <= now - timedelta(minutes=1):
             continue
         if not ts.confirmed:  # hangs off a dose not given yet: only "dose planned" counts
             continue
         if step.key == "opening" and record.doses:
-            continue
-        if step.key == "pre_vitals" and record.latest("pre_dose"):
-            continue
-        if step.key == "post_vitals" and has_discharge_vitals:
             continue
         if step.key == "booster" and any(d.is_booster for d in record.doses):
             continue
@@ -106,10 +101,12 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
                 continue
             if any(at >= dose_at for at in answered_spit):
                 continue
-        if step.key == "mid_vitals" and timeline.first_dose and any(
-                at >= timeline.first_dose for at in mid_vitals):
-            continue
         yield Upcoming(step.hint, ts.start)
+    shown: set[str] = set()
+    for due in schedule(record, timeline, now):  # the next open reading of each step
+        if due.state in ("due", "upcoming") and due.step.key not in shown:
+            shown.add(due.step.key)
+            yield Upcoming(due.label, due.at)
     if not record.doses:
         yield Upcoming("dose planned", max(timeline.started_at + timedelta(
             minutes=record.protocol.planned_dose_minutes), now))
@@ -121,7 +118,7 @@ def suggested_checkpoint(record: SessionRecord, now: datetime) -> str:
     if not record.doses:
         return "pre_dose"
     timeline = record.timeline(now)
-    post = next((ts for ts in timeline.steps if ts.step.key == "post_vitals"), None) \
+    post = next((ts for ts in timeline.steps if ts.step.vitals == "discharge"), None) \
         if timeline else None
     if post and now >= post.start - timedelta(minutes=15):
         return "discharge"

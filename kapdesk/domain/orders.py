@@ -9,8 +9,9 @@ from kapdesk.domain.dosing import check_mg
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.timeutil import required_day
 
-FORMS = ("sublingual lozenge/troche", "rapid-dissolve tablet", "intramuscular injection")
-ROUTES = ("sublingual", "buccal", "oral", "intramuscular")
+FORMS = ("sublingual lozenge/troche", "rapid-dissolve tablet", "intramuscular injection",
+         "intravenous infusion", "nasal spray device")
+ROUTES = ("sublingual", "buccal", "oral", "intramuscular", "intravenous", "intranasal")
 
 
 def _mg(field: str, raw: Any, label: str) -> float:

@@ -25,12 +25,20 @@ EVENT_KINDS: dict[str, str] = {
     "talking": "Talking",
     "prn": "PRN medication given",
     "prescriber_contacted": "Prescriber contacted",
+    "breathing": "Breathing slowed",
+    "vitals_skipped": "Scheduled vitals skipped",
     "intention_set": "Intention set",
     "music_started": "Music started",
     "other": "Other",
 }
 
-ADVERSE_EVENTS: frozenset[str] = frozenset({"nausea", "vomiting", "dizziness", "anxiety", "prn"})
+ADVERSE_EVENTS: frozenset[str] = frozenset({"nausea", "vomiting", "dizziness", "anxiety", "prn",
+                                           "breathing"})
+
+# The events the therapist records with one key; a protocol chooses which of them show.
+QUICK_EVENTS: tuple[str, ...] = (
+    "spit", "swallow", "nausea", "vomiting", "dizziness", "anxiety", "breathing", "bathroom",
+    "music_change", "mask_off", "talking", "prn", "prescriber_contacted", "other")
 
 NOTE_KINDS: dict[str, str] = {
     NoteKind.OBSERVATION: "Observation",

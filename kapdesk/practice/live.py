@@ -11,6 +11,7 @@ from kapdesk.audio.library import track_problem
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.preflight import Check, missing, preflight
+from kapdesk.domain.protocol import Protocol
 from kapdesk.practice.course import schedule_in_course
 from kapdesk.practice.session import confirm_ride_home, start_session
 from kapdesk.storage.clients import get_client
@@ -47,7 +48,8 @@ def preflight_for(db: Database, client_id: int, *, intention: str = "",
 
 def begin_medication_session(db: Database, client_id: int, *, at: datetime, intention: str,
                              ride_home_name: str, ride_home_phone: str = "",
-                             ride_confirmed: bool, playlist_id: int | None = None) -> int:
+                             ride_confirmed: bool, playlist_id: int | None = None,
+                             protocol: Protocol | None = None) -> int:
     """Run the pre-flight, then start the course's next medication session (scheduling one
     now if none is planned) and confirm the ride home, all in one transaction."""
     with db.atomic():
@@ -69,7 +71,8 @@ def begin_medication_session(db: Database, client_id: int, *, at: datetime, inte
             assert course is not None  # the pre-flight requires an open course
             session_id = schedule_in_course(db, course["id"], SessionKind.MEDICATION, at)
         start_session(db, session_id, started_at=at, intention=intention,
-                      ride_home_name=ride_home_name, ride_home_phone=ride_home_phone)
+                      ride_home_name=ride_home_name, ride_home_phone=ride_home_phone,
+                      protocol=protocol)
         confirm_ride_home(db, session_id, at=at, name=ride_home_name, phone=ride_home_phone)
         if playlist_id:
             set_playlist(db, session_id, playlist_id)

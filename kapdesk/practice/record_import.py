@@ -33,11 +33,11 @@ from kapdesk.export.checks import EARLIEST_BIRTH
 from kapdesk.export.record import RECORD_FORMAT
 from kapdesk.practice.record_conflicts import CHILD_TABLES, check_conflicts, differing
 from kapdesk.practice.record_rules import (
-    SHIPPED_PROTOCOL,
     Plan,
     check_amendments,
     check_course,
     check_links,
+    check_protocol,
     check_quotes,
     correction,
     event_detail,
@@ -303,12 +303,8 @@ def _read_session(plan: Plan, path: str, s: Mapping, seen: set[str], courses: se
         raise InvalidInput(f"{path}.medication_session_uid", "only integration sessions link")
     ride = c.obj(s.get("ride_home") or {}, f"{path}.ride_home")
     protocol = s.get("protocol")
-    if protocol is not None and protocol != SHIPPED_PROTOCOL:
-        # Nothing in kapdesk edits a session's protocol yet (issue 15 will, with versions), so
-        # a different one was edited by hand: its minimum stay or booster step would decide
-        # the replayed gates.
-        raise InvalidInput(f"{path}.protocol", "is not the session protocol kapdesk runs; a "
-                                               "record keeps the protocol it was written with")
+    if protocol is not None:  # its minimum stay and booster step decide the replayed gates
+        check_protocol(protocol, f"{path}.protocol")
     session_row = plan.add("sessions", {
         "uid": key, "kind": kind, "number": c.whole(s, "number", path, 1, 100, required=False),
         "course_uid": c.ref(s, "course_uid", path, courses, what="course"),

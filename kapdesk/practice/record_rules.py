@@ -14,7 +14,8 @@ from typing import Any
 from kapdesk.domain.errors import InvalidInput, KapdeskError
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.mistakes import correction_reason, strike_reason
-from kapdesk.domain.protocol import DEFAULT_PROTOCOL
+from kapdesk.domain.protocol import protocol_from_json
+from kapdesk.domain.protocol_rules import validate_protocol
 from kapdesk.domain.scheduling import check_course_end
 from kapdesk.domain.screening import require_cleared
 from kapdesk.domain.timeutil import earliest_local_day, parse_instant
@@ -33,8 +34,14 @@ class Plan:
         return row
 
 
-# The session protocol as a record file holds it (JSON has lists where the domain has tuples).
-SHIPPED_PROTOCOL = json.loads(json.dumps(DEFAULT_PROTOCOL.to_json()))
+def check_protocol(protocol: Any, path: str) -> None:
+    """A session's protocol as a record file holds it: one kapdesk could have run, checked
+    by the same rules as the protocol editor."""
+    try:
+        validate_protocol(protocol_from_json(protocol), where="")
+    except InvalidInput as exc:
+        where = exc.field.removeprefix("protocol").lstrip(".")
+        raise InvalidInput(f"{path}.{where}" if where else path, exc.reason) from None
 
 
 def check_course(path: str, course: Mapping[str, Any],

@@ -15,6 +15,8 @@ from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.gates import override_reason
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.mistakes import strike_reason, undo_reason
+from kapdesk.domain.protocol import Protocol
+from kapdesk.domain.protocol_rules import validate_protocol
 from kapdesk.domain.scheduling import check_reschedule
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.sharing import check_shareable
@@ -30,8 +32,8 @@ from kapdesk.domain.vocabulary import (
     require_text,
 )
 from kapdesk.practice.course import plan_integration
+from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.storage import sessions as store
-from kapdesk.storage.practice import practice_protocol
 from kapdesk.storage.prescriptions import current_order, current_thresholds
 
 
@@ -57,14 +59,16 @@ def check_entry_time(record: SessionRecord, at: datetime, what: str,
 
 
 def start_session(db: Database, session_id: int, *, started_at: datetime, intention: str = "",
-                  ride_home_name: str = "", ride_home_phone: str = "") -> None:
+                  ride_home_name: str = "", ride_home_phone: str = "",
+                  protocol: Protocol | None = None) -> None:
     """Start the clock. A medication session fixes the order and threshold versions it will be
-    judged by, and the protocol it runs, so later edits never change its history."""
+    judged by, and the protocol it runs (``protocol``, else the one written for the order's
+    route), so later edits never change its history."""
     with db.atomic():
         session = store.get_session(db, session_id)
         if session["started_at"]:
             raise NotAllowed(f"session {session_id} has already started")
-        order_id = threshold_id = protocol = None
+        order_id = threshold_id = copy = None
         if session["kind"] == SessionKind.MEDICATION:
             thresholds = current_thresholds(db, session["client_id"])
             order = current_order(db, session["client_id"])
@@ -74,11 +78,12 @@ def start_session(db: Database, session_id: int, *, started_at: datetime, intent
                 raise NotAllowed("cannot start a medication session without "
                                  + " and ".join(missing))
             order_id, threshold_id = order["id"], thresholds[0]
-            protocol = practice_protocol(db).to_json()
+            runs = protocol or protocol_for_client(db, session["client_id"]).suggested
+            copy = validate_protocol(runs, where="protocol").to_json()
         store.set_started(db, session_id, started_at=started_at, intention=intention.strip(),
                           ride_home_name=ride_home_name.strip(),
                           ride_home_phone=ride_home_phone.strip(), order_id=order_id,
-                          threshold_version_id=threshold_id, protocol=protocol)
+                          threshold_version_id=threshold_id, protocol=copy)
 
 
 def record_vitals(db: Database, session_id: int, values: Mapping[str, object], *,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol, protocol_from_json
+from kapdesk.domain.protocol import DEFAULT_PROTOCOL
 from kapdesk.storage.rows import insert, maybe, one, stamp
 
 
@@ -21,6 +21,8 @@ def write_practice(db: Database, *, name: str, therapist: str, is_demo: bool) ->
            VALUES (1, :name, :therapist, :is_demo, :protocol, :now)
            ON CONFLICT (id) DO UPDATE SET name = :name, therapist = :therapist""",
         {"name": name, "therapist": therapist,
+         # practice.protocol is no longer read (the practice's protocols have their own
+         # table since migration 0013); the column is NOT NULL, so it keeps the built-in.
          "is_demo": int(is_demo), "protocol": json.dumps(DEFAULT_PROTOCOL.to_json()),
          "now": stamp()},
     )
@@ -33,11 +35,6 @@ def write_lock_after(db: Database, minutes: int) -> None:
 def is_demo(db: Database) -> bool:
     practice = get_practice(db)
     return bool(practice and practice["is_demo"])
-
-
-def practice_protocol(db: Database) -> Protocol:
-    practice = get_practice(db)
-    return protocol_from_json(json.loads(practice["protocol"])) if practice else DEFAULT_PROTOCOL
 
 
 def insert_prescriber(db: Database, cleaned: dict[str, Any], *, uid: str | None = None) -> int:

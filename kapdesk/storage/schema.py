@@ -392,3 +392,20 @@ def m0012_search_prefixes(db: Database) -> None:
     db.execute("""CREATE VIRTUAL TABLE notes_fts USING FTS5 (body,
         tokenize='porter unicode61', prefix='2 3', content=[notes])""")
     db.execute("INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')")
+
+
+@MIGRATIONS(name="0013_protocols")
+def m0013_protocols(db: Database) -> None:
+    """The practice's own session protocols, each edit a new version of its family (the
+    uid of its first version). Sessions keep the copy they ran with in ``sessions.protocol``;
+    ``practice.protocol`` (the built-in plan) is no longer read."""
+    db.execute("""CREATE TABLE protocols (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        family TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        route TEXT NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body)),
+        created_at TEXT NOT NULL,
+        UNIQUE (family, version))""")
