@@ -1,5 +1,6 @@
-"""The session summary as one tidy CSV table: one row per dose, reading, event, rating, note
-and the discharge, in time order, so a prescriber's system can filter by ``record``."""
+"""The session summary as one tidy CSV table: the protocol the session ran, then one row per
+dose, reading, event, rating, note, planned reading not taken, and the discharge, in time
+order, so a prescriber's system can filter by ``record``."""
 
 from __future__ import annotations
 
@@ -37,12 +38,23 @@ def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     for note in summary["notes"]:
         rows.append({"record": "note", "at": note["at"], "kind": note["kind"],
                      "text": note["body"]})
+    for due in summary.get("scheduled_vitals", []):
+        if due["state"] != "taken":  # a planned reading skipped or missed
+            rows.append({"record": "planned_vitals", "at": due["due_at"],
+                         "checkpoint": due["checkpoint"], "kind": due["state"],
+                         "text": due["reason"] or due["label"]})
     discharge = summary["discharge"]
     if discharge:
         rows.append({"record": "discharge", "at": discharge["at"],
                      "kind": "overridden" if discharge["overridden"] else "cleared",
                      "value": discharge["ride_home_name"], "text": discharge["reason"] or ""})
     rows.sort(key=lambda r: r["at"])
+    protocol = summary.get("protocol")
+    if protocol and summary["session"]["started_at"]:  # first: the plan the session ran
+        rows.insert(0, {"record": "protocol", "at": summary["session"]["started_at"],
+                        "route": protocol["route"], "kind": "built-in" if protocol["built_in"]
+                        else "own", "value": protocol["version"] or "",
+                        "text": protocol["name"]})
     ids = {"session_id": summary["session"]["id"], "client_id": summary["client"]["id"]}
     return [{**ids, **row} for row in rows]
 

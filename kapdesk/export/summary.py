@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import parse_instant, to_iso, utc_now, whole_minutes
+from kapdesk.domain.vitals_schedule import schedule
 from kapdesk.domain.vocabulary import ADVERSE_EVENTS, EVENT_KINDS, PRIVATE_NOTE_KINDS
 from kapdesk.export.vocabulary import pick, rating_json, reading_json
 from kapdesk.storage.practice import get_practice
@@ -52,6 +53,12 @@ def session_summary(db: Database, session_id: int) -> dict[str, Any]:
             "ended_at": session["ended_at"], "intention": session["intention"],
         },
         "client": {"id": client["id"], "display_name": client["display_name"]},
+        # Added with issue 15 (new fields only: kapdesk.session-summary/1 readers go on).
+        "protocol": ({"name": record.protocol.name, "route": record.protocol.route,
+                      "version": record.protocol.version or None,
+                      "built_in": not record.protocol.version}
+                     if session["protocol"] else None),
+        "scheduled_vitals": _scheduled_vitals(record),
         "prescriber": pick(prescriber, "name", "credentials", "phone", "email", "practice"),
         "order": _order(record.order),
         "thresholds": ({**record.thresholds.to_json(), "version": threshold_row["version"]}
@@ -95,3 +102,18 @@ def _order(order: dict[str, Any] | None) -> dict[str, Any] | None:
     if picked:
         picked["booster_allowed"] = bool(picked["booster_allowed"])
     return picked
+
+
+def _scheduled_vitals(record: SessionRecord) -> list[dict[str, Any]]:
+    """Each reading the protocol asked for, and whether it was taken, skipped (with the
+    reason) or missed, as of the discharge (or now, for a session still running)."""
+    if not record.session["protocol"] or record.started_at is None:
+        return []
+    ended = record.session["ended_at"]
+    at = parse_instant(ended) if ended else utc_now()
+    timeline = record.timeline(at)
+    assert timeline is not None
+    return [{"due_at": to_iso(due.at), "label": due.step.label, "checkpoint": due.step.vitals,
+             "state": due.state, "taken_at": to_iso(due.taken_at) if due.taken_at else None,
+             "reason": due.reason or None}
+            for due in schedule(record, timeline, at) if due.state != "upcoming"]

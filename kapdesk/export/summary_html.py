@@ -81,6 +81,13 @@ def verdict_cell(vital: dict[str, Any]) -> str:
     return text
 
 
+def _protocol_text(protocol: dict[str, Any] | None) -> str:
+    if not protocol:
+        return "—"
+    which = "built in" if protocol["built_in"] else f"version {protocol['version']}"
+    return f"{e(protocol['name'])} ({which}; route {e(protocol['route'])})"
+
+
 def session_summary_html(summary: dict[str, Any]) -> str:
     s, client, prescriber = summary["session"], summary["client"], summary["prescriber"]
     practice, order, thresholds = summary["practice"], summary["order"], summary["thresholds"]
@@ -92,6 +99,7 @@ def session_summary_html(summary: dict[str, Any]) -> str:
         ("Prescriber", e(f"{prescriber['name']}, {prescriber['credentials']}"
                          if prescriber else "not recorded")),
         ("Session", f"Medication session {e(number)}"),
+        ("Protocol", _protocol_text(summary.get("protocol"))),
         ("Date", f"{day(s['started_at'])}, {hm(s['started_at'])}–{hm(s['ended_at'])}"),
         ("Dose to ready-to-leave", f"{discharge['minutes_after_last_dose']} min after the last "
                                    "dose" if discharge and discharge["minutes_after_last_dose"]
@@ -135,6 +143,12 @@ def session_summary_html(summary: dict[str, Any]) -> str:
                      verdict_cell(v)])
     parts.append(table(["Time", "Checkpoint", "BP", "HR", "RR", "SpO2", "Bounds", "Verdict"],
                        rows or [["—"] * 8], widths=[7, 14, 10, 6, 6, 7, 26, 24]))
+    unmet = [d for d in summary.get("scheduled_vitals", []) if d["state"] != "taken"]
+    if unmet:
+        parts.append("<p>Readings the protocol planned and not taken: " + "; ".join(
+            f"{hm(d['due_at'])} {e(d['label'])}, "
+            + (f"skipped ({e(d['reason'])})" if d["state"] == "skipped" else d["state"])
+            for d in unmet) + ".</p>")
     peak = summary.get("peak_bp")
     if peak:
         parts.append(f"<p>Peak BP {peak['systolic']}/{peak['diastolic']} at "
