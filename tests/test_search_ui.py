@@ -58,6 +58,10 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     detail = review.view.moment.text()
     assert "playing “" in detail  # what was playing when the client said it
     assert "grandmother's kitchen" in detail
+    # The moment takes the panel's place without widening the review past a laptop screen
+    # (the hidden note panel used to count, and the window asked for 1571 px).
+    assert review.minimumSizeHint().width() <= 1280
+    assert review.frameGeometry().width() <= 1280
     assert review.view.band.highlight is not None
     assert "grandmother" in review.view.log.currentItem().text()
 

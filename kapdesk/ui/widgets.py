@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QTableView,
     QWidget,
 )
@@ -111,3 +112,21 @@ class ElidedLabel(QLabel):
         width = max(self.width() - 2, 20)
         super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
                                                       width))
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack of pages as large as the page shown, not as the largest page: Qt sizes a
+    stack by every page, so a page that is never shown here (the note panel in a review)
+    would widen the window past a laptop's screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()

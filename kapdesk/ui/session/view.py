@@ -30,7 +30,7 @@ from kapdesk.ui.lock import LockScreen
 from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS
 from kapdesk.ui.session.moment_panel import MomentPanel
-from kapdesk.ui.widgets import ElidedLabel
+from kapdesk.ui.widgets import CurrentPageStack, ElidedLabel
 
 FULL, DISCREET, LOCKED = 0, 1, 2  # the pages
 
@@ -103,7 +103,7 @@ class SessionView(QWidget):
             button.setObjectName("smallButton")
 
         self.moment = MomentPanel()
-        self.panels = QStackedWidget()
+        self.panels = CurrentPageStack()
         self.panels.setObjectName("panelStack")
         for panel in (*panels, self.moment):
             self.panels.addWidget(panel)
