@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -173,7 +173,7 @@ def test_a_damaged_index_is_said_not_shown_as_no_match(window, qtbot, monkeypatc
     def damaged(*_args, **_kwargs):
         raise sqlite.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(search_window, "search_notes", damaged)
+    monkeypatch.setattr(search_window, "find_notes", damaged)
     dialog = search(window, qtbot, "grandmother")
     assert "damaged" in dialog.count.text() and dialog.list.count() == 0
     assert window.banner.isVisible()  # and said once across the top, with the way out
@@ -207,3 +207,30 @@ def test_alt_n_puts_the_newest_notes_first(demo_window, qtbot):
                     and "relevant" not in dialog.count.text(), timeout=5000)
     times = [r["at"] for r in dialog.results]
     assert len(times) > 1 and times == sorted(times, reverse=True)
+
+
+def test_a_full_list_says_how_many_notes_match_in_all(demo_window, qtbot):
+    """Found by a first-time user: on a ten-year practice the list said "50 notes" where
+    30,524 matched, and nothing hinted at the rest."""
+    from kapdesk.domain.timeutil import parse_instant
+    from kapdesk.practice.session import add_note
+
+    session, started = demo_window.db.execute(
+        "SELECT id, started_at FROM sessions WHERE started_at IS NOT NULL "
+        "ORDER BY id LIMIT 1").fetchone()
+    for minute in range(55):
+        add_note(demo_window.db, session, "observation", f"Lantern light, minute {minute}.",
+                 at=parse_instant(started) + timedelta(minutes=minute))
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "lantern")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    assert dialog.count.text() == ("The 50 most relevant of 55 notes; more words narrow "
+                                   "the search")
+    qtbot.keyClick(dialog.query, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.newest_first.isChecked)  # a mnemonic clicks after a moment
+    assert dialog.focusWidget() is dialog.query  # not left on the box
+    qtbot.keyClicks(dialog.query, " minute 7")  # typing goes on in the search words
+    assert dialog.query.text() == "lantern minute 7"
+    qtbot.waitUntil(lambda: dialog.count.text() == "1 note, newest first")

@@ -101,6 +101,8 @@ from kapdesk.storage.prescriptions import (
 from kapdesk.storage.search import (
     MARK_END,
     MARK_START,
+    Found,
+    find_notes,
     search_notes,
 )
 from kapdesk.storage.sessions import (
@@ -130,6 +132,7 @@ __all__ = [
     "list_tracks", "load_session", "note_versions", "open_course", "open_database",
     "order_history", "outcomes", "playlist_tracks", "prescriber_label", "remove_folder",
     "rename_playlist", "restore_client", "resume_point", "running_session", "search_notes",
+    "find_notes", "Found",
     "set_music_volume", "set_playlist_tracks", "set_practice", "start_play", "stop_play",
     "sync_folder", "threshold_history", "update_client", "update_prescriber"
 ]

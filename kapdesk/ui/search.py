@@ -26,9 +26,10 @@ from kapdesk.practice.queries import (
     MARK_END,
     MARK_START,
     Database,
+    Found,
+    find_notes,
     list_clients,
     passphrase_of,
-    search_notes,
 )
 from kapdesk.practice.trouble import Trouble, trouble_of
 from kapdesk.ui.ops import report_trouble
@@ -102,9 +103,13 @@ class SearchDialog(QDialog):
         self._timer.timeout.connect(self.ask)
         self.query.textChanged.connect(lambda: self._timer.start())
         self.client.currentIndexChanged.connect(self.ask)
-        self.newest_first.toggled.connect(self.ask)
+        self.newest_first.toggled.connect(self._order_changed)
         self.query.returnPressed.connect(self._to_results)
         self.query.installEventFilter(self)
+
+    def _order_changed(self) -> None:
+        self.query.setFocus()  # Alt+N, then typing goes on in the search words
+        self.ask()
 
     def _to_results(self) -> None:
         self.run()
@@ -135,9 +140,9 @@ class SearchDialog(QDialog):
         self._timer.stop()
         self._asked += 1
         try:
-            rows: object = search_notes(self.db, self.query.text(),
-                                        client_id=self.client.currentData(),
-                                        newest_first=self.newest_first.isChecked())
+            rows: object = find_notes(self.db, self.query.text(),
+                                      client_id=self.client.currentData(),
+                                      newest_first=self.newest_first.isChecked())
         except Exception as exc:
             rows = exc
         self.show_results(rows)
@@ -155,8 +160,8 @@ class SearchDialog(QDialog):
                 if trouble is Trouble.DAMAGED else
                 "Search cannot read the notes just now: the disk reported an error.")
             return
-        assert isinstance(rows, list)
-        self.results = rows
+        assert isinstance(rows, Found)
+        self.results, total = rows.rows, rows.total
         self.list.clear()
         for row in self.results:
             when = local(parse_instant(row["at"]))
@@ -173,10 +178,18 @@ class SearchDialog(QDialog):
             self.list.setItemWidget(item, text)
         self._fit_rows()
         words = self.query.text().strip()
-        order = "newest first" if self.newest_first.isChecked() else "most relevant first"
-        found = len(self.results)
-        self.count.setText("" if not words else "No note matches." if not found else
-                           f"{found} note{'s' * (found != 1)}, {order}")
+        newest = self.newest_first.isChecked()
+        shown = len(self.results)
+        if not words:
+            self.count.setText("")
+        elif not shown:
+            self.count.setText("No note matches.")
+        elif total > shown:  # the list holds only the first ones: say so
+            self.count.setText(f"The {shown} {'newest' if newest else 'most relevant'} of "
+                               f"{total:,} notes; more words narrow the search")
+        else:
+            self.count.setText(f"{shown} note{'s' * (shown != 1)}, "
+                               + ("newest first" if newest else "most relevant first"))
 
     def _fit_rows(self) -> None:
         """Each result as tall as its wrapped text at the list's present width, so no line

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kapdesk.practice.queries import open_read_only, search_notes
+from kapdesk.practice.queries import find_notes, open_read_only
 
-Answer = Callable[[int, object], None]  # the question's number, and its rows or error
+Answer = Callable[[int, object], None]  # the question's number, and what was found or error
 Question = tuple[int, str, Any, bool]  # number, words, client id, newest first
 
 
@@ -44,8 +44,8 @@ class SearchWorker:
             while (question := self._newest()) is not None:
                 number, text, client_id, newest_first = question
                 try:
-                    rows: object = search_notes(db, text, client_id=client_id,
-                                                newest_first=newest_first)
+                    rows: object = find_notes(db, text, client_id=client_id,
+                                              newest_first=newest_first)
                 except Exception as exc:  # the dialog says what went wrong
                     rows = exc
                 try:
