@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.practice import COMMON, LONG_COURSE
 from kapdesk.domain.timeutil import utc_now
 from kapdesk.practice.live import begin_medication_session
-from kapdesk.practice.queries import search_notes
+from kapdesk.practice.queries import find_notes
 from kapdesk.practice.session import add_note
 from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage import open_database
@@ -77,8 +77,8 @@ def search(practice: Path, words: str, *, rounds: int, newest_first: bool = Fals
     try:
         for _ in range(rounds):
             baseline.append(_seconds(lambda: db.execute(raw, (query,)).fetchall()))
-            kapdesk.append(_seconds(lambda: search_notes(db, words,
-                                                         newest_first=newest_first)))
+            kapdesk.append(_seconds(lambda: find_notes(db, words,
+                                                       newest_first=newest_first)))
     finally:
         db.close()
     return kapdesk, baseline
