@@ -82,3 +82,43 @@ def test_the_overview_opens_the_way_a_therapist_opens_it_and_esc_closes_it(demo,
     assert window.model.rowCount() == 6
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Escape)
     assert not window.isVisible() and main.isVisible()
+
+
+def test_a_breached_peak_is_flagged_like_any_reading_outside_the_thresholds(demo, qtbot,
+                                                                             themed_app):
+    """Found by a first-time user: the demo's 158/92 peak is over the discharge maximum
+    of 150 but had no ⚑, though the caption says ⚑ marks such readings."""
+    from kapdesk.ui.course_view import CourseWindow
+
+    window = CourseWindow(demo, 1)
+    qtbot.addWidget(window)
+    peaks = [window.model.index(row, 5).data() for row in range(6)]
+    assert peaks[2] == "158/92 ⚑"
+    assert [p for p in peaks if "⚑" in p] == ["158/92 ⚑"]
+
+
+def test_years_of_sessions_in_several_courses_stay_readable(demo, qtbot, themed_app,
+                                                            monkeypatch):
+    """Found by a first-time user on a client with 48 sessions in 8 courses: '#' restarted
+    at 1 in each course, the dose chart merged them into 6 bars, and the session numbers
+    under the charts ran together."""
+    from dataclasses import replace
+
+    from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
+
+    from kapdesk.ui import course_view
+
+    six = client_course_rows(demo, 1)
+    years = [replace(row, course_id=course) for course in range(8) for row in six]
+    monkeypatch.setattr(course_view, "client_course_rows", lambda _db, _client: years)
+    window = course_view.CourseWindow(demo, 1)
+    qtbot.addWidget(window)
+    assert [window.model.index(row, 0).data() for row in range(48)] == [
+        str(n) for n in range(1, 49)]
+    [categories] = [a for a in window.charts["dose"].axes()
+                    if isinstance(a, QBarCategoryAxis)]
+    assert categories.count() == 48  # one bar each, none merged
+    [sessions] = [a for a in window.charts["bp"].axes() if isinstance(a, QValueAxis)
+                  and a.labelFormat() == "%d" and a.max() == 49]
+    assert sessions.tickType() == QValueAxis.TickType.TicksDynamic
+    assert sessions.tickInterval() == 5

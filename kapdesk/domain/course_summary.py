@@ -30,6 +30,8 @@ class CourseRow:
     scores: dict[str, int]  # outcome totals recorded with this session or its integration
     discharge_overridden: bool
     thresholds: Thresholds | None = None  # the version this session was judged by
+    peak_breached: bool = False  # the peak reading was outside the thresholds it was judged by
+    course_id: int | None = None
 
 
 def _strongest(record: SessionRecord, scale: str) -> str | None:
@@ -46,8 +48,9 @@ def course_rows(records: Sequence[SessionRecord],
     for record in records:
         if record.started_at is None:  # not taken place: nothing to chart
             continue
-        peak = max((r.reading for r in record.readings if r.reading.systolic is not None),
-                   key=lambda reading: reading.systolic or 0, default=None)
+        judged = max((r for r in record.readings if r.reading.systolic is not None),
+                     key=lambda r: r.reading.systolic or 0, default=None)
+        peak = judged.reading if judged else None
         scores = {o["instrument"]: o["score"] for o in outcomes
                   if record.id in (o["session_id"], o.get("medication_session_id"))}
         rows.append(CourseRow(
@@ -65,5 +68,8 @@ def course_rows(records: Sequence[SessionRecord],
             scores=scores,
             discharge_overridden=bool(record.discharge and not record.discharge["cleared"]),
             thresholds=record.thresholds,
+            peak_breached=bool(judged and judged.verdict
+                               and judged.verdict.status == "breach"),
+            course_id=record.session.get("course_id"),
         ))
     return rows

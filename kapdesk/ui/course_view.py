@@ -4,6 +4,8 @@ QtCharts loads only when this window first opens."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -41,9 +43,18 @@ def _hr(reading) -> str:
     return str(reading.reading.heart_rate) if reading and reading.reading.heart_rate else "—"
 
 
+def row_labels(rows: list[CourseRow]) -> list[str]:
+    """What the table's first column and the dose chart call each session: its number in
+    the course, or across several courses its place in the whole record (a second course's
+    session 1 must not read as the first's)."""
+    if len({r.course_id for r in rows}) > 1:
+        return [str(i + 1) for i in range(len(rows))]
+    return [str(r.number or i + 1) for i, r in enumerate(rows)]
+
+
 class CourseRowsModel(RowsModel):
     columns = (
-        ("#", lambda r: str(r.number or "")),
+        ("#", lambda r: ""),  # from row_labels, in data()
         ("Date", lambda r: r.started_at.astimezone().strftime("%d %b %Y")),
         ("Dose mg", lambda r: f"{r.dose_mg:g}" + (f" (+{r.booster_mg:g})" if r.booster_mg
                                                    else "")),
@@ -51,16 +62,24 @@ class CourseRowsModel(RowsModel):
         ("Discharge BP / HR", lambda r: f"{_bp(r.discharge)} / {_hr(r.discharge)}"
          + ("  overridden" if r.discharge_overridden else "")),
         ("Peak BP", lambda r: f"{r.peak_systolic}/{r.peak_diastolic}"
-         if r.peak_systolic else "—"),
+         + (" ⚑" if r.peak_breached else "") if r.peak_systolic else "—"),
         ("Adverse events", lambda r: ", ".join(r.adverse) or "none"),
         ("Sedation / dissociation", lambda r: f"{r.sedation or '—'} / "
                                               f"{r.dissociation or '—'}"),
         ("Scores", lambda r: "  ".join(f"{k} {v}" for k, v in sorted(r.scores.items()))),
     )
 
+    labels: list[str] = []
+
+    def set_rows(self, rows) -> None:
+        self.labels = row_labels(list(rows))
+        super().set_rows(rows)
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # rows are dataclasses, not dicts
         if role == Qt.ItemDataRole.UserRole and index.isValid():
             return self.row(index.row())
+        if role == Qt.ItemDataRole.DisplayRole.value and index.isValid() and index.column() == 0:
+            return self.labels[index.row()]
         return super().data(index, role)
 
 
@@ -89,11 +108,23 @@ def _line(name: str, color: str, points, *, dashed: bool = False) -> QLineSeries
     return series
 
 
-def _axes(chart: QChart, *, x_max: int, y_min: float, y_max: float) -> None:
+def _session_axis(sessions: int) -> QValueAxis:
+    """Sessions 1..n along the bottom, a margin each side: a tick for every session in a
+    course, every 5th or 10th across years of them, so the numbers never run together."""
     x = QValueAxis()
-    x.setRange(0, x_max + 1)  # whole-number ticks, one per session, a margin each side
-    x.setTickCount(x_max + 2)
+    x.setRange(0, sessions + 1)
     x.setLabelFormat("%d")  # the session numbers, as in the table's first column
+    if sessions <= 14:
+        x.setTickCount(sessions + 2)
+    else:
+        x.setTickType(QValueAxis.TickType.TicksDynamic)
+        x.setTickAnchor(0)
+        x.setTickInterval(5 if sessions <= 60 else 10)
+    return x
+
+
+def _axes(chart: QChart, *, x_max: int, y_min: float, y_max: float) -> None:
+    x = _session_axis(x_max)
     y = QValueAxis()
     y.setRange(y_min, y_max)
     # A tick every 30 (mmHg or bpm): every 15 crowded a laptop-sized chart until Qt cut
@@ -197,7 +228,9 @@ class CourseWindow(QMainWindow):
         series.append(booster)
         chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([str(r.number or i + 1) for i, r in enumerate(self.rows)])
+        # Categories must differ (a second course's "1" would merge with the first's); with
+        # many sessions they are unlabelled and a session axis numbers them instead.
+        x.append(row_labels(self.rows))
         y = QValueAxis()
         top = max([r.dose_mg for r in self.rows] + [100])
         y.setRange(0, (int(top * 1.2) // 50 + 1) * 50)
@@ -207,6 +240,14 @@ class CourseWindow(QMainWindow):
             axis.setGridLineColor(QColor(COLORS["line"]))
             chart.addAxis(axis, side)
             series.attachAxis(axis)
+        if len(self.rows) > 14:
+            x.setLabelsVisible(False)
+            x.setGridLineVisible(False)
+            numbers = _session_axis(len(self.rows))
+            numbers.setRange(0.5, len(self.rows) + 0.5)  # centred under the bars
+            numbers.setLabelsColor(QColor(COLORS["muted"]))
+            numbers.setGridLineVisible(False)
+            chart.addAxis(numbers, Qt.AlignmentFlag.AlignBottom)
         return chart
 
     def outcome_chart(self, client_id: int) -> QChart:
@@ -223,7 +264,10 @@ class CourseWindow(QMainWindow):
                     series.append(day.toMSecsSinceEpoch(), row["score"])
             chart.addSeries(series)
         x = QDateTimeAxis()
-        x.setFormat("dd MMM")
+        x.setFormat("dd MMM")  # years of scores: the year, not the day, tells them apart
+        if rows and (date.fromisoformat(rows[-1]["taken_on"])
+                     - date.fromisoformat(rows[0]["taken_on"])).days > 300:
+            x.setFormat("MMM yyyy")
         y = QValueAxis()
         y.setRange(0, 80)
         y.setTickCount(5)
