@@ -170,9 +170,11 @@ def _x(start: datetime, end: datetime, width: int, instant: datetime) -> float:
 def _draw(painter: QPainter, shape: Shape) -> None:
     painter.save()
     painter.setOpacity(shape.opacity)
-    if shape.kind == "text":
+    if shape.kind == "text":  # cut to the room it has with an ellipsis, never mid-letter
         painter.setPen(QColor(shape.color))
-        painter.drawText(shape.rect, shape.align, shape.text)
+        text = painter.fontMetrics().elidedText(shape.text, Qt.TextElideMode.ElideRight,
+                                                int(shape.rect.width()))
+        painter.drawText(shape.rect, shape.align, text)
     elif shape.kind == "line":
         painter.setPen(QPen(QColor(shape.color), shape.width,
                             Qt.PenStyle.DashLine if shape.dashed else Qt.PenStyle.SolidLine))
