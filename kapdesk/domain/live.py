@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeline import Timeline
 from kapdesk.domain.timeutil import parse_instant
-from kapdesk.domain.vitals_schedule import schedule
+from kapdesk.domain.vitals_schedule import DueReading, missed, schedule
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class ClockFace:
     since_last_dose: timedelta | None
     phase: str
     upcoming: tuple[Upcoming, ...]
+    missed: tuple[DueReading, ...] = ()  # planned readings not taken nor skipped in time
 
     @property
     def next(self) -> Upcoming | None:
@@ -77,7 +78,8 @@ def clock_face(record: SessionRecord, now: datetime) -> ClockFace:
         upcoming.append(recheck)
     upcoming.sort(key=lambda u: u.at)
     return ClockFace(elapsed=timeline.elapsed(now), since_last_dose=timeline.since_last_dose(now),
-                     phase=phase.step.label if phase else "", upcoming=tuple(upcoming))
+                     phase=phase.step.label if phase else "", upcoming=tuple(upcoming),
+                     missed=tuple(missed(record, timeline, now)))
 
 
 def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from kapdesk.audio.library import track_problem
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.kinds import SessionKind
+from kapdesk.domain.past_timings import PastTimings, past_timings
 from kapdesk.domain.preflight import Check, missing, preflight
 from kapdesk.domain.protocol import Protocol
 from kapdesk.practice.course import schedule_in_course
@@ -18,7 +19,13 @@ from kapdesk.storage.clients import get_client
 from kapdesk.storage.courses import latest_screening, open_course
 from kapdesk.storage.music import list_playlists, playlist_tracks
 from kapdesk.storage.prescriptions import current_order, current_thresholds
-from kapdesk.storage.sessions import list_sessions, running_session, set_playlist
+from kapdesk.storage.sessions import (
+    get_session,
+    list_sessions,
+    load_session,
+    running_session,
+    set_playlist,
+)
 
 NO_MUSIC = 0  # an explicit choice of silence, unlike None ("not chosen yet")
 
@@ -26,6 +33,19 @@ NO_MUSIC = 0  # an explicit choice of silence, unlike None ("not chosen yet")
 def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | None:
     return next((s for s in list_sessions(db, client_id)
                  if s["kind"] == SessionKind.MEDICATION and not s["started_at"]), None)
+
+
+def past_timings_for(db: Database, client_id: int, *,
+                     before_session: int | None = None) -> PastTimings:
+    """The client's own last three medication sessions that ended (those before
+    ``before_session`` when given), as minutes from their doses."""
+    rows = [s for s in list_sessions(db, client_id) if s["kind"] == SessionKind.MEDICATION
+            and s["ended_at"] and s["id"] != before_session]
+    if before_session is not None:
+        started = get_session(db, before_session)["started_at"]
+        rows = [s for s in rows if started is None or s["started_at"] < started]
+    rows.sort(key=lambda s: s["started_at"], reverse=True)
+    return past_timings([load_session(db, s["id"], notes=False) for s in rows[:3]])
 
 
 def preflight_for(db: Database, client_id: int, *, intention: str = "",

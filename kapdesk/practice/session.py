@@ -23,6 +23,7 @@ from kapdesk.domain.sharing import check_shareable
 from kapdesk.domain.thresholds import Verdict
 from kapdesk.domain.timeutil import parse_instant, utc_now
 from kapdesk.domain.vitals import make_reading
+from kapdesk.domain.vitals_schedule import SKIPPED, schedule
 from kapdesk.domain.vocabulary import (
     EVENT_KINDS,
     NOTE_KINDS,
@@ -118,6 +119,23 @@ def record_event(db: Database, session_id: int, kind: str, *, at: datetime,
         record = running(store.load_session(db, session_id))
         check_entry_time(record, at, "event")
         return store.insert_event(db, session_id, kind, at=at, detail=detail.strip())
+
+
+def skip_scheduled_reading(db: Database, session_id: int, *, due_at: datetime, reason: str,
+                           now: datetime) -> int:
+    """A reading the protocol asked for and the therapist chose not to take, with why (the
+    client asleep and breathing easily...): recorded at the time it was due, it no longer
+    shows as missed, and the summary names it with its reason."""
+    text = require_text("reason", reason, "The reason")
+    with db.atomic():
+        record = running(store.load_session(db, session_id))
+        timeline = record.timeline(now)
+        assert timeline is not None  # a running session has started
+        if not any(d.at == due_at and d.state in ("due", "missed")
+                   for d in schedule(record, timeline, now)):
+            raise NotAllowed("no planned reading is open at that time; it was taken, "
+                             "skipped already, or is not due yet")
+        return store.insert_event(db, session_id, SKIPPED, at=due_at, detail=text)
 
 
 def strike_entry(db: Database, table: str, entry_id: int, *, at: datetime,

@@ -14,11 +14,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from kapdesk.domain.past_timings import PastTimings
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.thresholds import Verdict
 from kapdesk.domain.timeline import Timeline
 from kapdesk.domain.timeutil import format_duration, local, parse_instant
 from kapdesk.domain.vitals import CHECKPOINT_LABELS, vitals_text
+from kapdesk.domain.vitals_schedule import schedule
 from kapdesk.domain.vocabulary import ADVERSE_EVENTS, EVENT_KINDS, NOTE_KINDS
 from kapdesk.ui.theme import COLORS, STATUS_COLORS
 
@@ -40,7 +42,8 @@ class Marker:
 
 @dataclass(frozen=True)
 class Shape:
-    """One thing to draw: a rounded ``span``, a ``dot``/``square``, a ``line`` or a ``text``."""
+    """One thing to draw: a rounded ``span``, a ``dot``/``square``/``ring``, a ``line`` or a
+    ``text``."""
 
     kind: str
     rect: QRectF
@@ -71,6 +74,7 @@ class TimelineBand(QWidget):
         self.record: SessionRecord | None = None
         self.now: datetime | None = None
         self.layout_: BandLayout | None = None
+        self.past: PastTimings | None = None  # this client's earlier sessions, marked faintly
         self._hide_details = False
         self._highlight: datetime | None = None  # a moment chosen in review
 
@@ -175,6 +179,10 @@ def _draw(painter: QPainter, shape: Shape) -> None:
         text = painter.fontMetrics().elidedText(shape.text, Qt.TextElideMode.ElideRight,
                                                 int(shape.rect.width()))
         painter.drawText(shape.rect, shape.align, text)
+    elif shape.kind == "ring":  # a reading planned, not taken
+        painter.setPen(QPen(QColor(shape.color), 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(shape.rect.adjusted(1, 1, -1, -1))
     elif shape.kind == "line":
         painter.setPen(QPen(QColor(shape.color), shape.width,
                             Qt.PenStyle.DashLine if shape.dashed else Qt.PenStyle.SolidLine))
@@ -251,7 +259,57 @@ class _Layout:
                                   f"{'Booster' if dose.is_booster else 'Dose'} "
                                   f"{dose.mg:g} mg at {_hm(dose.given_at)}"))
         self._markers()
+        self._planned_readings()
+        self._past()
         return self.out
+
+    def _planned_readings(self) -> None:
+        """The readings the protocol asks for and that are not taken: a ring at the time
+        each is due, amber once missed (quiet: it never blinks and never sounds)."""
+        for due in schedule(self.record, self.timeline, self.now):
+            if due.state == "taken":
+                continue  # its reading's own dot is there
+            y, h = ROWS["vitals"]
+            x = self.x_of(due.at)
+            rect = QRectF(x - h / 2, y, h, h)
+            color = COLORS["incomplete"] if due.state == "missed" else COLORS["muted"]
+            self.out.shapes.append(Shape("ring", rect, color,
+                                         opacity=0.6 if due.state == "skipped" else 1.0))
+            said = {"missed": "missed", "skipped": f"skipped: {due.reason}",
+                    "due": "due now", "upcoming": "planned"}[due.state]
+            self.out.markers.append(Marker(rect, due.at, f"{due.step.label} at "
+                                                         f"{_hm(due.at)}: {said}"))
+
+    def _past(self) -> None:
+        """Faint marks where this client's earlier sessions peaked, came back and were
+        ready to leave, counted from this session's dose (or the planned one)."""
+        past = self.band.past
+        if past is None or not past.sessions:
+            return
+        first = self.timeline.first_dose or next(
+            (ts.start for ts in self.timeline.steps if ts.step.start.anchor == "dose"),
+            None)
+        last = self.timeline.last_dose or first
+        if first is None or last is None:
+            return
+        y, h = ROWS["planned"]
+        for session in past.sessions:
+            when = f"session {session.number}, {session.day}" if session.number else \
+                session.day
+            for minutes, anchor, what in (
+                    (session.peak_bp, first, "BP peaked {} min after the dose"),
+                    (session.returned, last, "back {} min after the last dose"),
+                    (session.ready, last, "ready to leave {} min after the last dose")):
+                if minutes is None:
+                    continue
+                at = anchor + timedelta(minutes=minutes)
+                x = self.x_of(at)
+                self.out.shapes.append(Shape("line", QRectF(QPointF(x, y - 4),
+                                                            QPointF(x, y + h)),
+                                             COLORS["text"], opacity=0.35, width=2))
+                self.out.markers.append(Marker(QRectF(x - 4, y - 4, 8, h + 4), at,
+                                               f"Earlier ({when}): "
+                                               + what.format(minutes)))
 
     def _markers(self) -> None:
         for judged in self.record.readings:

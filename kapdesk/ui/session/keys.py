@@ -10,12 +10,13 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "N": ("note", "note"),
     "L": ("discharge", "discharge"),
     "H": ("discreet", "discreet"),
+    "O": ("skip", "skip a planned reading"),
 }
 
 EVENT_KEYS: dict[str, str] = {
     "S": "spit", "W": "swallow", "U": "nausea", "Y": "vomiting", "Z": "dizziness",
     "A": "anxiety", "R": "bathroom", "M": "music_change", "K": "mask_off", "T": "talking",
-    "P": "prn", "C": "prescriber_contacted", "X": "other",
+    "P": "prn", "C": "prescriber_contacted", "E": "breathing", "X": "other",
 }
 
 RATING_KEYS: dict[str, tuple[str, int]] = {

@@ -9,7 +9,14 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QWidget
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.practice.live import NO_MUSIC, begin_medication_session, preflight_for
+from kapdesk.domain.protocol_choice import disagreement
+from kapdesk.practice.live import (
+    NO_MUSIC,
+    begin_medication_session,
+    past_timings_for,
+    preflight_for,
+)
+from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.practice.queries import Database, get_client
 from kapdesk.ui.client_forms import playlist_options
 from kapdesk.ui.forms import FormDialog, combo, line
@@ -40,6 +47,23 @@ class PreflightDialog(FormDialog):
             options = [("Choose…", None), *self.playlists[1:], ("No music this session",
                                                                   NO_MUSIC)]
             self.add("playlist_id", "Music", combo(options, client["preferred_playlist_id"]))
+        choice = protocol_for_client(db, client_id)
+        self.order_route = choice.order_route
+        self.offered = choice.offered
+        self.add("protocol", "Protocol", combo([(p.title, i) for i, p in enumerate(self.offered)],
+                                               self.offered.index(choice.suggested)),
+                 hint="The session plan: phases, prompts and scheduled vitals (Practice → "
+                      "Protocols… edits the practice's own)")
+        self.route_remark = QLabel()
+        self.route_remark.setObjectName("warning")
+        self.route_remark.setWordWrap(True)
+        self.add_block(self.route_remark)
+        past = past_timings_for(db, client_id).line()
+        self.past = QLabel(past)
+        self.past.setObjectName("muted")
+        self.past.setWordWrap(True)
+        self.past.setVisible(bool(past))
+        self.add_block(self.past)
         self.update_checklist()
 
     def update_checklist(self, values: dict[str, Any] | None = None) -> list:
@@ -54,6 +78,10 @@ class PreflightDialog(FormDialog):
             fix = "" if check.ok else f" <span style='color:{COLORS['muted']}'>— {check.fix}</span>"
             rows.append(f"<span style='color:{color}'>{mark} {check.label}</span>{fix}")
         self.checklist.setText("<br>".join(rows))
+        if hasattr(self, "route_remark"):
+            remark = disagreement(self.offered[values["protocol"]], self.order_route)
+            self.route_remark.setText(remark)
+            self.route_remark.setVisible(bool(remark))
         self.save_button.setEnabled(all(c.ok for c in checks))
         return checks
 
@@ -67,4 +95,5 @@ class PreflightDialog(FormDialog):
         return begin_medication_session(
             self.db, self.client_id, at=self.now(), intention=values["intention"],
             ride_home_name=values["ride_home_name"], ride_home_phone=values["ride_home_phone"],
-            ride_confirmed=values["ride_confirmed"], playlist_id=values.get("playlist_id"))
+            ride_confirmed=values["ride_confirmed"], playlist_id=values.get("playlist_id"),
+            protocol=self.offered[values["protocol"]])

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.domain.live import clock_face
+from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol
 from kapdesk.domain.review import Entry, timeline_entries
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import format_duration, local, parse_instant
@@ -201,6 +202,7 @@ class SessionView(QWidget):
         self.title.setText(title + (" · ended" if ended else ""))
         self.back_button.setVisible(ended)
         self.cheatsheet.setVisible(not ended)
+        self.cheatsheet.setText(cheat_sheet(record.protocol))
         self.panels.setVisible(not ended or self.panels.currentWidget() is self.moment)
         self.export_button.setVisible(ended)
         self.log.clear()
@@ -233,7 +235,12 @@ class SessionView(QWidget):
         else:
             self.phase.setText(face.phase)
             self.next_step.setText(face.next.countdown(now) if face.next else "")
-            self.later.setText("   ·   ".join(u.countdown(now) for u in face.upcoming[1:3]))
+            # A planned reading not taken is said quietly, first in the line below: no
+            # colour, no sound; V takes it, O skips it with a reason.
+            missed = [f"missed {local(d.at):%H:%M} {d.label} (V takes it, O skips it)"
+                      for d in face.missed]
+            self.later.setText("   ·   ".join(missed + [u.countdown(now)
+                                                       for u in face.upcoming[1:3]]))
         latest = {r["scale"]: r["value"] for r in record.ratings}
         self.ratings.setText("   ".join(f"{RATING_SCALES[s]}: {RATING_LEVELS[latest[s]]}"
                                         for s in RATING_SCALES if s in latest))
@@ -269,13 +276,16 @@ class SessionView(QWidget):
         dialog.move(max(screen.x(), x), max(screen.y(), y))
 
 
-def cheat_sheet() -> str:
+def cheat_sheet(protocol: Protocol = DEFAULT_PROTOCOL) -> str:
+    """The keys this session's protocol uses: its quick events and rating scales only."""
     actions = [f"<b>{k}</b> {label}" for k, (_, label) in ACTION_KEYS.items()]
-    actions += ["<b>1-4</b> sedation", "<b>6-9</b> dissociation", "<b>F2</b> emergency",
-                "<b>Esc</b> back", "<b>Backspace</b> undo",
+    actions += [f"<b>{keys}</b> {scale}" for keys, scale in (("1-4", "sedation"),
+                                                             ("6-9", "dissociation"))
+                if scale in protocol.rating_scales]
+    actions += ["<b>F2</b> emergency", "<b>Esc</b> back", "<b>Backspace</b> undo",
                 "<b>Space , . − =</b> music"]
     events = [f"<b>{k}</b> {SHORT_EVENT.get(kind, EVENT_KINDS[kind].lower())}"
-              for k, kind in EVENT_KEYS.items()]
+              for k, kind in EVENT_KEYS.items() if kind in protocol.quick_events]
     return " · ".join(actions) + "<br>" + " · ".join(events)
 
 

@@ -20,6 +20,7 @@ from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.review import moment
 from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
+from kapdesk.practice.live import past_timings_for
 from kapdesk.practice.queries import Database, client_row, load_session
 from kapdesk.practice.session import record_event, record_rating, strike_entry
 from kapdesk.ui import dialogs
@@ -33,6 +34,7 @@ from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS, PLAYER_KEYS, RATING
 from kapdesk.ui.session.notes_panel import NotesPanel
 from kapdesk.ui.session.player_strip import PlayerStrip
 from kapdesk.ui.session.prn_panel import PrnPanel
+from kapdesk.ui.session.skip_panel import SkipPanel
 from kapdesk.ui.session.view import SessionView
 from kapdesk.ui.session.vitals_panel import VitalsPanel
 from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
@@ -69,13 +71,14 @@ class SessionWindow(QMainWindow):
         self.dose = DosePanel(db, self.now)
         self.discharge = DischargePanel(db, self.now)
         self.prn = PrnPanel(db, self.now)
-        self.view = SessionView((self.notes, self.vitals, self.dose, self.discharge, self.prn),
-                                self.player)
+        self.skip = SkipPanel(db, self.now)
+        self.view = SessionView((self.notes, self.vitals, self.dose, self.discharge, self.prn,
+                                 self.skip), self.player)
         self.banner = TroubleBanner()
         self.setCentralWidget(with_banner(self.view, self.banner))
-        for panel in (self.vitals, self.dose, self.discharge, self.prn):
+        for panel in (self.vitals, self.dose, self.discharge, self.prn, self.skip):
             panel.cancelled.connect(self.keys_mode)
-        for panel in (self.vitals, self.dose, self.discharge):
+        for panel in (self.vitals, self.dose, self.discharge, self.skip):
             panel.done.connect(self._saved)
         self.prn.done.connect(self._prn_saved)
         self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
@@ -94,6 +97,8 @@ class SessionWindow(QMainWindow):
         view.strike_button.clicked.connect(self.strike_selected)
         view.log.currentRowChanged.connect(self._log_row_chosen)
         self._shortcuts()
+        view.band.past = past_timings_for(db, self.record.session["client_id"],
+                                          before_session=session_id)
         self.notes.load(session_id)
 
         self._timer = QTimer(self)
@@ -115,7 +120,8 @@ class SessionWindow(QMainWindow):
     def _shortcuts(self) -> None:
         actions = {"vitals": self.show_vitals, "dose": lambda: self.show_dose(booster=False),
                    "booster": lambda: self.show_dose(booster=True), "note": self.focus_note,
-                   "discharge": self.show_discharge, "discreet": self.toggle_discreet}
+                   "discharge": self.show_discharge, "discreet": self.toggle_discreet,
+                   "skip": self.show_skip}
         self._keys = {key: actions[action] for key, (action, _) in ACTION_KEYS.items()}
         self._keys.update({key: (lambda k=kind: self.quick_event(k))
                            for key, kind in EVENT_KEYS.items()})
@@ -209,13 +215,22 @@ class SessionWindow(QMainWindow):
             self.prn.open_for(self.record)
             self.view.panels.setCurrentWidget(self.prn)
 
+    def show_skip(self) -> None:
+        if not self._guard():
+            return
+        if self.skip.open_for(self.record):
+            self.view.panels.setCurrentWidget(self.skip)
+        else:
+            self.say("No planned reading is open: nothing to skip.")
+
     def show_discharge(self) -> None:
         if self._guard():
             self.discharge.open_for(self.record)
             self.view.panels.setCurrentWidget(self.discharge)
 
     def quick_event(self, kind: str) -> None:
-        if not self._guard():
+        if not self._guard() or not self._in_protocol(kind, self.record.protocol.quick_events,
+                                                      EVENT_KINDS[kind]):
             return
         at = self.now()
         outcome = self._run(lambda: record_event(self.db, self.record.id, kind, at=at))
@@ -251,13 +266,22 @@ class SessionWindow(QMainWindow):
                     keep_panel=True)
 
     def rate(self, scale: str, value: int) -> None:
-        if not self._guard():
+        if not self._guard() or not self._in_protocol(scale, self.record.protocol.rating_scales,
+                                                      RATING_SCALES[scale]):
             return
         at = self.now()
         outcome = self._run(lambda: record_rating(self.db, self.record.id, scale, value, at=at))
         if outcome.ok and outcome.value is not None:
             self._saved_undoable("ratings", outcome.value,
                                  f"{RATING_SCALES[scale]}: {RATING_LEVELS[value]}", at)
+
+    def _in_protocol(self, key: str, shown: tuple[str, ...], what: str) -> bool:
+        """A key whose event or scale this session's protocol leaves out records nothing."""
+        if key in shown:
+            return True
+        self.say(f"{what} is not among the keys of {self.record.protocol.name}; nothing "
+                 "was recorded.")
+        return False
 
     def _run(self, op: Callable[[], T]) -> Outcome[T]:
         """A write from a key: a refusal is said in the status line; the window refreshes
