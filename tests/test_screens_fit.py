@@ -107,12 +107,24 @@ def test_a_form_showing_a_refusal_still_fits(practice, qtbot):
 
 
 @pytest.mark.parametrize("text", ["Practice details…", "Music library…", "Prescribers…",
-                                  "Search notes…"])
+                                  "Protocols…", "Search notes…"])
 def test_each_practice_menu_window_fits(practice, text):
     main, _, _ = practice
     menu = main.menuBar().actions()[0].menu()
     next(a for a in menu.actions() if a.text() == text).trigger()
     assert_fits(opened_dialog(main), text)
+
+
+def test_the_protocol_editor_fits_with_every_step_of_the_longest_template(practice, qtbot):
+    main, _, _ = practice
+    menu = main.menuBar().actions()[0].menu()
+    next(a for a in menu.actions() if a.text() == "Protocols…").trigger()
+    protocols = opened_dialog(main)
+    protocols.view.selectRow(0)  # the sublingual template: the most steps
+    qtbot.keyClick(protocols.view, Qt.Key.Key_Return)
+    editor = protocols.editor
+    assert editor is not None and editor.table.rowCount() == 12
+    assert_fits(editor, "protocol editor")
 
 
 def test_the_course_overview_fits(practice):

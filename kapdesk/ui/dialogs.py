@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kapdesk.ui.practice_form import PracticeDialog
     from kapdesk.ui.prescribers import PrescribersDialog
     from kapdesk.ui.prescription_forms import OrderDialog, ThresholdsDialog
+    from kapdesk.ui.protocols import ProtocolsDialog
     from kapdesk.ui.search import SearchDialog
     from kapdesk.ui.session.preflight import PreflightDialog
     from kapdesk.ui.session.window import SessionWindow
@@ -50,6 +51,12 @@ def practice_details(db: Database, parent: QWidget) -> PracticeDialog:
     from kapdesk.ui.practice_form import PracticeDialog
 
     return PracticeDialog(db, parent)
+
+
+def protocols(db: Database, parent: QWidget) -> ProtocolsDialog:
+    from kapdesk.ui.protocols import ProtocolsDialog
+
+    return ProtocolsDialog(db, parent)
 
 
 def music_library(db: Database, parent: QWidget) -> MusicLibraryDialog:

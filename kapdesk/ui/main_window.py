@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
             dialogs.music_library(self.db, self)))
         act(practice, "Prescribers…", lambda: self.open_dialog(
             dialogs.prescribers(self.db, self)))
+        act(practice, "Protocols…", lambda: self.open_dialog(
+            dialogs.protocols(self.db, self)), "Ctrl+Shift+P")
         act(practice, "Find a client", self.search.setFocus, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         act(practice, "Audit trail…", lambda: self.open_audit(None))
