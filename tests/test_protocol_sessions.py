@@ -33,6 +33,16 @@ def start_from_preflight(db, qtbot, clock, *, route: str | None = None):
     return main, preflight
 
 
+def session_on(db, client: int, qtbot, clock, route: str):
+    """A session started through the pre-flight, for an order of ``route``."""
+    add_order(db, client, dose_mg=56, ordered_on="2026-11-02", route=route, form=ORDERS[route])
+    main, preflight = start_from_preflight(db, qtbot, clock)
+    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
+    sw = main.session_window
+    qtbot.addWidget(sw)
+    return sw
+
+
 def at_minute(clock, sw, minute: int) -> None:
     """The clock moved to ``minute`` after the start, the window's timer fired."""
     target = sw.record.started_at.timestamp() + minute * 60
@@ -65,12 +75,7 @@ def test_the_preflight_offers_the_protocol_of_the_ordered_route(db, ready, clock
 
 def test_an_infusion_session_asks_for_bp_every_ten_minutes_and_says_a_missed_one_quietly(
         db, ready, clock, qtbot, themed_app):
-    add_order(db, ready, dose_mg=35, ordered_on="2026-11-02", route="intravenous",
-              form=ORDERS["intravenous"])
-    main, preflight = start_from_preflight(db, qtbot, clock)
-    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
-    sw = main.session_window
-    qtbot.addWidget(sw)
+    sw = session_on(db, ready, qtbot, clock, "intravenous")
     assert sw.record.protocol.name == "Intravenous infusion"
     at_minute(clock, sw, 11)
     assert sw.view.next_step.text().startswith("pre-infusion vitals")
@@ -110,11 +115,7 @@ def test_an_infusion_session_asks_for_bp_every_ten_minutes_and_says_a_missed_one
 ])
 def test_each_route_runs_its_own_plan(db, ready, clock, qtbot, themed_app, route, minute,
                                       phase, prompt):
-    add_order(db, ready, dose_mg=56, ordered_on="2026-11-02", route=route, form=ORDERS[route])
-    main, preflight = start_from_preflight(db, qtbot, clock)
-    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
-    sw = main.session_window
-    qtbot.addWidget(sw)
+    sw = session_on(db, ready, qtbot, clock, route)
     at_minute(clock, sw, 20)
     give_dose(qtbot, sw)
     at_minute(clock, sw, minute)
@@ -123,12 +124,7 @@ def test_each_route_runs_its_own_plan(db, ready, clock, qtbot, themed_app, route
 
 
 def test_a_key_the_protocol_leaves_out_records_nothing(db, ready, clock, qtbot, themed_app):
-    add_order(db, ready, dose_mg=56, ordered_on="2026-11-02", route="intranasal",
-              form=ORDERS["intranasal"])
-    main, preflight = start_from_preflight(db, qtbot, clock)
-    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
-    sw = main.session_window
-    qtbot.addWidget(sw)
+    sw = session_on(db, ready, qtbot, clock, "intranasal")
     at_minute(clock, sw, 30)
     key(qtbot, sw, Qt.Key.Key_S)  # spat out: there is no lozenge in a nasal spray
     assert "not among the keys of Intranasal esketamine" in sw.view.status.text()
