@@ -101,3 +101,44 @@ def test_a_file_that_is_not_json_is_refused_with_its_line(tmp_path, capsys):
     bad.write_text('{"format": "kapdesk.client-record/1",\n oops}')
     assert main(["import", str(bad), "--db", str(tmp_path / "t.sqlite")]) == 1
     assert "not valid JSON (line 2" in capsys.readouterr().err
+
+
+def test_a_session_run_on_the_practices_own_protocol_moves_with_it(tmp_path, capsys,
+                                                                  passphrase):
+    """The record carries each session's protocol (an edited one, with its name and
+    version): on the other laptop the session replays on the plan it ran."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from kapdesk.demo import build_demo
+    from kapdesk.domain.timeutil import utc_now
+    from kapdesk.practice.live import NO_MUSIC, begin_medication_session
+    from kapdesk.practice.protocols import add_from_template, save_protocol
+    from kapdesk.practice.session import record_discharge
+    from kapdesk.storage.sessions import load_session
+
+    source = tmp_path / "source.sqlite"
+    db = open_database(source)
+    build_demo(db)
+    own = add_from_template(db, "sublingual")
+    longer = save_protocol(db, replace(own, name="Lozenge, our room",
+                                       min_minutes_after_last_dose=150))
+    jonah = db.execute("SELECT id FROM clients WHERE display_name = 'Jonah R.'").fetchone()[0]
+    started = utc_now() - timedelta(minutes=30)
+    session = begin_medication_session(db, jonah, at=started, intention="to rest",
+                                       ride_home_name="A. Driver", ride_confirmed=True,
+                                       playlist_id=NO_MUSIC, protocol=longer)
+    record_discharge(db, session, at=started + timedelta(minutes=20),
+                     reason="left before dosing: felt unwell, prescriber informed")
+    uid = db.execute("SELECT uid FROM sessions WHERE id = ?", (session,)).fetchone()[0]
+    db.close()
+    path = tmp_path / "jonah.json"
+    assert main(["export-record", str(jonah), "-o", str(path), "--db", str(source)]) == 0
+    [ran] = [s for s in json.loads(path.read_text())["sessions"] if s["uid"] == uid]
+    assert (ran["protocol"]["name"], ran["protocol"]["version"],
+            ran["protocol"]["min_minutes_after_last_dose"]) == ("Lozenge, our room", 2, 150)
+    target = tmp_path / "other.sqlite"
+    assert main(["import", str(path), "--db", str(target)]) == 0
+    moved = open_database(target, passphrase=passphrase)
+    [row] = moved.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchall()
+    assert load_session(moved, row[0]).protocol == longer
