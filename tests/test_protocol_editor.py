@@ -41,7 +41,7 @@ def edit_row(qtbot, dialog: ProtocolsDialog, row: int) -> ProtocolEditor:
 
 def step_row(editor: ProtocolEditor, label: str) -> int:
     return next(r for r in range(editor.table.rowCount())
-                if editor.table.cellWidget(r, 0).text() == label)
+                if editor.cells(r)["label"].text() == label)
 
 
 def test_a_template_is_copied_edited_checked_and_saved_as_a_new_version(db, qtbot,
@@ -56,18 +56,18 @@ def test_a_template_is_copied_edited_checked_and_saved_as_a_new_version(db, qtbo
     # The infusion runs longer: its end moved past the return phase's start is refused,
     # by name, as it is typed.
     infusion = step_row(editor, "Infusion")
-    end_minutes = editor.table.cellWidget(infusion, 5)
+    end_minutes = editor.cells(infusion)["end"].minutes
     end_minutes.selectAll()
     qtbot.keyClicks(end_minutes, "50")
     assert "Phases 4 (Infusion) and 7 (Return) overlap by 10 min." in editor.problems.text()
     assert not editor.save_button.isEnabled()
-    return_start = editor.table.cellWidget(step_row(editor, "Return"), 3)
+    return_start = editor.cells(step_row(editor, "Return"))["start"].minutes
     return_start.selectAll()
     qtbot.keyClicks(return_start, "50")
     assert editor.problems.isHidden() and editor.save_button.isEnabled()
 
     # Blood pressure every 15 minutes instead of 10; sedation is not rated in this room.
-    every = editor.table.cellWidget(step_row(editor, "BP during the infusion"), 7)
+    every = editor.cells(step_row(editor, "BP during the infusion"))["every"]
     every.selectAll()
     qtbot.keyClicks(every, "15")
     qtbot.mouseClick(editor.scales["sedation"], Qt.MouseButton.LeftButton)
@@ -94,7 +94,7 @@ def test_a_new_step_needs_a_label_and_a_removed_one_is_gone(db, qtbot, themed_ap
                           if b.text() == "&Add step"), Qt.MouseButton.LeftButton)
     assert editor.table.rowCount() == before + 1
     assert f"Step {before + 1} needs a label." in editor.problems.text()
-    qtbot.keyClicks(editor.table.cellWidget(before, 0), "Music shifts softer")
+    qtbot.keyClicks(editor.cells(before)["label"], "Music shifts softer")
     assert editor.save_button.isEnabled()
     editor.table.selectRow(step_row(editor, "Mid-session vitals (optional)"))
     qtbot.mouseClick(next(b for b in editor.findChildren(type(editor.save_button))

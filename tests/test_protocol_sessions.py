@@ -161,9 +161,9 @@ def test_the_clients_own_past_timings_in_the_preflight_and_on_the_band(demo_wind
     demo_window.reload(select=jonah)
     demo_window.actions["start"].trigger()
     preflight = demo_window.dialog
-    line = preflight.past.text()
-    assert line.startswith("Last 3 sessions: ready to leave ")
-    assert "min after the last dose; BP peaked " in line
+    # Jonah's sessions had no mid-session reading: no peak is made up from the discharge one
+    assert preflight.past.text() == ("Last 3 sessions: ready to leave 140 min after the "
+                                     "last dose")
     type_into(qtbot, preflight, "intention", "To rest.")
     type_into(qtbot, preflight, "ride_home_name", "A. Driver")
     preflight.fields["ride_confirmed"].setChecked(True)
@@ -174,5 +174,5 @@ def test_the_clients_own_past_timings_in_the_preflight_and_on_the_band(demo_wind
     sw = demo_window.session_window
     qtbot.addWidget(sw)
     earlier = [m.text for m in sw.view.band.markers if m.text.startswith("Earlier (session")]
-    assert len(earlier) >= 6  # three sessions, each at least its peak and ready-to-leave
+    assert len(earlier) >= 3  # three sessions, each at least its ready-to-leave
     assert any("ready to leave" in text for text in earlier)

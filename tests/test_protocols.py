@@ -184,3 +184,25 @@ def test_copying_a_template_makes_it_the_practices_own_and_edits_are_versions(db
     with pytest.raises(InvalidInput, match="overlap"):
         save_protocol(db, with_step(longer, 3, end=Offset("dose", 50)))
     assert own_protocols(db) == [longer, again]
+
+
+def test_past_timings_say_the_range_and_take_the_peak_from_mid_session_readings():
+    from kapdesk.domain.past_timings import past_timings
+
+    def ended(doses, readings, events, ready_after):
+        record = record_of(DEFAULT_PROTOCOL, doses=doses, readings=readings, events=events)
+        record.session["ended_at"] = at(doses[-1] + ready_after).isoformat()
+        record.discharge = {"at": at(doses[-1] + ready_after).isoformat(), "cleared": 1}
+        return record
+
+    talking = [{"kind": "talking", "at": at(20 + 80).isoformat()}]
+    records = [ended((20,), [(12, "pre_dose"), (60, "other"), (160, "discharge")], talking, 140),
+               ended((20,), [(12, "pre_dose"), (55, "other"), (75, "other")], [], 155),
+               ended((20, 50), [(12, "pre_dose"), (160, "discharge")], [], 150),
+               ended((20,), [(12, "pre_dose")], [], 200)]  # the oldest: not among the last 3
+    for days, record in enumerate(records):  # newest first in time
+        record.session["started_at"] = (T0 - timedelta(days=7 * days)).isoformat()
+    line = past_timings(records).line()
+    assert line == ("Last 3 sessions: ready to leave 140–155 min after the last dose; BP "
+                    "peaked 35–40 min after the dose; back (mask off or talking) 80 min "
+                    "after the last dose")

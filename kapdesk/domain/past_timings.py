@@ -1,6 +1,7 @@
 """How this client's own earlier sessions went, in minutes from the dose: when blood
-pressure peaked, when they came back (eye mask off, or talking), and when they were ready to
-leave. The pre-flight says it in one line; the band marks it faintly.
+pressure peaked (of the mid-session readings), when they came back (eye mask off, or
+talking), and when they were ready to leave. The pre-flight says it in one line; the band
+marks it faintly.
 
 Minutes, not clock times: the marks are placed from this session's own dose, so a session
 that started late still shows them where they belong.
@@ -61,8 +62,10 @@ def past_timings(records: Sequence[SessionRecord], *, limit: int = 3) -> PastTim
 
 def _one(record: SessionRecord) -> PastSession:
     first, last = record.doses[0].given_at, record.doses[-1].given_at
+    # Mid-session readings only: the discharge reading is the last, not the peak, and a
+    # session without one has no peak to tell.
     after = [r for r in record.readings if r.reading.systolic is not None
-             and r.reading.taken_at >= first]
+             and r.reading.checkpoint == "other" and r.reading.taken_at >= first]
     peak = max(after, key=lambda r: (r.reading.systolic or 0, -r.reading.taken_at.timestamp()),
                default=None)
     back = min((parse_instant(e["at"]) for e in record.events

@@ -35,7 +35,11 @@ from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.widgets import label, no_default_buttons
 
-COLUMNS = ("Step", "Kind", "From", "min", "To", "min", "Vitals", "Every", "Countdown says")
+COLUMNS = ("Step", "Kind", "From", "To", "Vitals", "Every", "Countdown says")
+WIDTHS = (None, 122, 186, 186, 172, 110, None)  # None: shares what is left
+# Fields inside table cells: the form padding would cut their text at the row's height.
+CELLS = ("QLineEdit, QComboBox, QSpinBox { padding: 1px 6px; min-height: 0; "
+         "border-radius: 4px; }")
 ANCHORS = {"start": "start", "dose": "dose", "last_dose": "last dose"}
 # A step's vitals and whether that reading is optional, as one choice (Qt keeps text data).
 VITALS = {"": "—", "pre_dose": "pre-dose", "other": "mid-session",
@@ -49,6 +53,31 @@ def _combo(options: dict, current) -> QComboBox:
         box.addItem(text, data)
     box.setCurrentIndex(max(box.findData(current), 0))
     return box
+
+
+class OffsetCell(QWidget):
+    """A moment as a step counts it: from which anchor, how many minutes after."""
+
+    def __init__(self, offset: Offset | None, *, optional: bool = False) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(4)
+        anchors = {NO_END: "—", **ANCHORS} if optional else ANCHORS
+        self.anchor = _combo(anchors, offset.anchor if offset else NO_END)
+        self.minutes = _minutes(offset.minutes if offset else 0)
+        self.minutes.setSuffix(" min")
+        row.addWidget(self.anchor, 3)
+        row.addWidget(self.minutes, 2)
+        self.anchor.currentIndexChanged.connect(self._show_minutes)
+        self._show_minutes()
+
+    def _show_minutes(self) -> None:
+        self.minutes.setEnabled(bool(self.anchor.currentData()))  # "—": no end, no minutes
+
+    def offset(self) -> Offset | None:
+        anchor = self.anchor.currentData()
+        return Offset(anchor, self.minutes.value()) if anchor else None
 
 
 def _minutes(value: int, *, once: bool = False) -> QSpinBox:
@@ -83,13 +112,17 @@ class ProtocolEditor(QDialog):
         layout.addLayout(top)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table.setStyleSheet(CELLS)
+        self.table.verticalHeader().setDefaultSectionSize(38)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate(WIDTHS):
+            if width is None:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                header.resizeSection(column, width)
         for step in protocol.steps:
             self._add_row(step)
         layout.addWidget(self.table, 1)
@@ -123,6 +156,7 @@ class ProtocolEditor(QDialog):
 
     def _keys(self, p: Protocol) -> QVBoxLayout:
         box = QVBoxLayout()
+        box.setSpacing(4)
         box.addWidget(label("Keys the session shows", "muted"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
@@ -143,6 +177,7 @@ class ProtocolEditor(QDialog):
             grid.addWidget(check, row, index)
             self._watch(check)
         box.addLayout(grid)
+        box.addStretch(1)
         return box
 
     def _buttons(self) -> QHBoxLayout:
@@ -167,18 +202,25 @@ class ProtocolEditor(QDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         self._steps.append(step)
-        end = step.end
         cells: list[QWidget] = [
             QLineEdit(step.label),
             _combo({"phase": "phase", "prompt": "prompt"}, step.kind),
-            _combo(ANCHORS, step.start.anchor), _minutes(step.start.minutes),
-            _combo({NO_END: "—", **ANCHORS}, end.anchor if end else NO_END),
-            _minutes(end.minutes if end else 0),
+            OffsetCell(step.start), OffsetCell(step.end, optional=True),
             _combo(VITALS, f"{step.vitals} optional" if step.optional else step.vitals),
             _minutes(step.every, once=True), QLineEdit(step.hint)]
         for column, widget in enumerate(cells):
             self.table.setCellWidget(row, column, widget)
-            self._watch(widget)
+            for field in (widget.anchor, widget.minutes) if isinstance(widget, OffsetCell) \
+                    else (widget,):
+                self._watch(field)
+        for edit in (cells[0], cells[-1]):
+            assert isinstance(edit, QLineEdit)
+            edit.setCursorPosition(0)  # the start of a long label shows, not its end
+
+    def cells(self, row: int) -> dict[str, QWidget]:
+        """The widgets of one step's row, by what they hold."""
+        names = ("label", "kind", "start", "end", "vitals", "every", "hint")
+        return {name: self.table.cellWidget(row, column) for column, name in enumerate(names)}
 
     def _watch(self, widget: QWidget) -> None:
         for signal in ("textChanged", "currentIndexChanged", "valueChanged", "toggled"):
@@ -190,16 +232,15 @@ class ProtocolEditor(QDialog):
         """What the editor holds now, as a protocol (the same family, checked on save)."""
         steps = []
         for row, kept in enumerate(self._steps):
-            cell = self.table.cellWidget
-            end_anchor = cell(row, 4).currentData()
-            choice = cell(row, 6).currentData()
+            cell = self.cells(row)
+            choice = cell["vitals"].currentData()
+            start = cell["start"].offset()
+            assert start is not None  # a start has no "—"
             steps.append(replace(
-                kept, label=cell(row, 0).text().strip(), kind=cell(row, 1).currentData(),
-                start=Offset(cell(row, 2).currentData(), cell(row, 3).value()),
-                end=Offset(end_anchor, cell(row, 5).value()) if end_anchor else None,
+                kept, label=cell["label"].text().strip(), kind=cell["kind"].currentData(),
+                start=start, end=cell["end"].offset(),
                 vitals=choice.removesuffix(" optional"), optional=choice.endswith(" optional"),
-                every=cell(row, 7).value(),
-                hint=cell(row, 8).text().strip()))
+                every=cell["every"].value(), hint=cell["hint"].text().strip()))
         return replace(
             self.base, name=self.name.text().strip(), route=self.route.currentData(),
             planned_dose_minutes=self.dose_at.value(),
@@ -232,7 +273,7 @@ class ProtocolEditor(QDialog):
         start = last.end or last.start if last else Offset("start", 0)
         self._add_row(Step(f"step_{number}", "", "prompt", start))
         self.table.selectRow(self.table.rowCount() - 1)
-        self.table.cellWidget(self.table.rowCount() - 1, 0).setFocus()
+        self.cells(self.table.rowCount() - 1)["label"].setFocus()
         self._edited()
 
     def remove_step(self) -> None:

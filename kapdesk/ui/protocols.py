@@ -17,7 +17,7 @@ from kapdesk.ui.widgets import label, no_default_buttons, table
 
 
 def _kind(p: Protocol) -> str:
-    return f"version {p.version}" if p.version else "template (Enter copies it)"
+    return f"version {p.version}" if p.version else "template"
 
 
 class ProtocolsModel(RowsModel):
