@@ -60,6 +60,11 @@ def open_second_course(data):
     (lambda d: medication(d)["ride_home"].update(
         confirmed_at=hours_before(medication(d)["started_at"], 20)),
      "ride_home.confirmed_at: the ride home is confirmed during the session"),
+    # Found by the mutation test: an integration session "confirming" a ride, after it ended.
+    (lambda d: next(s for s in d["sessions"] if s["kind"] == "integration"
+                    and s["ended_at"]).update(ride_home={"confirmed_at": d["exported_at"]}),
+     "ride_home.confirmed_at: an integration session has no ride home to confirm; only a "
+     "medication session does"),
     (lambda d: medication(d)["discharge"].update(ride_home_name="Somebody Else"),
      "'Somebody Else' is not the session's ride home ('Jesse Lindqvist')"),
     (lambda d: d["courses"][0].update(ended_on=day_of(medication(d)["started_at"])),

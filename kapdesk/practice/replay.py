@@ -74,6 +74,10 @@ def replay_session(entries: SessionEntries, *, now: datetime) -> None:
                                                "medication session does")
         if entries.discharge:
             raise InvalidInput(entries.discharge[0], f"{an(kind)} session has no discharge")
+        if s["ride_confirmed_at"]:  # the pre-flight of a medication session confirms it
+            raise InvalidInput(f"{path}.ride_home.confirmed_at",
+                               f"{an(kind)} session has no ride home to confirm; only a "
+                               "medication session does")
     if started is None:
         if ended is not None:
             raise InvalidInput(f"{path}.ended_at", "a session cannot end without starting")

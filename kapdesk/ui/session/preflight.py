@@ -20,6 +20,7 @@ from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.practice.queries import Database, get_client
 from kapdesk.ui.client_forms import playlist_options
 from kapdesk.ui.forms import FormDialog, combo, line
+from kapdesk.ui.screen_fit import grow_to_content
 from kapdesk.ui.theme import COLORS
 
 
@@ -72,16 +73,28 @@ class PreflightDialog(FormDialog):
                                ride_confirmed=values["ride_confirmed"]
                                and bool(values["ride_home_name"]),
                                playlist_id=values.get("playlist_id"))
-        rows = []
+        cells = []
         for check in checks:
             mark, color = ("✓", COLORS["within"]) if check.ok else ("•", COLORS["incomplete"])
             fix = "" if check.ok else f" <span style='color:{COLORS['muted']}'>— {check.fix}</span>"
-            rows.append(f"<span style='color:{color}'>{mark} {check.label}</span>{fix}")
-        self.checklist.setText("<br>".join(rows))
+            cells.append(f"<span style='color:{color}'>{mark} {check.label}</span>{fix}")
+        # Two columns: the pre-flight keeps room for the protocol and past-timings lines
+        # on a 720-line screen. Something to fix spans its row, so its words have room.
+        rows, pending = [], list(cells)
+        while pending:
+            first = pending.pop(0)
+            if "—" in first or not pending or "—" in pending[0]:
+                rows.append(f"<tr><td colspan='2'>{first}</td></tr>")
+            else:
+                rows.append(f"<tr><td width='50%'>{first}</td><td>{pending.pop(0)}</td></tr>")
+        self.checklist.setText("<table cellspacing='0' cellpadding='1' width='100%'>"
+                               + "".join(rows) + "</table>")
         if hasattr(self, "route_remark"):
             remark = disagreement(self.offered[values["protocol"]], self.order_route)
             self.route_remark.setText(remark)
-            self.route_remark.setVisible(bool(remark))
+            if bool(remark) != self.route_remark.isVisibleTo(self):
+                self.route_remark.setVisible(bool(remark))
+                grow_to_content(self)  # the line below it stays in view
         self.save_button.setEnabled(all(c.ok for c in checks))
         return checks
 
