@@ -173,6 +173,7 @@ def test_the_clients_own_past_timings_in_the_preflight_and_on_the_band(demo_wind
     qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
     sw = demo_window.session_window
     qtbot.addWidget(sw)
-    earlier = [m.text for m in sw.view.band.markers if m.text.startswith("Earlier (session")]
-    assert len(earlier) >= 3  # three sessions, each at least its ready-to-leave
+    earlier = [m.text for m in sw.view.band.markers if m.text.startswith("Earlier: ")]
+    assert "ready to leave 140 min after the last dose (session 3, " in " ".join(earlier)
+    assert all(text.count("session ") == 3 for text in earlier)  # one mark where all agree
     assert any("ready to leave" in text for text in earlier)

@@ -26,7 +26,7 @@ EVENT_KINDS: dict[str, str] = {
     "prn": "PRN medication given",
     "prescriber_contacted": "Prescriber contacted",
     "breathing": "Breathing slowed",
-    "vitals_skipped": "Scheduled vitals skipped",
+    "vitals_skipped": "Planned reading skipped",
     "intention_set": "Intention set",
     "music_started": "Music started",
     "other": "Other",

@@ -213,7 +213,9 @@ class _Layout:
         else:
             planned = max((ts.planned_end or ts.planned_start) for ts in self.timeline.steps)
             start = self.timeline.started_at
-            end = max(self.timeline.end, planned, now) + timedelta(minutes=10)
+            # A client who usually needs longer than the plan: the band reaches their marks.
+            past = [at for at, _ in self._past_marks()]
+            end = max(self.timeline.end, planned, now, *past) + timedelta(minutes=10)
         self.out = BandLayout(start, end)
 
     def x_of(self, instant: datetime) -> float:
@@ -280,19 +282,17 @@ class _Layout:
             self.out.markers.append(Marker(rect, due.at, f"{due.step.label} at "
                                                          f"{_hm(due.at)}: {said}"))
 
-    def _past(self) -> None:
-        """Faint marks where this client's earlier sessions peaked, came back and were
-        ready to leave, counted from this session's dose (or the planned one)."""
+    def _past_marks(self) -> list[tuple[datetime, str]]:
+        """Where this client's earlier sessions peaked, came back and were ready to leave,
+        counted from this session's dose (or the planned one), with what each mark says."""
         past = self.band.past
-        if past is None or not past.sessions:
-            return
         first = self.timeline.first_dose or next(
             (ts.start for ts in self.timeline.steps if ts.step.start.anchor == "dose"),
             None)
         last = self.timeline.last_dose or first
-        if first is None or last is None:
-            return
-        y, h = ROWS["planned"]
+        if past is None or first is None or last is None:
+            return []
+        same: dict[tuple[datetime, str], list[str]] = {}  # one mark where sessions agree
         for session in past.sessions:
             when = f"session {session.number}, {session.day}" if session.number else \
                 session.day
@@ -300,16 +300,20 @@ class _Layout:
                     (session.peak_bp, first, "BP peaked {} min after the dose"),
                     (session.returned, last, "back {} min after the last dose"),
                     (session.ready, last, "ready to leave {} min after the last dose")):
-                if minutes is None:
-                    continue
-                at = anchor + timedelta(minutes=minutes)
-                x = self.x_of(at)
-                self.out.shapes.append(Shape("line", QRectF(QPointF(x, y - 4),
-                                                            QPointF(x, y + h)),
-                                             COLORS["text"], opacity=0.35, width=2))
-                self.out.markers.append(Marker(QRectF(x - 4, y - 4, 8, h + 4), at,
-                                               f"Earlier ({when}): "
-                                               + what.format(minutes)))
+                if minutes is not None:
+                    key = (anchor + timedelta(minutes=minutes), what.format(minutes))
+                    same.setdefault(key, []).append(when)
+        return [(at, f"Earlier: {what} ({'; '.join(whens)})")
+                for (at, what), whens in same.items()]
+
+    def _past(self) -> None:
+        """Faint marks on the planned row: never brighter than the plan itself."""
+        y, h = ROWS["planned"]
+        for at, text in self._past_marks():
+            x = self.x_of(at)
+            self.out.shapes.append(Shape("line", QRectF(QPointF(x, y - 4), QPointF(x, y + h)),
+                                         COLORS["text"], opacity=0.35, width=2))
+            self.out.markers.append(Marker(QRectF(x - 4, y - 4, 8, h + 4), at, text))
 
     def _markers(self) -> None:
         for judged in self.record.readings:
