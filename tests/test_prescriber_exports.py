@@ -187,3 +187,21 @@ def test_the_course_preview_shows_the_charts_the_pdf_carries(demo, qtbot, themed
     for name in ("bp.png", "dose.png", "scores.png"):
         image = preview.loadResource(QTextDocument.ResourceType.ImageResource, QUrl(name))
         assert isinstance(image, QImage) and image.width() >= 600, name
+
+
+def test_every_demo_session_took_its_planned_readings(tmp_path):
+    """Found by a first-time user: every demo summary listed 'Discharge vitals: missed',
+    the discharge reading having answered the optional mid-session slot instead."""
+    from kapdesk.demo import build_demo
+    from kapdesk.export.summary import session_summary
+    from kapdesk.storage import open_database
+
+    db = open_database(tmp_path / "demo.sqlite")
+    build_demo(db)
+    ended = [row[0] for row in db.execute(
+        "SELECT id FROM sessions WHERE kind = 'medication' AND ended_at IS NOT NULL")]
+    assert ended
+    for session in ended:
+        planned = session_summary(db, session)["scheduled_vitals"]
+        assert {d["state"] for d in planned} == {"taken"}, (session, planned)
+        assert {d["checkpoint"] for d in planned} >= {"pre_dose", "discharge"}

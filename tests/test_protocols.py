@@ -141,11 +141,34 @@ def test_an_optional_reading_is_never_missed_and_a_discharge_reading_follows_the
                                                                    (50, "discharge")])
     now = at(55 + 140)
     due = {d.step.key: d for d in schedule(record, record.timeline(now), now)}
-    assert due["mid_vitals"].state == "taken"  # any reading after the dose is a mid-session one
+    assert due["mid_vitals"].state == "due"  # a discharge reading is not the mid-session one
     assert due["post_vitals"].state == "missed"  # the reading at 50 was before the booster
     quiet = record_of(DEFAULT_PROTOCOL, readings=[(12, "pre_dose")])
     due = {d.step.key: d for d in schedule(quiet, quiet.timeline(at(130)), at(130))}
     assert due["mid_vitals"].state == "due"  # optional: still offered, never missed
+
+
+def test_each_reading_answers_the_planned_one_it_was_taken_for():
+    """Found by a first-time user: a reading went to the first open slot, so a skipped
+    early reading took the pre-dose one's, and in every demo session the discharge reading
+    answered the optional mid-session slot, leaving 'discharge vitals: missed'."""
+    early = Step("early_bp", "Early BP", "prompt", Offset("start", 2), vitals="pre_dose")
+    protocol = replace(DEFAULT_PROTOCOL, steps=(early, *DEFAULT_PROTOCOL.steps))
+    record = record_of(protocol, readings=[(15, "pre_dose"), (55, "other"), (145, "discharge")],
+                       events=[{"kind": "vitals_skipped", "at": at(2).isoformat(),
+                                "detail": "settling in"}])
+    now = at(150)
+    states = {d.step.key: (d.state, d.taken_at) for d in schedule(record, record.timeline(now),
+                                                                   now)}
+    assert states["early_bp"] == ("skipped", None)
+    assert states["pre_vitals"] == ("taken", at(15))
+    assert states["mid_vitals"] == ("taken", at(55))
+    assert states["post_vitals"] == ("taken", at(145))
+    unskipped = record_of(protocol, readings=[(15, "pre_dose")])
+    states = {d.step.key: d.state for d in schedule(unskipped, unskipped.timeline(at(16)),
+                                                     at(16))}
+    assert states["pre_vitals"] == "taken"  # the closer of the two planned pre-dose readings
+    assert states["early_bp"] == "missed"
 
 
 def test_before_the_dose_no_dose_relative_reading_is_scheduled_yet():

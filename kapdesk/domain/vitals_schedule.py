@@ -5,14 +5,13 @@ A step with ``vitals`` asks for one reading at its start, or with ``every`` one 
 infusion). Everything is derived from the stored record at a given instant, so a restart
 shows the same schedule.
 
-When a reading counts for a due one:
-- once: a reading at that checkpoint (any checkpoint, for a mid-session "other" reading) taken
-  from the moment the step counts from (the start, the dose, the last dose) on; a discharge
-  reading from before a booster says nothing about it;
-- repeated: any reading within half an interval of the due instant.
-A reading counts for one due reading only. A due reading still open ``grace`` minutes after
-its time is missed, unless optional; a skip (an event with the therapist's reason, at the due
-instant) settles it.
+When a reading counts for a due one: a reading at the same checkpoint, taken
+- once: from the moment the step counts from (the start, the dose, the last dose) on; a
+  discharge reading from before a booster says nothing about it;
+- repeated: within half an interval of the due instant.
+Each reading answers one due reading, the closest pairs first; a skipped one (an event with
+the therapist's reason, at the due instant) takes none. A due reading still open ``grace``
+minutes after its time is missed, unless optional.
 """
 
 from __future__ import annotations
@@ -75,37 +74,49 @@ def schedule(record: SessionRecord, timeline: Timeline, now: datetime) -> list[D
     on a dose not given yet are left out: their times are still guesses."""
     skips = {parse_instant(e["at"]): e.get("detail", "") for e in record.events
              if e["kind"] == SKIPPED}
-    readings = sorted(record.readings, key=lambda r: (r.reading.taken_at, r.id))
-    used: set[int] = set()
+    slots = [(ts, at) for ts in timeline.steps if ts.step.vitals and ts.confirmed
+             for at in _instants(ts)]
+    taken = _match(record, timeline, [(i, ts, at) for i, (ts, at) in enumerate(slots)
+                                      if at not in skips])
     due: list[DueReading] = []
-    steps = [ts for ts in timeline.steps if ts.step.vitals and ts.confirmed]
-    for ts in steps:
-        for at in _instants(ts):
-            window: tuple[datetime, datetime | None]
-            if ts.step.every:
-                half = timedelta(minutes=ts.step.every / 2)
-                window = (at - half, at + half)
-            else:
-                window = (_anchor_instant(timeline, ts), None)
-            match = next((r for r in readings if r.id not in used
-                          and _counts(ts.step.vitals, r.reading.checkpoint)
-                          and r.reading.taken_at >= window[0]
-                          and (window[1] is None or r.reading.taken_at < window[1])), None)
-            if match is not None:
-                used.add(match.id)
-                due.append(DueReading(ts.step, at, "taken", match.reading.taken_at))
-            elif at in skips:
-                due.append(DueReading(ts.step, at, "skipped", reason=skips[at]))
-            elif now >= at + _grace(ts.step) and not ts.step.optional:
-                due.append(DueReading(ts.step, at, "missed"))
-            else:
-                due.append(DueReading(ts.step, at, "due" if now >= at else "upcoming"))
+    for index, (ts, at) in enumerate(slots):
+        if index in taken:
+            due.append(DueReading(ts.step, at, "taken", taken[index]))
+        elif at in skips:
+            due.append(DueReading(ts.step, at, "skipped", reason=skips[at]))
+        elif now >= at + _grace(ts.step) and not ts.step.optional:
+            due.append(DueReading(ts.step, at, "missed"))
+        else:
+            due.append(DueReading(ts.step, at, "due" if now >= at else "upcoming"))
     due.sort(key=lambda d: d.at)
     return due
 
 
-def _counts(asked: str, taken: str) -> bool:
-    return asked == "other" or asked == taken
+def _match(record: SessionRecord, timeline: Timeline,
+           open_slots: list[tuple[int, TimedStep, datetime]]) -> dict[int, datetime]:
+    """Which reading answers which planned reading: a reading of the same checkpoint within
+    the slot's window, the closest pairs first, each reading used once. A skipped slot takes
+    no reading (the reading goes to the slot it was meant for), and a reading at another
+    checkpoint never answers (a discharge reading is not the mid-session one)."""
+    pairs = []
+    for index, ts, at in open_slots:
+        if ts.step.every:
+            half = timedelta(minutes=ts.step.every / 2)
+            low, high = at - half, at + half
+        else:
+            low, high = _anchor_instant(timeline, ts), None
+        for judged in record.readings:
+            taken = judged.reading.taken_at
+            if judged.reading.checkpoint == ts.step.vitals and taken >= low \
+                    and (high is None or taken < high):
+                pairs.append((abs((taken - at).total_seconds()), index, judged.id, taken))
+    answered: dict[int, datetime] = {}
+    used: set[int] = set()
+    for _distance, index, reading, taken in sorted(pairs, key=lambda p: p[:3]):
+        if index not in answered and reading not in used:
+            answered[index] = taken
+            used.add(reading)
+    return answered
 
 
 def missed(record: SessionRecord, timeline: Timeline, now: datetime) -> list[DueReading]:

@@ -116,4 +116,5 @@ def _scheduled_vitals(record: SessionRecord) -> list[dict[str, Any]]:
     return [{"due_at": to_iso(due.at), "label": due.step.label, "checkpoint": due.step.vitals,
              "state": due.state, "taken_at": to_iso(due.taken_at) if due.taken_at else None,
              "reason": due.reason or None}
-            for due in schedule(record, timeline, at) if due.state != "upcoming"]
+            for due in schedule(record, timeline, at) if due.state != "upcoming"
+            and not (due.step.optional and due.state == "due")]  # an optional one not taken
