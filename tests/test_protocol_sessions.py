@@ -177,3 +177,20 @@ def test_the_clients_own_past_timings_in_the_preflight_and_on_the_band(demo_wind
     assert "ready to leave 140 min after the last dose (session 3, " in " ".join(earlier)
     assert all(text.count("session ") == 3 for text in earlier)  # one mark where all agree
     assert any("ready to leave" in text for text in earlier)
+
+
+def test_the_discharge_countdown_waits_for_the_orders_minimum_stay(db, ready, clock, qtbot,
+                                                                  themed_app):
+    """Found by a first-time user: an injection protocol planned discharge 90 min after
+    the dose, the order asked 120, and the countdown said 'discharge in 83 min' while the
+    gate wanted 113 more."""
+    add_order(db, ready, dose_mg=50, ordered_on="2026-11-02", route="intramuscular",
+              form=ORDERS["intramuscular"], min_minutes_after_dose=120)
+    main, preflight = start_from_preflight(db, qtbot, clock)
+    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
+    sw = main.session_window
+    qtbot.addWidget(sw)
+    at_minute(clock, sw, 20)
+    give_dose(qtbot, sw)
+    at_minute(clock, sw, 20 + 100)
+    assert "discharge in 20 min" in sw.view.later.text() + sw.view.next_step.text()

@@ -89,7 +89,13 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
                      if e["kind"] in ("spit", "swallow")]
     for ts in timeline.steps:
         step = ts.step
-        if step.vitals or not step.hint or ts.start <= now - timedelta(minutes=1):
+        at = ts.start
+        if step.key == "discharge" and timeline.last_dose is not None:
+            # Never before the stay the gate asks for (the order's, else the protocol's):
+            # the countdown and the gate must agree.
+            at = max(at, timeline.last_dose + timedelta(
+                minutes=record.min_minutes_after_dose()))
+        if step.vitals or not step.hint or at <= now - timedelta(minutes=1):
             continue
         if not ts.confirmed:  # hangs off a dose not given yet: only "dose planned" counts
             continue
@@ -101,9 +107,9 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
             dose_at = ts.start - timedelta(minutes=step.start.minutes)
             if timeline.last_dose and dose_at < timeline.last_dose:
                 continue
-            if any(at >= dose_at for at in answered_spit):
+            if any(spat >= dose_at for spat in answered_spit):
                 continue
-        yield Upcoming(step.hint, ts.start)
+        yield Upcoming(step.hint, at)
     shown: set[str] = set()
     for due in schedule(record, timeline, now):  # the next open reading of each step
         if due.state in ("due", "upcoming") and due.step.key not in shown:
