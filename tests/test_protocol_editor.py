@@ -116,3 +116,26 @@ def test_esc_asks_before_giving_up_edits_and_saves_nothing(db, qtbot, themed_app
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert not editor.isVisible()
     assert [p.name for p in own_protocols(db)] == ["Intramuscular injection"]  # the copy only
+
+
+def test_tab_walks_each_steps_fields_and_a_slip_of_minutes_is_named(db, qtbot, themed_app):
+    """Found by a first-time user: Tab skipped the From/To fields (only the mouse reached
+    them), and typing 600 minutes quietly left 60."""
+    _, dialog = open_protocols(db, qtbot)
+    editor = edit_row(qtbot, dialog, row_of(dialog, "Intravenous infusion"))
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    cells = editor.cells(0)
+    cells["label"].setFocus()
+    walked = []
+    for _ in range(4):
+        qtbot.keyClick(editor.focusWidget(), Qt.Key.Key_Tab)
+        walked.append(editor.focusWidget())
+    assert walked == [cells["kind"], cells["start"].anchor, cells["start"].minutes,
+                      cells["end"].anchor]
+    minutes = editor.cells(step_row(editor, "Return"))["end"].minutes
+    minutes.selectAll()
+    qtbot.keyClicks(minutes, "600")
+    assert minutes.value() == 600
+    assert "lasts 560 min; a phase lasts at most 4 hours" in editor.problems.text()
+    assert not editor.save_button.isEnabled()

@@ -477,3 +477,18 @@ def test_after_a_discharge_the_title_and_confirmation_are_shown_whole(qtbot, run
     shown = QLabel.text(sw.view.title)  # what the screen shows, elided or not
     assert shown == sw.view.title.text() and "Medication session" in shown
     assert sw.view.status.height() <= 2 * sw.view.status.fontMetrics().lineSpacing() + 8
+
+
+def test_the_vitals_panel_shows_every_field_and_the_whole_verdict(running, qtbot):
+    """Found by a first-time user: SpO2, the prescriber's name and a breach message were
+    cut at the panel's edges, and the panel scrolled sideways as values were typed."""
+    from gui import key, type_vitals
+
+    _, sw, _ = running
+    sw.resize(1280, 720)
+    sw.show()
+    key(qtbot, sw, Qt.Key.Key_V)
+    type_vitals(qtbot, sw, systolic=160, diastolic=98, heart_rate=96, resp_rate=16, spo2=97)
+    QApplication.processEvents()
+    assert sw.vitals.body.horizontalScrollBar().maximum() == 0
+    assert sw.vitals.verdict.text().startswith("Breach: ")

@@ -33,13 +33,14 @@ from kapdesk.practice.protocols import save_protocol
 from kapdesk.practice.queries import Database
 from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
+from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label, no_default_buttons
 
 COLUMNS = ("Step", "Kind", "From", "To", "Vitals", "Every", "Countdown says")
-WIDTHS = (None, 122, 186, 186, 172, 110, None)  # None: shares what is left
+WIDTHS = (None, 122, 214, 214, 172, 110, None)  # None: shares what is left
 # Fields inside table cells: the form padding would cut their text at the row's height.
 CELLS = ("QLineEdit, QComboBox, QSpinBox { padding: 1px 6px; min-height: 0; "
-         "border-radius: 4px; }")
+         f"border-radius: 4px; }} QSpinBox:focus {{ border-color: {COLORS['accent']}; }}")
 ANCHORS = {"start": "start", "dose": "dose", "last_dose": "last dose"}
 # A step's vitals and whether that reading is optional, as one choice (Qt keeps text data).
 VITALS = {"": "—", "pre_dose": "pre-dose", "other": "mid-session",
@@ -81,11 +82,13 @@ class OffsetCell(QWidget):
 
 
 def _minutes(value: int, *, once: bool = False) -> QSpinBox:
+    # Up to 999: a slip like 600 reaches the rules, which say what the limit is, instead of
+    # the box quietly keeping 60.
     box = QSpinBox()
-    box.setRange(0, 480)
+    box.setRange(0, 999)
     box.setValue(value)
     if once:
-        box.setRange(0, 120)
+        box.setRange(0, 999)
         box.setSpecialValueText("once")  # 0: a single reading at the step's start
         box.setSuffix(" min")
     return box
@@ -116,6 +119,8 @@ class ProtocolEditor(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(38)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Tab walks the fields of each step, row by row, instead of the table's cells
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         for column, width in enumerate(WIDTHS):
             if width is None:

@@ -41,11 +41,11 @@ class ProtocolsDialog(QDialog):
         layout.setContentsMargins(22, 18, 22, 18)
         layout.addWidget(label("Protocols", "title"))
         layout.addWidget(label(
-            "The session plans this practice runs. A template becomes the practice's own "
-            "when you edit it; every save is a new version, and a session keeps the version "
-            "it ran with. The numbers in a template are starting points, never clinical "
-            "advice: the prescriber's order sets the dose, any booster and the minimum "
-            "stay.", "muted", wrap=True))
+            "The session plans this practice runs. Enter on a template copies it into the "
+            "practice's own protocols and opens it; every save is a new version, and a "
+            "session keeps the version it ran with. The numbers in a template are starting "
+            "points, never clinical advice: the prescriber's order sets the dose, any "
+            "booster and the minimum stay.", "muted", wrap=True))
         self.model = ProtocolsModel(self)
         self.view = table(self.model)
         self.view.activated.connect(lambda _index: self.edit())  # Enter or a double-click
@@ -88,10 +88,22 @@ class ProtocolsDialog(QDialog):
             protocol = outcome.value
             self.message.setText(f"{protocol.name} is now one of the practice's own "
                                  "protocols (version 1).")
+            self._select(protocol.family)
         self.editor = ProtocolEditor(self.db, protocol, self)
-        self.editor.saved.connect(lambda p: self.message.setText(
-            f"Saved {p.name} as version {p.version}. Sessions already run keep theirs."))
+        self.editor.saved.connect(self._saved)
         self.editor.open()
+
+    def _saved(self, protocol: Protocol) -> None:
+        self.message.setText(f"Saved {protocol.name} as version {protocol.version}. "
+                             "Sessions already run keep theirs.")
+        self._select(protocol.family)
+
+    def _select(self, family: str) -> None:
+        """Keep the protocol just copied or saved chosen, wherever the list puts it."""
+        self.reload()
+        for row in range(self.model.rowCount()):
+            if self.model.row(row).family == family:
+                self.view.selectRow(row)
 
     def _refused(self, refusal: Refusal) -> None:
         self.message.setText(refusal.text)

@@ -115,18 +115,31 @@ class ElidedLabel(QLabel):
 
 
 class CurrentPageStack(QStackedWidget):
-    """A stack of pages as large as the page shown, not as the largest page: Qt sizes a
-    stack by every page, so a page that is never shown here (the note panel in a review)
-    would widen the window past a laptop's screen."""
+    """A stack of pages that can be sized by the page shown instead of the largest page.
+
+    Qt sizes a stack by every page. While any page may come up (a live session's panels)
+    that is right: the window keeps room for the widest. Where only one page ever shows (a
+    review's moment), ``sized_by_current`` stops the others, never shown there, from
+    widening the window past a laptop's screen."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.sized_by_current = False
         self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def set_sized_by_current(self, on: bool) -> None:
+        if on != self.sized_by_current:
+            self.sized_by_current = on
+            self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         page = self.currentWidget()
-        return page.sizeHint() if page is not None else super().sizeHint()
+        if self.sized_by_current and page is not None:
+            return page.sizeHint()
+        return super().sizeHint()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+        if self.sized_by_current and page is not None:
+            return page.minimumSizeHint()
+        return super().minimumSizeHint()

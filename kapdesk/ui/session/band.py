@@ -307,12 +307,13 @@ class _Layout:
                 for (at, what), whens in same.items()]
 
     def _past(self) -> None:
-        """Faint marks on the planned row: never brighter than the plan itself."""
+        """Quiet marks across the planned row: seen when looked for, never louder than the
+        session's own markers."""
         y, h = ROWS["planned"]
         for at, text in self._past_marks():
             x = self.x_of(at)
-            self.out.shapes.append(Shape("line", QRectF(QPointF(x, y - 4), QPointF(x, y + h)),
-                                         COLORS["text"], opacity=0.35, width=2))
+            self.out.shapes.append(Shape("line", QRectF(QPointF(x, y - 6), QPointF(x, y + h)),
+                                         COLORS["text"], opacity=0.6, width=2))
             self.out.markers.append(Marker(QRectF(x - 4, y - 4, 8, h + 4), at, text))
 
     def _markers(self) -> None:

@@ -204,6 +204,7 @@ class SessionView(QWidget):
         self.cheatsheet.setVisible(not ended)
         self.cheatsheet.setText(cheat_sheet(record.protocol))
         self.panels.setVisible(not ended or self.panels.currentWidget() is self.moment)
+        self.panels.set_sized_by_current(ended)  # a review shows only the moment panel
         self.export_button.setVisible(ended)
         self.log.clear()
         self.log_entries = list(reversed(timeline_entries(record)))
