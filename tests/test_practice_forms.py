@@ -17,7 +17,10 @@ from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.ops import run_op
 from kapdesk.ui.prescription_forms import ThresholdsDialog
 
-TODAY = date.today().isoformat()
+
+def today() -> str:
+    """Today when asked: the suite may run across midnight."""
+    return date.today().isoformat()
 
 
 @pytest.fixture
@@ -167,7 +170,7 @@ def test_enter_thresholds_refusing_implausible_bounds(window, qtbot):
     save(qtbot, dialog)
     assert not dialog.isVisible()
     row = next(window.db.query("SELECT * FROM threshold_versions WHERE client_id = ?", (cid,)))
-    assert (row["version"], row["set_by"], row["set_on"]) == (1, "Dr. Ines Varga, MD", TODAY)
+    assert (row["version"], row["set_by"], row["set_on"]) == (1, "Dr. Ines Varga, MD", today())
     assert column(window.client_view, 1) == ["on file"]
     assert window.page.card.thresholds.text().startswith("Thresholds v1 set by Dr. Ines Varga")
 
@@ -202,7 +205,7 @@ def test_a_course_waits_for_screening_then_sessions_are_scheduled(window, qtbot)
     qtbot.keyClick(screening.fields["item.hypertension"], Qt.Key.Key_Space)
     assert screening.fields["screened_on"].text() == ""  # never silently "today"
     type_into(qtbot, screening, "screened_on", "2026-11-10")
-    type_into(qtbot, screening, "cleared_on", TODAY)  # cleared days after the screening
+    type_into(qtbot, screening, "cleared_on", today())  # cleared days after the screening
     save(qtbot, screening)
     assert "note what the prescriber decided" in screening.error.text()
     # The refusal is in view, below the fields and above Save, not hidden under the note.

@@ -34,7 +34,10 @@ from kapdesk.storage.prescriptions import (
     threshold_history,
 )
 
-TODAY = date.today()
+
+def today() -> date:
+    """Today when asked: the suite may run across midnight."""
+    return date.today()
 
 
 def test_client_fields_are_checked_and_trimmed(db):
@@ -45,7 +48,7 @@ def test_client_fields_are_checked_and_trimmed(db):
         update_client(db, cid, ride_phone="call Sam")
     assert err.value.field == "ride_phone"
     with pytest.raises(InvalidInput, match="between 1900-01-01"):
-        update_client(db, cid, date_of_birth=(TODAY + timedelta(days=1)).isoformat())
+        update_client(db, cid, date_of_birth=(today() + timedelta(days=1)).isoformat())
     with pytest.raises(InvalidInput, match="Display name is required"):
         add_client(db, display_name="  ")
 
@@ -74,7 +77,7 @@ def test_prescriber_contact_details_are_checked(db):
 
 
 def test_orders_and_thresholds_are_versioned(db, client_id):
-    add_order(db, client_id, dose_mg=120, ordered_on=TODAY)
+    add_order(db, client_id, dose_mg=120, ordered_on=today())
     assert [o["version"] for o in order_history(db, client_id)] == [2, 1]
     assert current_order(db, client_id)["dose_mg"] == 120
     stricter = replace(sample_thresholds(), pre_dose={"systolic": Bound(None, 130)})
@@ -87,29 +90,29 @@ def test_orders_and_thresholds_are_versioned(db, client_id):
 
 def test_a_course_needs_a_screening_cleared_by_the_prescriber(db, client_id):
     with pytest.raises(NotAllowed, match="needs a screening first"):
-        add_course(db, client_id, started_on=TODAY)
-    add_screening(db, client_id, items={"hypertension": False}, screened_on=TODAY)
+        add_course(db, client_id, started_on=today())
+    add_screening(db, client_id, items={"hypertension": False}, screened_on=today())
     with pytest.raises(NotAllowed, match="no prescriber's clearance"):
-        add_course(db, client_id, started_on=TODAY)
+        add_course(db, client_id, started_on=today())
     with pytest.raises(InvalidInput, match="note what the prescriber decided"):
-        add_screening(db, client_id, items={"hypertension": True}, screened_on=TODAY,
-                      cleared_on=TODAY)
-    add_screening(db, client_id, items={"hypertension": True}, screened_on=TODAY,
-                  cleared_on=TODAY, note="Controlled on medication; prescriber cleared.")
+        add_screening(db, client_id, items={"hypertension": True}, screened_on=today(),
+                      cleared_on=today())
+    add_screening(db, client_id, items={"hypertension": True}, screened_on=today(),
+                  cleared_on=today(), note="Controlled on medication; prescriber cleared.")
     with pytest.raises(NotAllowed, match="a course cannot start before that"):
-        add_course(db, client_id, started_on=TODAY - timedelta(days=1))
-    course = add_course(db, client_id, started_on=TODAY)
+        add_course(db, client_id, started_on=today() - timedelta(days=1))
+    course = add_course(db, client_id, started_on=today())
     assert course
     with pytest.raises(NotAllowed, match="already has a course"):
-        add_course(db, client_id, started_on=TODAY)
+        add_course(db, client_id, started_on=today())
     with pytest.raises(InvalidInput, match="cannot end before that"):
-        end_course(db, course, ended_on=TODAY - timedelta(days=1))
+        end_course(db, course, ended_on=today() - timedelta(days=1))
 
 
 @pytest.fixture
 def course_id(db, client_id):
-    add_screening(db, client_id, items={}, screened_on=TODAY, cleared_on=TODAY)
-    return add_course(db, client_id, started_on=TODAY, planned_sessions=2)
+    add_screening(db, client_id, items={}, screened_on=today(), cleared_on=today())
+    return add_course(db, client_id, started_on=today(), planned_sessions=2)
 
 
 def test_scheduling_numbers_sessions_and_links_integration(db, client_id, course_id):
@@ -139,10 +142,10 @@ def test_integration_needs_a_medication_session(db, course_id):
 
 @pytest.mark.parametrize(("instrument", "high"), [("PHQ-9", 27), ("GAD-7", 21), ("PCL-5", 80)])
 def test_outcome_scores_are_checked_against_each_range(db, client_id, instrument, high):
-    add_outcome(db, client_id, instrument, 0, taken_on=TODAY)
-    add_outcome(db, client_id, instrument, str(high), taken_on=TODAY)
+    add_outcome(db, client_id, instrument, 0, taken_on=today())
+    add_outcome(db, client_id, instrument, str(high), taken_on=today())
     with pytest.raises(InvalidInput, match=f"{instrument} total {high + 1} is outside 0-{high}"):
-        add_outcome(db, client_id, instrument, high + 1, taken_on=TODAY)
+        add_outcome(db, client_id, instrument, high + 1, taken_on=today())
     with pytest.raises(InvalidInput, match="whole number"):
-        add_outcome(db, client_id, instrument, "ten", taken_on=TODAY)
+        add_outcome(db, client_id, instrument, "ten", taken_on=today())
     assert [o["score"] for o in outcomes(db, client_id)] == [0, high]
