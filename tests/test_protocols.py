@@ -63,8 +63,11 @@ def test_a_prompt_before_its_anchor_and_a_phase_ending_before_it_starts():
     assert ("Step 5 (Spit or swallow) is 5 min before the dose it counts from; count from "
             "an earlier moment instead.") in messages(early)
     backwards = with_step(DEFAULT_PROTOCOL, 0, end=Offset("start", 0))
-    assert "Step 1 (Arrival & check-in) ends at 0 min, before it starts at 0 min." in \
-        messages(backwards)
+    assert ("Step 1 (Arrival & check-in) ends when it starts (at 0 min); give it a length, "
+            "or no end.") in messages(backwards)
+    earlier = with_step(DEFAULT_PROTOCOL, 1, end=Offset("start", 5))
+    assert "Step 2 (Pre-dose vitals) ends at 5 min, before it starts at 10 min." in \
+        messages(earlier)
 
 
 def test_durations_and_settings_out_of_range_are_refused_with_their_range():
@@ -229,3 +232,16 @@ def test_past_timings_say_the_range_and_take_the_peak_from_mid_session_readings(
     assert line == ("Last 3 sessions: ready to leave 140–155 min after the last dose; BP "
                     "peaked 35–40 min after the dose; back (mask off or talking) 80 min "
                     "after the last dose")
+
+
+def test_v_offers_the_checkpoint_of_the_planned_reading_due_now():
+    """Found by a second first-time user: with discharge vitals planned soon after an
+    infusion reading, V offered 'discharge' for the infusion's blood pressure."""
+    from kapdesk.domain.live import suggested_checkpoint
+
+    iv = template("intravenous")
+    steps = [replace(s, start=Offset("dose", 45)) if s.key == "post_vitals" else s
+             for s in iv.steps]
+    record = record_of(replace(iv, steps=tuple(steps)), readings=[(12, "pre_dose")])
+    assert suggested_checkpoint(record, at(20 + 40)) == "other"  # the infusion's 40-min BP
+    assert suggested_checkpoint(record, at(20 + 45)) == "discharge"

@@ -91,10 +91,12 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
         step = ts.step
         at = ts.start
         if step.key == "discharge" and timeline.last_dose is not None:
-            # Never before the stay the gate asks for (the order's, else the protocol's):
-            # the countdown and the gate must agree.
-            at = max(at, timeline.last_dose + timedelta(
-                minutes=record.min_minutes_after_dose()))
+            # The gate's time condition is the order's minimum stay (else the protocol's):
+            # the countdown says when it is met, and never plans discharge before it.
+            stay_met = timeline.last_dose + timedelta(minutes=record.min_minutes_after_dose())
+            if stay_met != at and stay_met > now - timedelta(minutes=1):
+                yield Upcoming("minimum stay met", stay_met)
+            at = max(at, stay_met)
         if step.vitals or not step.hint or at <= now - timedelta(minutes=1):
             continue
         if not ts.confirmed:  # hangs off a dose not given yet: only "dose planned" counts
@@ -121,11 +123,17 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
 
 
 def suggested_checkpoint(record: SessionRecord, now: datetime) -> str:
-    """Before the dose: pre-dose. From the discharge-vitals step on: discharge. Between:
+    """The checkpoint of a planned reading due now (the closest, within five minutes);
+    else: before the dose, pre-dose; from the discharge-vitals step on, discharge; between,
     a mid-session reading."""
+    timeline = record.timeline(now)
+    if timeline is not None:
+        near = [d for d in schedule(record, timeline, now) if d.open
+                and abs(d.at - now) <= timedelta(minutes=5)]
+        if near:
+            return min(near, key=lambda d: abs(d.at - now)).step.vitals
     if not record.doses:
         return "pre_dose"
-    timeline = record.timeline(now)
     post = next((ts for ts in timeline.steps if ts.step.vitals == "discharge"), None) \
         if timeline else None
     if post and now >= post.start - timedelta(minutes=15):
