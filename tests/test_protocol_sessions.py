@@ -194,3 +194,38 @@ def test_the_discharge_countdown_waits_for_the_orders_minimum_stay(db, ready, cl
     give_dose(qtbot, sw)
     at_minute(clock, sw, 20 + 100)
     assert "discharge in 20 min" in sw.view.later.text() + sw.view.next_step.text()
+
+
+def test_a_short_stay_is_said_when_met_and_the_past_is_the_same_routes(demo_window, qtbot):
+    """Found by a second first-time user: with an order's 30-minute stay the countdown
+    still said 'discharge in 10 min' when the gate said ready; and the pre-flight mixed an
+    infusion's timings with earlier lozenge sessions."""
+    db = demo_window.db
+    jonah = db.execute("SELECT id FROM clients WHERE display_name = 'Jonah R.'").fetchone()[0]
+    demo_window.reload(select=jonah)
+    demo_window.actions["start"].trigger()
+    preflight = demo_window.dialog
+    box = preflight.fields["protocol"]
+    box.setCurrentIndex(next(i for i, p in enumerate(preflight.offered)
+                             if p.route == "intravenous"))
+    assert preflight.past.isHidden()  # Jonah's earlier sessions were all lozenges
+    box.setCurrentIndex(next(i for i, p in enumerate(preflight.offered)
+                             if p.route == "sublingual"))
+    assert preflight.past.text().startswith("Last 3 sessions: ready to leave 140 min")
+
+
+def test_the_minimum_stay_is_counted_down_when_shorter_than_the_plan(db, ready, clock,
+                                                                     qtbot, themed_app):
+    add_order(db, ready, dose_mg=35, ordered_on="2026-11-02", route="intravenous",
+              form=ORDERS["intravenous"], min_minutes_after_dose=30)
+    main, preflight = start_from_preflight(db, qtbot, clock)
+    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
+    sw = main.session_window
+    qtbot.addWidget(sw)
+    at_minute(clock, sw, 20)
+    give_dose(qtbot, sw)
+    at_minute(clock, sw, 45)
+    said = sw.view.next_step.text() + " · " + sw.view.later.text()
+    assert "minimum stay met in 5 min" in said
+    at_minute(clock, sw, 51)
+    assert "minimum stay met" not in sw.view.next_step.text() + sw.view.later.text()

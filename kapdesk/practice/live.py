@@ -35,17 +35,25 @@ def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | No
                  if s["kind"] == SessionKind.MEDICATION and not s["started_at"]), None)
 
 
-def past_timings_for(db: Database, client_id: int, *,
+def past_timings_for(db: Database, client_id: int, *, route: str,
                      before_session: int | None = None) -> PastTimings:
-    """The client's own last three medication sessions that ended (those before
-    ``before_session`` when given), as minutes from their doses."""
+    """The client's own last three medication sessions that ended on a protocol for
+    ``route`` (an infusion's timings say nothing about a lozenge's), before
+    ``before_session`` when given, as minutes from their doses."""
     rows = [s for s in list_sessions(db, client_id) if s["kind"] == SessionKind.MEDICATION
             and s["ended_at"] and s["id"] != before_session]
     if before_session is not None:
         started = get_session(db, before_session)["started_at"]
         rows = [s for s in rows if started is None or s["started_at"] < started]
     rows.sort(key=lambda s: s["started_at"], reverse=True)
-    return past_timings([load_session(db, s["id"], notes=False) for s in rows[:3]])
+    same_route = []
+    for row in rows:
+        record = load_session(db, row["id"], notes=False)
+        if record.protocol.route == route:
+            same_route.append(record)
+            if len(same_route) == 3:
+                break
+    return past_timings(same_route)
 
 
 def preflight_for(db: Database, client_id: int, *, intention: str = "",

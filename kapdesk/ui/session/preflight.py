@@ -59,12 +59,11 @@ class PreflightDialog(FormDialog):
         self.route_remark.setObjectName("warning")
         self.route_remark.setWordWrap(True)
         self.add_block(self.route_remark)
-        past = past_timings_for(db, client_id).line()
-        self.past = QLabel(past)
+        self.past = QLabel()
         self.past.setObjectName("muted")
         self.past.setWordWrap(True)
-        self.past.setVisible(bool(past))
         self.add_block(self.past)
+        self._past_lines: dict[str, str] = {}  # by route: read once each
         self.update_checklist()
 
     def update_checklist(self, values: dict[str, Any] | None = None) -> list:
@@ -90,7 +89,13 @@ class PreflightDialog(FormDialog):
         self.checklist.setText("<table cellspacing='0' cellpadding='1' width='100%'>"
                                + "".join(rows) + "</table>")
         if hasattr(self, "route_remark"):
-            remark = disagreement(self.offered[values["protocol"]], self.order_route)
+            chosen = self.offered[values["protocol"]]
+            if chosen.route not in self._past_lines:
+                self._past_lines[chosen.route] = past_timings_for(
+                    self.db, self.client_id, route=chosen.route).line()
+            self.past.setText(self._past_lines[chosen.route])
+            self.past.setVisible(bool(self.past.text()))
+            remark = disagreement(chosen, self.order_route)
             self.route_remark.setText(remark)
             if bool(remark) != self.route_remark.isVisibleTo(self):
                 self.route_remark.setVisible(bool(remark))

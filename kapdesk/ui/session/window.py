@@ -98,6 +98,7 @@ class SessionWindow(QMainWindow):
         view.log.currentRowChanged.connect(self._log_row_chosen)
         self._shortcuts()
         view.band.past = past_timings_for(db, self.record.session["client_id"],
+                                          route=self.record.protocol.route,
                                           before_session=session_id)
         self.notes.load(session_id)
 
