@@ -64,7 +64,7 @@ def test_a_template_is_copied_edited_checked_and_saved_as_a_new_version(db, qtbo
     return_start = editor.cells(step_row(editor, "Return"))["start"].minutes
     return_start.selectAll()
     qtbot.keyClicks(return_start, "50")
-    assert editor.problems.isHidden() and editor.save_button.isEnabled()
+    assert editor.problems.text() == "" and editor.save_button.isEnabled()
 
     # Blood pressure every 15 minutes instead of 10; sedation is not rated in this room.
     every = editor.cells(step_row(editor, "BP during the infusion"))["every"]

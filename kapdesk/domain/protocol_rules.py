@@ -121,7 +121,10 @@ def _step(p: Protocol, number: int, step: Step) -> list[Problem]:
     end = planned_minute(p, step.end) if step.end else None
     if step.kind == "phase" and end is None:
         found.append(Problem(where, f"{name} is a phase and needs an end."))
-    if end is not None and end <= start:
+    if end is not None and end == start:
+        found.append(Problem(where, f"{name} ends when it starts (at {start} min); give it "
+                                    "a length, or no end."))
+    elif end is not None and end < start:
         found.append(Problem(where, f"{name} ends at {end} min, before it starts at "
                                     f"{start} min."))
     elif end is not None and step.kind == "phase" and end - start > LONGEST_PHASE:

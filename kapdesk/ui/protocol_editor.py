@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label, no_default_buttons
 
 COLUMNS = ("Step", "Kind", "From", "To", "Vitals", "Every", "Countdown says")
-WIDTHS = (None, 122, 214, 214, 172, 110, None)  # None: shares what is left
+WIDTHS = (None, 122, 232, 232, 214, 110, None)  # None: shares what is left
 # Fields inside table cells: the form padding would cut their text at the row's height.
 CELLS = ("QLineEdit, QComboBox, QSpinBox { padding: 1px 6px; min-height: 0; "
          f"border-radius: 4px; }} QSpinBox:focus {{ border-color: {COLORS['accent']}; }}")
@@ -132,6 +132,10 @@ class ProtocolEditor(QDialog):
             self._add_row(step)
         layout.addWidget(self.table, 1)
         self.problems = label(name="warning", wrap=True)
+        # Room for three problems, kept when there are none: the table does not jump and
+        # the row being edited stays where it was.
+        self.problems.setMinimumHeight(self.problems.fontMetrics().lineSpacing() * 3 + 4)
+        self.problems.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.problems)
         layout.addLayout(self._buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
@@ -264,8 +268,9 @@ class ProtocolEditor(QDialog):
         if len(problems) > 3:
             shown.append(f"… and {len(problems) - 3} more.")
         self.problems.setText("\n".join(shown))
-        self.problems.setVisible(bool(problems))
         self.save_button.setEnabled(not problems)
+        if self.table.currentRow() >= 0:
+            self.table.scrollTo(self.table.model().index(self.table.currentRow(), 0))
         return not problems
 
     # actions --------------------------------------------------------------------------
@@ -300,7 +305,6 @@ class ProtocolEditor(QDialog):
 
     def _refused(self, refusal: Refusal) -> None:
         self.problems.setText(refusal.text)
-        self.problems.show()
 
     def reject(self) -> None:
         """Esc or Cancel: nothing is saved; edits made are given up only when confirmed."""
