@@ -37,14 +37,14 @@ from kapdesk.ui.theme import COLORS
 from kapdesk.ui.widgets import label, no_default_buttons
 
 COLUMNS = ("Step", "Kind", "From", "To", "Vitals", "Every", "Countdown says")
-WIDTHS = (None, 122, 232, 232, 214, 110, None)  # None: shares what is left
+WIDTHS = (None, 112, 214, 214, 156, 104, 176)  # None: takes what is left
 # Fields inside table cells: the form padding would cut their text at the row's height.
 CELLS = ("QLineEdit, QComboBox, QSpinBox { padding: 1px 6px; min-height: 0; "
          f"border-radius: 4px; }} QSpinBox:focus {{ border-color: {COLORS['accent']}; }}")
 ANCHORS = {"start": "start", "dose": "dose", "last_dose": "last dose"}
 # A step's vitals and whether that reading is optional, as one choice (Qt keeps text data).
 VITALS = {"": "—", "pre_dose": "pre-dose", "other": "mid-session",
-          "other optional": "mid-session, optional", "discharge": "discharge"}
+          "other optional": "mid (optional)", "discharge": "discharge"}
 NO_END = ""
 
 
