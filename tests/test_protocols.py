@@ -245,3 +245,18 @@ def test_v_offers_the_checkpoint_of_the_planned_reading_due_now():
     record = record_of(replace(iv, steps=tuple(steps)), readings=[(12, "pre_dose")])
     assert suggested_checkpoint(record, at(20 + 40)) == "other"  # the infusion's 40-min BP
     assert suggested_checkpoint(record, at(20 + 45)) == "discharge"
+
+
+def test_a_mid_session_reading_long_before_its_time_is_not_that_reading():
+    """Seen on the esketamine band: a reading 11 min after dosing answered the blood
+    pressure planned 40 min after it."""
+    nasal = template("intranasal")
+    record = record_of(nasal, readings=[(12, "pre_dose"), (31, "other")])
+    now = at(20 + 52)
+    [planned] = [d for d in schedule(record, record.timeline(now), now)
+                 if d.step.key == "mid_vitals"]
+    assert planned.state == "missed"
+    on_time = record_of(nasal, readings=[(12, "pre_dose"), (20 + 36, "other")])
+    [planned] = [d for d in schedule(on_time, on_time.timeline(now), now)
+                 if d.step.key == "mid_vitals"]
+    assert (planned.state, planned.taken_at) == ("taken", at(56))

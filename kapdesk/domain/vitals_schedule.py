@@ -6,8 +6,10 @@ infusion). Everything is derived from the stored record at a given instant, so a
 shows the same schedule.
 
 When a reading counts for a due one: a reading at the same checkpoint, taken
-- once: from the moment the step counts from (the start, the dose, the last dose) on; a
-  discharge reading from before a booster says nothing about it;
+- once: from the moment the step counts from (the start, the dose, the last dose) on, and
+  for a mid-session one at most 15 minutes early (a reading 11 minutes after the dose is
+  not the one planned 40 minutes after it); a discharge reading from before a booster says
+  nothing about it;
 - repeated: within half an interval of the due instant.
 Each reading answers one due reading, the closest pairs first; a skipped one (an event with
 the therapist's reason, at the due instant) takes none. A due reading still open ``grace``
@@ -26,6 +28,7 @@ from kapdesk.domain.timeline import TimedStep, Timeline
 from kapdesk.domain.timeutil import parse_instant
 
 GRACE = timedelta(minutes=10)  # a once-off reading is missed this long after its time
+EARLY = timedelta(minutes=15)  # a mid-session reading this much early still answers it
 SKIPPED = "vitals_skipped"  # the event kind of a skip; its detail is the reason
 
 
@@ -105,6 +108,8 @@ def _match(record: SessionRecord, timeline: Timeline,
             low, high = at - half, at + half
         else:
             low, high = _anchor_instant(timeline, ts), None
+            if ts.step.vitals == "other":  # a mid-session reading is about its moment
+                low = max(low, at - EARLY)
         for judged in record.readings:
             taken = judged.reading.taken_at
             if judged.reading.checkpoint == ts.step.vitals and taken >= low \
