@@ -33,9 +33,10 @@ def start_from_preflight(db, qtbot, clock, *, route: str | None = None):
     return main, preflight
 
 
-def session_on(db, client: int, qtbot, clock, route: str):
+def session_on(db, client: int, qtbot, clock, route: str, **order):
     """A session started through the pre-flight, for an order of ``route``."""
-    add_order(db, client, dose_mg=56, ordered_on="2026-11-02", route=route, form=ORDERS[route])
+    add_order(db, client, **{"dose_mg": 56, "ordered_on": "2026-11-02", "route": route,
+                             "form": ORDERS[route], **order})
     main, preflight = start_from_preflight(db, qtbot, clock)
     qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
     sw = main.session_window
@@ -184,12 +185,8 @@ def test_the_discharge_countdown_waits_for_the_orders_minimum_stay(db, ready, cl
     """Found by a first-time user: an injection protocol planned discharge 90 min after
     the dose, the order asked 120, and the countdown said 'discharge in 83 min' while the
     gate wanted 113 more."""
-    add_order(db, ready, dose_mg=50, ordered_on="2026-11-02", route="intramuscular",
-              form=ORDERS["intramuscular"], min_minutes_after_dose=120)
-    main, preflight = start_from_preflight(db, qtbot, clock)
-    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
-    sw = main.session_window
-    qtbot.addWidget(sw)
+    sw = session_on(db, ready, qtbot, clock, "intramuscular", dose_mg=50,
+                    min_minutes_after_dose=120)
     at_minute(clock, sw, 20)
     give_dose(qtbot, sw)
     at_minute(clock, sw, 20 + 100)
@@ -216,12 +213,8 @@ def test_a_short_stay_is_said_when_met_and_the_past_is_the_same_routes(demo_wind
 
 def test_the_minimum_stay_is_counted_down_when_shorter_than_the_plan(db, ready, clock,
                                                                      qtbot, themed_app):
-    add_order(db, ready, dose_mg=35, ordered_on="2026-11-02", route="intravenous",
-              form=ORDERS["intravenous"], min_minutes_after_dose=30)
-    main, preflight = start_from_preflight(db, qtbot, clock)
-    qtbot.mouseClick(preflight.save_button, Qt.MouseButton.LeftButton)
-    sw = main.session_window
-    qtbot.addWidget(sw)
+    sw = session_on(db, ready, qtbot, clock, "intravenous", dose_mg=35,
+                    min_minutes_after_dose=30)
     at_minute(clock, sw, 20)
     give_dose(qtbot, sw)
     at_minute(clock, sw, 45)

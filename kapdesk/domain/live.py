@@ -72,17 +72,19 @@ def clock_face(record: SessionRecord, now: datetime) -> ClockFace:
     if timeline is None:
         raise ValueError("the session has not started")
     phase = timeline.current_phase(now)
-    upcoming = list(_prompts(timeline, record, now))
+    planned = schedule(record, timeline, now)  # once a tick, for the prompts and the missed
+    upcoming = list(_prompts(timeline, record, now, planned))
     recheck = recheck_due(record)
     if recheck:
         upcoming.append(recheck)
     upcoming.sort(key=lambda u: u.at)
     return ClockFace(elapsed=timeline.elapsed(now), since_last_dose=timeline.since_last_dose(now),
                      phase=phase.step.label if phase else "", upcoming=tuple(upcoming),
-                     missed=tuple(missed(record, timeline, now)))
+                     missed=tuple(missed(record, timeline, now, planned=planned)))
 
 
-def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
+def _prompts(timeline: Timeline, record: SessionRecord, now: datetime,
+             planned: list[DueReading]):
     """Steps still to come, minus those already done (dose given, vitals taken); a reading
     the protocol asks for stays until it is taken, skipped or missed."""
     answered_spit = [parse_instant(e["at"]) for e in record.events
@@ -113,7 +115,7 @@ def _prompts(timeline: Timeline, record: SessionRecord, now: datetime):
                 continue
         yield Upcoming(step.hint, at)
     shown: set[str] = set()
-    for due in schedule(record, timeline, now):  # the next open reading of each step
+    for due in planned:  # the next open reading of each step
         if due.state in ("due", "upcoming") and due.step.key not in shown:
             shown.add(due.step.key)
             yield Upcoming(due.label, due.at)

@@ -124,9 +124,12 @@ def _match(record: SessionRecord, timeline: Timeline,
     return answered
 
 
-def missed(record: SessionRecord, timeline: Timeline, now: datetime) -> list[DueReading]:
+def missed(record: SessionRecord, timeline: Timeline, now: datetime, *,
+           planned: list[DueReading] | None = None) -> list[DueReading]:
     """Readings whose time has passed untaken and unskipped (never an optional one); none
-    once the client has been discharged."""
+    once the client has been discharged. ``planned``: the schedule, when already made."""
     if record.discharge is not None:
         return []
-    return [d for d in schedule(record, timeline, now) if d.state == "missed"]
+    if planned is None:
+        planned = schedule(record, timeline, now)
+    return [d for d in planned if d.state == "missed"]

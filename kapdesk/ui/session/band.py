@@ -205,6 +205,7 @@ class _Layout:
     def __init__(self, band: TimelineBand, record: SessionRecord, timeline: Timeline,
                  now: datetime) -> None:
         self.band, self.record, self.timeline, self.now = band, record, timeline, now
+        self.past_marks = self._past_marks()  # made once: the band's end and its marks
         self.width, self.height = band.width(), band.height()
         ended = record.session.get("ended_at")
         self.ended = parse_instant(ended) if ended else None
@@ -214,8 +215,8 @@ class _Layout:
             planned = max((ts.planned_end or ts.planned_start) for ts in self.timeline.steps)
             start = self.timeline.started_at
             # A client who usually needs longer than the plan: the band reaches their marks.
-            past = [at for at, _ in self._past_marks()]
-            end = max(self.timeline.end, planned, now, *past) + timedelta(minutes=10)
+            end = max(self.timeline.end, planned, now,
+                      *(at for at, _ in self.past_marks)) + timedelta(minutes=10)
         self.out = BandLayout(start, end)
 
     def x_of(self, instant: datetime) -> float:
@@ -310,7 +311,7 @@ class _Layout:
         """Quiet marks across the planned row: seen when looked for, never louder than the
         session's own markers."""
         y, h = ROWS["planned"]
-        for at, text in self._past_marks():
+        for at, text in self.past_marks:
             x = self.x_of(at)
             self.out.shapes.append(Shape("line", QRectF(QPointF(x, y - 6), QPointF(x, y + h)),
                                          COLORS["text"], opacity=0.6, width=2))
