@@ -14,6 +14,7 @@ from kapdesk.practice.session import add_note
 from kapdesk.sqlite_driver import sqlite
 from kapdesk.storage import open_database
 from kapdesk.storage.database import WAL_BOUND, key_sql
+from kapdesk.storage.search import RANKED_AMONG
 
 
 def _seconds(call) -> float:
@@ -64,15 +65,16 @@ SEARCHES = {"common word": (COMMON, False), "prefix": ("gri", False),
 
 def search(practice: Path, words: str, *, rounds: int, newest_first: bool = False,
            passphrase: str | None = None) -> tuple[list[float], list[float]]:
-    """The search the Search notes window runs, against FTS5 alone ranking the same match
-    and returning the same 50 rows' ids (newest first: against FTS5 matching and SQLite
-    ordering the matches by the note's time)."""
+    """The search the Search notes window runs, against FTS5 alone ranking the same
+    matches (the latest :data:`RANKED_AMONG`) and returning the same 50 rows' ids (newest
+    first: against FTS5 matching and SQLite ordering the matches by the note's time)."""
     db = open_database(practice, passphrase=passphrase)
     query = " ".join(f'"{word}"*' for word in words.split())
     raw = ("SELECT f.rowid FROM notes_fts f JOIN notes n ON n.id = f.rowid "
            "WHERE notes_fts MATCH ? ORDER BY n.at DESC LIMIT 50" if newest_first else
-           "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
-           "ORDER BY bm25(notes_fts) LIMIT 50")
+           "SELECT id FROM (SELECT rowid AS id, bm25(notes_fts) AS rank FROM notes_fts "
+           f"WHERE notes_fts MATCH ? ORDER BY rowid DESC LIMIT {RANKED_AMONG}) "
+           "ORDER BY rank LIMIT 50")
     kapdesk, baseline = [], []
     try:
         for _ in range(rounds):
@@ -82,6 +84,20 @@ def search(practice: Path, words: str, *, rounds: int, newest_first: bool = Fals
     finally:
         db.close()
     return kapdesk, baseline
+
+
+def ranking_every_match(practice: Path, words: str, *, rounds: int) -> list[float]:
+    """FTS5 alone ranking every match, as kapdesk's search did before it ranked only the
+    latest :data:`RANKED_AMONG`: what that bound saves, for the record."""
+    db = open_database(practice)
+    query = " ".join(f'"{word}"*' for word in words.split())
+    try:
+        return [_seconds(lambda: db.execute(
+            "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
+            "ORDER BY bm25(notes_fts) LIMIT 50", (query,)).fetchall())
+            for _ in range(rounds)]
+    finally:
+        db.close()
 
 
 def course_overview(practice: Path, *, rounds: int) -> list[float]:

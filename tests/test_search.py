@@ -10,7 +10,8 @@ from conftest import T0
 from kapdesk.practice.course import schedule_session
 from kapdesk.practice.records import add_client
 from kapdesk.practice.session import add_note, start_session
-from kapdesk.storage.search import MARK_END, MARK_START, fts_query, search_notes
+from kapdesk.storage import search
+from kapdesk.storage.search import MARK_END, MARK_START, find_notes, fts_query, search_notes
 
 
 @pytest.fixture
@@ -60,6 +61,29 @@ def test_newest_first_goes_by_when_the_note_was_written_for(db, notes):
         "Spoke about the seashore at her grandmother's."]
     assert [r["body"] for r in search_notes(db, "sea", newest_first=True, limit=1)] == [
         "The sea, two days on."]
+
+
+def test_across_the_practice_relevance_is_ranked_among_the_latest_matches(db, notes,
+                                                                          monkeypatch):
+    """A word in tens of thousands of notes: ranking every one costs ever more as the
+    years add up, so only the latest matches are ranked, and the answer says so."""
+    client_id, other = notes
+    monkeypatch.setattr(search, "RANKED_AMONG", 2)
+    session = db.execute("SELECT id FROM sessions WHERE client_id = ?",
+                         (client_id,)).fetchone()[0]
+    for minute in (10, 11):  # written after the two sea notes, each less about the sea
+        add_note(db, session, "observation", f"A long quiet stretch, some sea, minute "
+                 f"{minute}, the lamp low and the blanket on.", at=T0 + timedelta(minutes=minute))
+    found = find_notes(db, "sea", limit=1)
+    assert [r["body"][:14] for r in found.rows] == ["A long quiet s"]  # not "Quiet. Sea…"
+    assert (found.total, found.ranked_among) == (5, 2)
+    everything = find_notes(db, "sea", limit=10)  # all of them fit: no line about ranking
+    assert (len(everything.rows), everything.ranked_among) == (5, None)
+    # one client's notes are all ranked, however many match
+    mine = find_notes(db, "sea", client_id=client_id, limit=1)
+    assert mine.rows[0]["body"].startswith("Quiet") and mine.ranked_among is None
+    newest = find_notes(db, "sea", newest_first=True, limit=1)
+    assert newest.ranked_among is None
 
 
 def test_every_word_is_required(db, notes):

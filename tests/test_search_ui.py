@@ -234,3 +234,32 @@ def test_a_full_list_says_how_many_notes_match_in_all(demo_window, qtbot):
     qtbot.keyClicks(dialog.query, " minute 7")  # typing goes on in the search words
     assert dialog.query.text() == "lantern minute 7"
     qtbot.waitUntil(lambda: dialog.count.text() == "1 note, newest first")
+
+
+def test_a_word_in_more_notes_than_are_ranked_says_which_were_ranked(demo_window, qtbot,
+                                                                      monkeypatch):
+    """On a ten-year practice a common word is ranked among its latest matches only: the
+    line under the search says so, with how many notes hold the word in all."""
+    from kapdesk.domain.timeutil import parse_instant
+    from kapdesk.practice.session import add_note
+    from kapdesk.storage import search
+
+    monkeypatch.setattr(search, "RANKED_AMONG", 52)
+    session, started = demo_window.db.execute(
+        "SELECT id, started_at FROM sessions WHERE started_at IS NOT NULL "
+        "ORDER BY id LIMIT 1").fetchone()
+    for minute in range(55):
+        add_note(demo_window.db, session, "observation", f"Lantern light, minute {minute}.",
+                 at=parse_instant(started) + timedelta(minutes=minute))
+    qtbot.keyClick(demo_window.focusWidget() or demo_window, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(demo_window.dialog, SearchDialog))
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "lantern")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    assert dialog.count.text() == ("The 50 most relevant of the latest 52 matches (55 notes "
+                                   "in all); more words narrow the search")
+    qtbot.keyClick(dialog.query, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.count.text() == ("The 50 newest of 55 notes; more words "
+                                                    "narrow the search"), timeout=5000)
