@@ -110,3 +110,23 @@ def test_an_export_from_the_client_menu_shows_in_what_left_this_laptop(window, q
     assert target.exists()
     assert "no exports yet" not in window.page.history.text()
     assert str(target) in window.page.history.text()
+
+
+def test_a_long_client_list_fits_the_names_in_view_and_tells_the_rest(window, qtbot):
+    """300 clients: the name column is sized by the rows around those in view (sizing by
+    every row took 20 ms at each start); a longer name further down is elided, and its
+    tooltip shows it whole."""
+    from kapdesk.practice.records import add_client
+
+    for number in range(120):
+        add_client(window.db, display_name=f"Client {number:03d}")
+    long_name = "Zzz Bartholomew-Fitzwilliam Okonkwo-Lindqvist"
+    add_client(window.db, display_name=long_name)
+    window.reload()
+    view = window.client_view
+    qtbot.waitExposed(window)
+    metrics = view.fontMetrics()
+    assert view.columnWidth(0) >= metrics.horizontalAdvance("Client 000")
+    last = view.model().index(view.model().rowCount() - 1, 0)
+    assert last.data() == long_name
+    assert last.data(Qt.ItemDataRole.ToolTipRole) == long_name
