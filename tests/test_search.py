@@ -76,14 +76,18 @@ def test_across_the_practice_relevance_is_ranked_among_the_latest_matches(db, no
                  f"{minute}, the lamp low and the blanket on.", at=T0 + timedelta(minutes=minute))
     found = find_notes(db, "sea", limit=1)
     assert [r["body"][:14] for r in found.rows] == ["A long quiet s"]  # not "Quiet. Sea…"
-    assert (found.total, found.ranked_among) == (5, 2)
+    assert (found.total, found.ranked_among) == (2, 2)  # "2 or more notes match"
     everything = find_notes(db, "sea", limit=10)  # all of them fit: no line about ranking
     assert (len(everything.rows), everything.ranked_among) == (5, None)
     # one client's notes are all ranked, however many match
     mine = find_notes(db, "sea", client_id=client_id, limit=1)
     assert mine.rows[0]["body"].startswith("Quiet") and mine.ranked_among is None
     newest = find_notes(db, "sea", newest_first=True, limit=1)
-    assert newest.ranked_among is None
+    assert (newest.total, newest.ranked_among) == (5, None)
+    monkeypatch.setattr(search, "RANKED_AMONG", 10)  # fewer match: all ranked and counted
+    every = find_notes(db, "sea", limit=1)
+    assert every.rows[0]["body"].startswith("Quiet")
+    assert (every.total, every.ranked_among) == (5, None)
 
 
 def test_every_word_is_required(db, notes):

@@ -69,15 +69,18 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
     return rows
 
 
-def count_matches(db: Database, text: str, *, client_id: int | None = None) -> int:
+def count_matches(db: Database, text: str, *, client_id: int | None = None,
+                  at_most: int | None = None) -> int:
     """How many notes hold every word (FTS5 alone counts them in a few milliseconds; one
-    client's are joined to their sessions)."""
+    client's are joined to their sessions); across the practice, counting stops at
+    ``at_most``."""
     query = fts_query(text)
     if query is None:
         return 0
     if client_id is None:
-        return db.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH ?",
-                          (query,)).fetchone()[0]
+        return db.execute("SELECT count(*) FROM (SELECT 1 FROM notes_fts WHERE notes_fts "
+                          "MATCH ? LIMIT ?)", (query, -1 if at_most is None else at_most)
+                          ).fetchone()[0]
     return db.execute("SELECT count(*) FROM notes_fts f JOIN notes n ON n.id = f.rowid "
                       "JOIN sessions s ON s.id = n.session_id "
                       "WHERE notes_fts MATCH ? AND s.client_id = ?",
@@ -87,20 +90,25 @@ def count_matches(db: Database, text: str, *, client_id: int | None = None) -> i
 @dataclass(frozen=True)
 class Found:
     rows: list[dict[str, Any]]  # the notes shown
-    total: int  # every note that matches
+    total: int  # every note that matches (with ``ranked_among``: at least this many)
     ranked_among: int | None = None  # when only the latest this many were ranked
 
 
 def find_notes(db: Database, text: str, *, client_id: int | None = None,
                newest_first: bool = False, limit: int = 50) -> Found:
     """The notes the Search window shows, and how many match in all (counted only when
-    the list is full: otherwise it is the list)."""
+    the list is full: otherwise it is the list). Ranked across the practice, counting stops
+    where the ranking did: past the latest :data:`RANKED_AMONG`, "that many or more"
+    tells the therapist as much as the exact figure, which costs as much again."""
     rows = search_notes(db, text, client_id=client_id, newest_first=newest_first,
                         limit=limit)
-    total = count_matches(db, text, client_id=client_id) if len(rows) >= limit else len(rows)
+    if len(rows) < limit:
+        return Found(rows, len(rows))
+    if newest_first or client_id is not None:
+        return Found(rows, count_matches(db, text, client_id=client_id))
     among = _ranked_among(limit)
-    bounded = not newest_first and client_id is None and total > among
-    return Found(rows, total, among if bounded else None)
+    total = count_matches(db, text, at_most=among)
+    return Found(rows, total, among if total >= among else None)
 
 
 def _ranked_among(limit: int) -> int:

@@ -184,10 +184,10 @@ class SearchDialog(QDialog):
             self.count.setText("")
         elif not shown:
             self.count.setText("No note matches.")
-        elif total > shown and rows.ranked_among:  # relevance of the latest matches only
-            self.count.setText(f"The {shown} most relevant of the latest "
-                               f"{rows.ranked_among:,} matches ({total:,} notes in all); "
-                               "more words narrow the search")
+        elif rows.ranked_among:  # relevance of the latest matches only
+            self.count.setText(f"{rows.ranked_among:,} or more notes match: the {shown} most "
+                               f"relevant of the latest {rows.ranked_among:,}; more words "
+                               "narrow the search")
         elif total > shown:  # the list holds only the first ones: say so
             self.count.setText(f"The {shown} {'newest' if newest else 'most relevant'} of "
                                f"{total:,} notes; more words narrow the search")
