@@ -202,7 +202,7 @@ def table(figures: list[Figure], extra: dict) -> str:
               "'met' is judged at the sizes each goal names: start-up at 1x and ten-year;",
               "note and search at ten-year; the others at every size."]
     if extra.get("every match ranked"):
-        lines.append(f"search ranks the latest {RANKED_AMONG:,} matches; FTS5 alone ranking "
+        lines.append(f"search ranks the {RANKED_AMONG:,} matches added last; FTS5 alone ranking "
                      "every match, ten-year (p95, ms): " + ", ".join(
                          f"{name} {value:.1f}" for name, value in
                          extra["every match ranked"].items()))

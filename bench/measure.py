@@ -66,7 +66,7 @@ SEARCHES = {"common word": (COMMON, False), "prefix": ("gri", False),
 def search(practice: Path, words: str, *, rounds: int, newest_first: bool = False,
            passphrase: str | None = None) -> tuple[list[float], list[float]]:
     """The search the Search notes window runs, against FTS5 alone ranking the same
-    matches (the latest :data:`RANKED_AMONG`) and returning the same 50 rows' ids (newest
+    matches (the :data:`RANKED_AMONG` added last) and returning the same 50 rows' ids (newest
     first: against FTS5 matching and SQLite ordering the matches by the note's time)."""
     db = open_database(practice, passphrase=passphrase)
     query = " ".join(f'"{word}"*' for word in words.split())
@@ -88,7 +88,7 @@ def search(practice: Path, words: str, *, rounds: int, newest_first: bool = Fals
 
 def ranking_every_match(practice: Path, words: str, *, rounds: int) -> list[float]:
     """FTS5 alone ranking every match, as kapdesk's search did before it ranked only the
-    latest :data:`RANKED_AMONG`: what that bound saves, for the record."""
+    :data:`RANKED_AMONG` added last: what that bound saves, for the record."""
     db = open_database(practice)
     query = " ".join(f'"{word}"*' for word in words.split())
     try:

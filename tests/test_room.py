@@ -57,3 +57,40 @@ def test_ctrl_q_during_a_session_says_it_keeps_running(db, qtbot, running, monke
     key(qtbot, sw, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert asked and "keeps running" in asked[0] and "returns to it" in asked[0]
     assert sw.isVisible()  # Stay: nothing closed
+
+
+def test_a_selected_item_is_readable_wherever_a_list_marks_it():
+    """Found by a first-time user: the chosen line of a dropdown was dark text on dark
+    blue. Every rule that colours a selection also colours its text, readably."""
+    sheet = STYLESHEET.format(**COLORS, chevron="", chevron_up="")
+    rules = re.findall(r"[^{}]*\{[^}]*selection-background-color[^}]*\}", sheet)
+    assert len(rules) >= 3
+    for rule in rules:
+        background = re.search(r"selection-background-color:\s*(#\w+)", rule)
+        text = re.search(r"selection-color:\s*(#\w+)", rule)
+        assert text is not None, rule.strip()
+        assert contrast(text[1], background[1]) >= AA, rule.strip()
+
+
+def test_the_button_with_the_keyboard_focus_stands_out_from_the_default(demo_window,
+                                                                        qtbot):
+    """Tab onto Cancel in the pre-flight: it must not look like the Start button that
+    Enter presses, or the therapist cannot tell where the next key goes."""
+    from PySide6.QtWidgets import QPushButton
+
+    demo_window.client_view.selectRow(1)
+    demo_window.activateWindow()
+    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: demo_window.dialog is not None)
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    cancel = next(b for b in dialog.findChildren(QPushButton)
+                  if b.text().replace("&", "") == "Cancel")
+    cancel.setDefault(True)  # drawn as the default, without the focus
+    dialog.setFocus()
+    qtbot.waitUntil(lambda: not cancel.hasFocus())
+    as_default = cancel.grab().toImage()
+    cancel.setDefault(False)
+    cancel.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(cancel.hasFocus)
+    assert cancel.grab().toImage() != as_default

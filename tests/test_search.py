@@ -66,7 +66,7 @@ def test_newest_first_goes_by_when_the_note_was_written_for(db, notes):
 def test_across_the_practice_relevance_is_ranked_among_the_latest_matches(db, notes,
                                                                           monkeypatch):
     """A word in tens of thousands of notes: ranking every one costs ever more as the
-    years add up, so only the latest matches are ranked, and the answer says so."""
+    years add up, so only the matches added last are ranked, and the answer says so."""
     client_id, other = notes
     monkeypatch.setattr(search, "RANKED_AMONG", 2)
     session = db.execute("SELECT id FROM sessions WHERE client_id = ?",

@@ -10,9 +10,10 @@ from sqlite_utils import Database
 
 MARK_START, MARK_END = "\x02", "\x03"  # around matched words in a snippet; never typed text
 
-# Across the practice, relevance is ranked among this many of the latest matching notes.
+# Across the practice, relevance is ranked among this many of the matching notes added last
+# (written, or brought in by an import).
 # Ranking costs the same for every match: 55 ms for the 86,743 notes holding "gri..." in a
-# ten-year practice, and more with every year kept. The latest 20,000 (over a year of such
+# ten-year practice, and more with every year kept. The last 20,000 (over a year of such
 # a word, all of a rarer one) take about 14 ms however old the practice grows, leaving room
 # under the 50 ms a search as you type may take on a laptop half as fast. One client's
 # notes are always all ranked.
@@ -28,9 +29,9 @@ def fts_query(text: str) -> str | None:
 
 def search_notes(db: Database, text: str, *, client_id: int | None = None,
                  limit: int = 50, newest_first: bool = False) -> list[dict[str, Any]]:
-    """The ``limit`` most relevant notes (across the practice, of the latest
-    :data:`RANKED_AMONG` that match), or with ``newest_first`` the ``limit`` latest
-    (by the note's own time, so a note written after the fact sorts where it belongs).
+    """The ``limit`` most relevant notes (across the practice, of the :data:`RANKED_AMONG`
+    matching notes added last), or with ``newest_first`` the ``limit`` latest (by the
+    note's own time, so a note written after the fact sorts where it belongs).
     FTS5 matches and limits first; only the rows shown are then joined to their session and
     client, and their snippets are cut here (joining every match before ranking, and FTS5's
     own snippets, each cost more than the search)."""
@@ -49,7 +50,7 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
     rank = "NULL" if newest_first else "bm25(notes_fts)"  # bm25 of every match is dear
     ranked = (f"SELECT f.rowid AS id, {rank} AS rank FROM notes_fts f{joins} "
               f"WHERE notes_fts MATCH :q{only} ORDER BY {order} LIMIT :limit")
-    if not newest_first and client_id is None:  # the latest matches, then their ranks
+    if not newest_first and client_id is None:  # the matches added last, then their ranks
         params["among"] = _ranked_among(limit)
         ranked = ("SELECT id, rank FROM (SELECT f.rowid AS id, bm25(notes_fts) AS rank "
                   "FROM notes_fts f WHERE notes_fts MATCH :q ORDER BY f.rowid DESC "
@@ -91,14 +92,14 @@ def count_matches(db: Database, text: str, *, client_id: int | None = None,
 class Found:
     rows: list[dict[str, Any]]  # the notes shown
     total: int  # every note that matches (with ``ranked_among``: at least this many)
-    ranked_among: int | None = None  # when only the latest this many were ranked
+    ranked_among: int | None = None  # when only this many, added last, were ranked
 
 
 def find_notes(db: Database, text: str, *, client_id: int | None = None,
                newest_first: bool = False, limit: int = 50) -> Found:
     """The notes the Search window shows, and how many match in all (counted only when
     the list is full: otherwise it is the list). Ranked across the practice, counting stops
-    where the ranking did: past the latest :data:`RANKED_AMONG`, "that many or more"
+    where the ranking did: past :data:`RANKED_AMONG`, "that many or more"
     tells the therapist as much as the exact figure, which costs as much again."""
     rows = search_notes(db, text, client_id=client_id, newest_first=newest_first,
                         limit=limit)

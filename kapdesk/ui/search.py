@@ -184,10 +184,10 @@ class SearchDialog(QDialog):
             self.count.setText("")
         elif not shown:
             self.count.setText("No note matches.")
-        elif rows.ranked_among:  # relevance of the latest matches only
+        elif rows.ranked_among:  # relevance of the matches added last only
             self.count.setText(f"{rows.ranked_among:,} or more notes match: the {shown} most "
-                               f"relevant of the latest {rows.ranked_among:,}; more words "
-                               "narrow the search")
+                               f"relevant of the {rows.ranked_among:,} added last; more "
+                               "words narrow the search")
         elif total > shown:  # the list holds only the first ones: say so
             self.count.setText(f"The {shown} {'newest' if newest else 'most relevant'} of "
                                f"{total:,} notes; more words narrow the search")

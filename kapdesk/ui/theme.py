@@ -47,12 +47,12 @@ QSpinBox::up-button, QSpinBox::down-button {{ border: none; width: 22px; backgro
 QSpinBox::up-arrow {{ image: url({chevron_up}); width: 10px; height: 10px; }}
 QSpinBox::down-arrow {{ image: url({chevron}); width: 10px; height: 10px; }}
 QComboBox QAbstractItemView {{ background: {panel}; border: 1px solid {line};
-    selection-background-color: #26384a; }}
+    selection-background-color: #26384a; selection-color: {text}; }}
 QPushButton {{ background: {raised}; border: 1px solid {line}; border-radius: 6px;
     padding: 7px 14px; }}
 QPushButton:hover {{ border-color: {accent}; }}
-QPushButton:focus {{ border-color: {accent}; }}
 QPushButton:default {{ border-color: {accent}; }}
+QPushButton:focus {{ border: 2px solid {accent}; padding: 6px 13px; }}
 QLabel#muted {{ color: {muted}; }}
 QLabel#title {{ font-size: 22px; font-weight: 600; }}
 QLabel#clock {{ font-size: 34px; font-weight: 300; color: {text}; }}
@@ -76,6 +76,7 @@ QLabel#cheatsheet {{ color: {muted}; font-size: 14px; }}
 QLabel#statusLine {{ color: {within}; font-size: 15px; }}
 QLabel#statusLine[warning="true"] {{ color: {incomplete}; }}
 QPushButton#smallButton {{ padding: 3px 10px; }}
+QPushButton#smallButton:focus, QPushButton#playerButton:focus {{ padding: 2px 9px; }}
 QPushButton#kindButton:checked {{ background: #26384a; border-color: {accent}; }}
 QPushButton#primary {{ border-color: {accent}; }}
 QListWidget {{ background: {panel}; border: 1px solid {line}; border-radius: 8px;
