@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -182,10 +183,16 @@ class ClientPage(QWidget):
         self.history = label(wrap=True)
         self.history.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.history.setTextFormat(Qt.TextFormat.RichText)
-        history_tab = QWidget()
-        history_layout = QVBoxLayout(history_tab)
-        history_layout.setContentsMargins(14, 12, 14, 0)
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(14, 12, 14, 12)
         history_layout.addWidget(self.history, 1)
+        # Scrolled: a client with years of orders, thresholds and exports would otherwise
+        # make the whole practice window taller than the screen (every tab's height counts).
+        history_tab = QScrollArea()
+        history_tab.setWidget(history)
+        history_tab.setWidgetResizable(True)
+        history_tab.setFrameShape(QFrame.Shape.NoFrame)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(course_tab, "Course && sessions")
