@@ -71,7 +71,7 @@ def test_create_a_client_refusing_a_bad_phone_first(window, qtbot):
     row = next(window.db.query("SELECT * FROM clients"))
     assert (row["display_name"], row["ride_phone"]) == ("Robin T.", "555-0111")
     assert column(window.client_view, 0) == ["Robin T."]
-    assert column(window.client_view, 1) == ["thresholds needed"]
+    assert column(window.client_view, 1) == ["needed"]
     assert window.page.card.name.text() == "Robin T."
 
 

@@ -79,9 +79,11 @@ class ClientsModel(RowsModel):
     THRESHOLDS = 1
     columns = (
         ("Client", lambda r: r["display_name"]),
-        ("Thresholds", lambda r: "on file" if r["has_thresholds"] else "thresholds needed"),
+        ("Thresholds", lambda r: "on file" if r["has_thresholds"] else "needed"),
         ("Med. sessions", lambda r: str(r["medication_sessions"])),
     )
+    # Every text the short columns can hold: they are as wide as these, whatever the rows.
+    WIDEST = {1: ("Thresholds", "on file", "needed"), 2: ("Med. sessions", "88")}
 
     def foreground(self, row, column):
         if column == self.THRESHOLDS:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -22,6 +23,7 @@ from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.models import ClientsModel
 from kapdesk.ui.widgets import label, table
 
+CELL_PADDING = 30  # the theme's 8 px either side of a cell's text, and room to breathe
 NO_CLIENTS = ("No clients yet. Add one with New client (Ctrl+N), or look around the "
               "fictional demo practice first:  kapdesk --demo")
 
@@ -38,11 +40,12 @@ class PracticeView(QWidget):
         self.client_filter.setSourceModel(self.clients)
         self.client_filter.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.client_filter.setFilterKeyColumn(0)
-        self.client_view = table(self.client_filter)
+        self.client_view = table(self.client_filter, sized_by_rows=False)
+        self._fit_client_columns()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a client   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.client_filter.setFilterFixedString)
+        self.search.textChanged.connect(self._filter_clients)
         self.search.returnPressed.connect(self.client_view.setFocus)
         self.new_client = QPushButton("New client  Ctrl+N")
         self.show_archived = QCheckBox("Show archived")
@@ -56,7 +59,7 @@ class PracticeView(QWidget):
         right_layout.addWidget(self.page, 1)
         right_layout.addWidget(self.empty)
         splitter.addWidget(right)
-        splitter.setSizes([380, 860])
+        splitter.setSizes([440, 800])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 10, 20, 10)
@@ -90,6 +93,31 @@ class PracticeView(QWidget):
         bottom.addWidget(self.show_archived)
         layout.addLayout(bottom)
         return left
+
+    def _filter_clients(self, text: str) -> None:
+        """Only the clients whose name holds ``text``; when the one chosen is not among
+        them, the first that is becomes the chosen client (never "No client selected"
+        beside a list that shows one)."""
+        self.client_filter.setFilterFixedString(text)
+        if self.client_filter.rowCount() and not self.client_view.currentIndex().isValid():
+            self.client_view.selectionModel().setCurrentIndex(
+                self.client_filter.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _fit_client_columns(self) -> None:
+        """The short columns as wide as their longest possible text, the name given the
+        rest (elided past it, whole in its tooltip). Sizing by the rows read every
+        client's cells at each start, and cut "thresholds needed" below the first rows;
+        it is "needed" under "Thresholds" now, to leave the names more room."""
+        header = self.client_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.client_view.fontMetrics()
+        for column, texts in ClientsModel.WIDEST.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, max(map(metrics.horizontalAdvance, texts))
+                                 + CELL_PADDING)
 
     def show_time(self, now: datetime) -> None:
         self.clock_label.setText(now.strftime("%H:%M"))

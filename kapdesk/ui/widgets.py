@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 SIZED_BY_ROWS = 50
 
 
-def table(model) -> QTableView:
+def table(model, *, sized_by_rows: bool = True) -> QTableView:
+    """A read-only table of rows; Tab leaves it (arrows move inside), as in a form. Its
+    columns follow each new set of rows unless ``sized_by_rows`` is False."""
     view = QTableView()
+    view.setTabKeyNavigation(False)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -37,7 +40,7 @@ def table(model) -> QTableView:
     # further down is elided, and its tooltip shows it whole.
     view.horizontalHeader().setResizeContentsPrecision(SIZED_BY_ROWS)
     source = getattr(model, "sourceModel", lambda: model)()
-    if hasattr(source, "rows_set"):
+    if sized_by_rows and hasattr(source, "rows_set"):
         source.rows_set.connect(view.resizeColumnsToContents)
     return view
 
