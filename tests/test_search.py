@@ -76,7 +76,7 @@ def test_across_the_practice_relevance_is_ranked_among_the_latest_matches(db, no
                  f"{minute}, the lamp low and the blanket on.", at=T0 + timedelta(minutes=minute))
     found = find_notes(db, "sea", limit=1)
     assert [r["body"][:14] for r in found.rows] == ["A long quiet s"]  # not "Quiet. Sea…"
-    assert (found.total, found.ranked_among) == (2, 2)  # "2 or more notes match"
+    assert (found.total, found.ranked_among) == (5, 2)
     everything = find_notes(db, "sea", limit=10)  # all of them fit: no line about ranking
     assert (len(everything.rows), everything.ranked_among) == (5, None)
     # one client's notes are all ranked, however many match

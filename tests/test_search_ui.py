@@ -258,8 +258,8 @@ def test_a_word_in_more_notes_than_are_ranked_says_which_were_ranked(demo_window
     qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.query, "lantern")
     qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
-    assert dialog.count.text() == ("52 or more notes match: the 50 most relevant of the 52 "
-                                   "added last; more words narrow the search")
+    assert dialog.count.text() == ("55 notes match: the 50 most relevant of the latest 52; "
+                                   "more words narrow the search")
     qtbot.keyClick(dialog.query, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.count.text() == ("The 50 newest of 55 notes; more words "
                                                     "narrow the search"), timeout=5000)

@@ -70,18 +70,15 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
     return rows
 
 
-def count_matches(db: Database, text: str, *, client_id: int | None = None,
-                  at_most: int | None = None) -> int:
+def count_matches(db: Database, text: str, *, client_id: int | None = None) -> int:
     """How many notes hold every word (FTS5 alone counts them in a few milliseconds; one
-    client's are joined to their sessions); across the practice, counting stops at
-    ``at_most``."""
+    client's are joined to their sessions)."""
     query = fts_query(text)
     if query is None:
         return 0
     if client_id is None:
-        return db.execute("SELECT count(*) FROM (SELECT 1 FROM notes_fts WHERE notes_fts "
-                          "MATCH ? LIMIT ?)", (query, -1 if at_most is None else at_most)
-                          ).fetchone()[0]
+        return db.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH ?",
+                          (query,)).fetchone()[0]
     return db.execute("SELECT count(*) FROM notes_fts f JOIN notes n ON n.id = f.rowid "
                       "JOIN sessions s ON s.id = n.session_id "
                       "WHERE notes_fts MATCH ? AND s.client_id = ?",
@@ -91,25 +88,23 @@ def count_matches(db: Database, text: str, *, client_id: int | None = None,
 @dataclass(frozen=True)
 class Found:
     rows: list[dict[str, Any]]  # the notes shown
-    total: int  # every note that matches (with ``ranked_among``: at least this many)
+    total: int  # every note that matches
     ranked_among: int | None = None  # when only this many, added last, were ranked
 
 
 def find_notes(db: Database, text: str, *, client_id: int | None = None,
                newest_first: bool = False, limit: int = 50) -> Found:
     """The notes the Search window shows, and how many match in all (counted only when
-    the list is full: otherwise it is the list). Ranked across the practice, counting stops
-    where the ranking did: past :data:`RANKED_AMONG`, "that many or more"
-    tells the therapist as much as the exact figure, which costs as much again."""
+    the list is full: otherwise it is the list). The same count in both orders: a first-
+    time user, told "20,000 or more" in one and "86,743" in the other, trusted neither."""
     rows = search_notes(db, text, client_id=client_id, newest_first=newest_first,
                         limit=limit)
     if len(rows) < limit:
         return Found(rows, len(rows))
-    if newest_first or client_id is not None:
-        return Found(rows, count_matches(db, text, client_id=client_id))
+    total = count_matches(db, text, client_id=client_id)
     among = _ranked_among(limit)
-    total = count_matches(db, text, at_most=among)
-    return Found(rows, total, among if total >= among else None)
+    bounded = not newest_first and client_id is None and total > among
+    return Found(rows, total, among if bounded else None)
 
 
 def _ranked_among(limit: int) -> int:

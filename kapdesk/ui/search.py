@@ -184,10 +184,9 @@ class SearchDialog(QDialog):
             self.count.setText("")
         elif not shown:
             self.count.setText("No note matches.")
-        elif rows.ranked_among:  # relevance of the matches added last only
-            self.count.setText(f"{rows.ranked_among:,} or more notes match: the {shown} most "
-                               f"relevant of the {rows.ranked_among:,} added last; more "
-                               "words narrow the search")
+        elif rows.ranked_among:  # relevance among the latest matches only
+            self.count.setText(f"{total:,} notes match: the {shown} most relevant of the "
+                               f"latest {rows.ranked_among:,}; more words narrow the search")
         elif total > shown:  # the list holds only the first ones: say so
             self.count.setText(f"The {shown} {'newest' if newest else 'most relevant'} of "
                                f"{total:,} notes; more words narrow the search")
