@@ -263,3 +263,28 @@ def test_a_word_in_more_notes_than_are_ranked_says_which_were_ranked(demo_window
     qtbot.keyClick(dialog.query, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.count.text() == ("The 50 newest of 55 notes; more words "
                                                     "narrow the search"), timeout=5000)
+
+
+def test_while_a_search_runs_the_line_says_so_and_the_first_result_is_current(demo_window,
+                                                                              qtbot):
+    """Found by a first-time user: the list kept the last words' notes ("garden" lit
+    while the box said "gri"), and tabbing into it showed no current row, so the first
+    Down went to the second result."""
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "breath")
+    assert dialog.count.text() == "Searching…"
+    qtbot.waitUntil(lambda: dialog.count.text().endswith("most relevant first"), timeout=5000)
+    assert dialog.list.count() > 1 and dialog.list.currentRow() == 0
+    first = dialog.results[0]["id"]
+    qtbot.keyClicks(dialog.query, " xyzzy")
+    assert dialog.count.text() == "Searching…"  # the breath notes are still listed
+    qtbot.waitUntil(lambda: dialog.count.text() == "No note matches.", timeout=5000)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Backspace)
+    for _ in range(6):
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: dialog.list.count() > 1, timeout=5000)
+    dialog.list.setFocus()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
+    assert dialog.list.currentRow() == 1 and dialog.results[0]["id"] == first

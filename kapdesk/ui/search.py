@@ -101,11 +101,18 @@ class SearchDialog(QDialog):
         self.finished.connect(lambda _result: self._worker and self._worker.stop())
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.ask)
-        self.query.textChanged.connect(lambda: self._timer.start())
+        self.query.textChanged.connect(self._typed)
         self.client.currentIndexChanged.connect(self.ask)
         self.newest_first.toggled.connect(self._order_changed)
         self.query.returnPressed.connect(self._to_results)
         self.query.installEventFilter(self)
+
+    def _typed(self) -> None:
+        """The list still shows the last words' notes until the new ones come (found by a
+        first-time user: "garden" lit while the box said "gri"): the line says so."""
+        self._timer.start()
+        if self.query.text().strip():
+            self.count.setText("Searching…")
 
     def _order_changed(self) -> None:
         self.query.setFocus()  # Alt+N, then typing goes on in the search words
@@ -177,6 +184,8 @@ class SearchDialog(QDialog):
             self.list.addItem(item)
             self.list.setItemWidget(item, text)
         self._fit_rows()
+        if self.results:  # the keyboard's place in the list shows from the start
+            self.list.setCurrentRow(0)
         words = self.query.text().strip()
         newest = self.newest_first.isChecked()
         shown = len(self.results)
