@@ -188,8 +188,8 @@ def test_the_order_route_chooses_the_protocol_and_a_mismatch_is_said():
     assert choose_protocol(offered, "intranasal").suggested.route == "intranasal"
     im = template("intramuscular")
     assert disagreement(im, "intramuscular") == ""
-    assert disagreement(im, "sublingual") == ("The order's route is sublingual, but "
-                                              "Intramuscular injection plans for "
+    assert disagreement(im, "sublingual") == ("The order's route is sublingual, but the "
+                                              "protocol “Intramuscular injection” is for "
                                               "intramuscular injection.")
     assert "no protocol is written for it" in disagreement(im, "oral")
 

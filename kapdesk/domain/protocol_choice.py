@@ -36,6 +36,7 @@ def disagreement(protocol: Protocol, order_route: str | None) -> str:
         return ""
     if order_route not in ORDER_ROUTE_FITS:
         return (f"The order's route is {order_route}; no protocol is written for it. "
-                f"{protocol.name} plans for {ROUTES[protocol.route].lower()}.")
-    return (f"The order's route is {order_route}, but {protocol.name} plans for "
+                f"The protocol “{protocol.name}” is for "
+                f"{ROUTES[protocol.route].lower()}.")
+    return (f"The order's route is {order_route}, but the protocol “{protocol.name}” is for "
             f"{ROUTES[protocol.route].lower()}.")
