@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+)
 
+from conftest import answer_next_box
 from gui import key
 from kapdesk.ui.session.band import LABEL_PX
 from kapdesk.ui.theme import COLORS, STYLESHEET
@@ -76,8 +85,6 @@ def test_the_button_with_the_keyboard_focus_stands_out_from_the_default(demo_win
                                                                         qtbot):
     """Tab onto Cancel in the pre-flight: it must not look like the Start button that
     Enter presses, or the therapist cannot tell where the next key goes."""
-    from PySide6.QtWidgets import QPushButton
-
     demo_window.client_view.selectRow(1)
     demo_window.activateWindow()
     key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -94,3 +101,56 @@ def test_the_button_with_the_keyboard_focus_stands_out_from_the_default(demo_win
     cancel.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(cancel.hasFocus)
     assert cancel.grab().toImage() != as_default
+
+
+def test_every_tab_stop_in_the_preflight_is_a_control_you_can_see(demo_window, qtbot):
+    """Found by a first-time user: after Protocol one Tab went somewhere unseen (the
+    form's scroll area) before reaching Start or Cancel."""
+    demo_window.client_view.selectRow(1)
+    demo_window.activateWindow()
+    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: demo_window.dialog is not None)
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
+    stops = []
+    for _ in range(9):
+        here = dialog.focusWidget()
+        stops.append(here)
+        qtbot.keyClick(here, Qt.Key.Key_Tab)
+    assert not [w for w in stops if isinstance(w, QScrollArea)]
+    assert all(isinstance(w, QAbstractButton | QComboBox | QLineEdit | QPlainTextEdit)
+               and w.isVisible() for w in stops), stops
+    assert any(isinstance(w, QAbstractButton) and "Cancel" in w.text() for w in stops)
+
+
+def test_esc_in_the_preflight_asks_before_giving_up_a_written_intention(demo_window, qtbot):
+    """Found by a first-time user: half an intention typed, Esc, and it was gone."""
+    demo_window.client_view.selectRow(1)
+    demo_window.activateWindow()
+    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: demo_window.dialog is not None)
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    intention = dialog.fields["intention"]
+    qtbot.keyClicks(intention, "to meet the grief")
+    seen = answer_next_box("Keep writing")
+    qtbot.keyClick(intention, Qt.Key.Key_Escape)
+    assert seen and "intention you wrote is not kept" in seen[0]
+    assert dialog.isVisible() and intention.toPlainText() == "to meet the grief"
+    seen = answer_next_box("Leave")
+    qtbot.keyClick(intention, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert seen
+
+
+def test_esc_in_an_untouched_preflight_just_closes_it(demo_window, qtbot):
+    demo_window.client_view.selectRow(1)
+    demo_window.activateWindow()
+    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: demo_window.dialog is not None)
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.fields["intention"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())

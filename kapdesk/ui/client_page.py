@@ -193,6 +193,7 @@ class ClientPage(QWidget):
         history_tab.setWidget(history)
         history_tab.setWidgetResizable(True)
         history_tab.setFrameShape(QFrame.Shape.NoFrame)
+        history_tab.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop
 
         self.tabs = QTabWidget()
         self.tabs.addTab(course_tab, "Course && sessions")

@@ -52,7 +52,7 @@ QPushButton {{ background: {raised}; border: 1px solid {line}; border-radius: 6p
     padding: 7px 14px; }}
 QPushButton:hover {{ border-color: {accent}; }}
 QPushButton:default {{ border-color: {accent}; }}
-QPushButton:focus {{ border: 2px solid {accent}; padding: 6px 13px; outline: none; }}
+QPushButton:focus {{ border: 2px solid {text}; padding: 6px 13px; outline: none; }}
 QLabel#muted {{ color: {muted}; }}
 QLabel#title {{ font-size: 22px; font-weight: 600; }}
 QLabel#clock {{ font-size: 34px; font-weight: 300; color: {text}; }}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QPlainTextEdit, QWidget
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.protocol_choice import disagreement
@@ -115,3 +115,18 @@ class PreflightDialog(FormDialog):
             ride_home_name=values["ride_home_name"], ride_home_phone=values["ride_home_phone"],
             ride_confirmed=values["ride_confirmed"], playlist_id=values.get("playlist_id"),
             protocol=self.offered[values["protocol"]])
+
+    def reject(self) -> None:
+        """Esc or Cancel: nothing starts. An intention already written is given up only
+        when the therapist says so (found by a first-time user: Esc lost it silently)."""
+        if self.fields["intention"].toPlainText().strip():
+            box = QMessageBox(QMessageBox.Icon.NoIcon, "Start a medication session",
+                              "Leave without starting? The intention you wrote is not kept.",
+                              parent=self)
+            leave = box.addButton("Leave", QMessageBox.ButtonRole.AcceptRole)
+            keep = box.addButton("Keep writing", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.exec()
+            if box.clickedButton() is not leave:
+                return
+        super().reject()
