@@ -162,3 +162,24 @@ def test_a_long_client_list_never_cuts_the_thresholds_warning(window, qtbot):
     assert view.columnWidth(2) >= metrics.horizontalAdvance("Med. sessions") + 16
     assert sum(view.columnWidth(c) for c in range(3)) <= view.viewport().width()
     assert view.model().index(rows - 1, 0).data(Qt.ItemDataRole.ToolTipRole) == long_name
+
+
+def test_a_long_history_opens_at_its_latest_sessions(qtbot, themed_app, tmp_path):
+    """Found by a first-time user: a client with eight courses opened at a preparation
+    two years back, under a line about the course that began this June."""
+    from bench.practice import LONG_COURSE, build
+
+    db = open_database(tmp_path / "long.sqlite")
+    build(db, clients=4, notes_per_session=1, seed=3)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    key(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.search, LONG_COURSE)
+    assert window.page.client["display_name"] == LONG_COURSE
+    view = window.page.session_view
+    last = view.model().index(view.model().rowCount() - 1, 0)
+    assert view.model().rowCount() > 60
+    qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(last)))

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
@@ -13,6 +14,7 @@ from kapdesk.ui.integration import IntegrationWindow
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.notes_review import NotesReview
 from kapdesk.ui.search import SearchDialog
+from kapdesk.ui.widgets import ElidedLabel
 
 
 @pytest.fixture
@@ -64,6 +66,35 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     assert review.frameGeometry().width() <= 1280
     assert review.view.band.highlight is not None
     assert "grandmother" in review.view.log.currentItem().text()
+
+
+def test_a_result_among_many_notes_is_marked_in_view_in_its_moment(window, qtbot):
+    """Found by a first-time user on a busy session: the moment list opened at the notes
+    five minutes before the one searched for, which was out of sight and unmarked; and
+    the log's heading above the review's buttons read "Th…"."""
+    from kapdesk.domain.timeutil import parse_instant
+    from kapdesk.practice.session import add_note
+
+    session, started = window.db.execute(
+        "SELECT id, started_at FROM sessions WHERE kind = 'medication' AND ended_at "
+        "IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+    for second in range(0, 300, 20):  # fifteen notes in the five minutes before it
+        add_note(window.db, session, "observation", f"Still, breathing slowly, {second} s in.",
+                 at=parse_instant(started) + timedelta(minutes=40, seconds=second))
+    add_note(window.db, session, "client_words", "The lantern went out and I was fine.",
+             at=parse_instant(started) + timedelta(minutes=45, seconds=17))
+    dialog = search(window, qtbot, "lantern fine")
+    assert len(dialog.results) == 1
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    review = window.review_window
+    qtbot.addWidget(review)
+    qtbot.waitExposed(review)
+    entries = review.view.moment.entries
+    assert "lantern went out" in entries.currentItem().text()
+    qtbot.waitUntil(lambda: entries.viewport().rect().contains(
+        entries.visualItemRect(entries.currentItem()).center()))
+    headings = [w for w in review.findChildren(ElidedLabel) if w.text() == "This session"]
+    assert headings and all(QLabel.text(w) in ("", "This session") for w in headings)
 
 
 def test_an_integration_note_opens_its_integration_session(window, qtbot):

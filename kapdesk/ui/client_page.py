@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -216,6 +217,11 @@ class ClientPage(QWidget):
         numbers = {s["id"]: s["number"] for s in sequence}
         self.sessions.set_rows([{**s, "follows": numbers.get(s["medication_session_id"])}
                                 for s in sequence])
+        if sequence:  # a long history opens at what comes next, not at its first year
+            row = next((i for i, s in enumerate(sequence)
+                        if s.get("status") in ("next", "in progress")), len(sequence) - 1)
+            QTimer.singleShot(0, self.session_view, lambda: self.session_view.scrollTo(
+                self.sessions.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter))
         course = latest_course(self.db, client["id"])
         if course:
             done = sum(1 for s in sequence if s["kind"] == "medication" and s["course_id"] ==

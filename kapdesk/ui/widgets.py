@@ -91,12 +91,15 @@ class FittingScroll(QScrollArea):
 
 class ElidedLabel(QLabel):
     """One line that ends in … when there is no room, instead of widening its window.
-    The whole text stays in the tooltip and in :meth:`full_text`."""
+    The whole text stays in the tooltip and in :meth:`full_text`. A heading that is
+    ``whole_or_nothing`` shows nothing rather than a stub ("Th…" said nothing)."""
 
-    def __init__(self, text: str = "", name: str | None = None) -> None:
+    def __init__(self, text: str = "", name: str | None = None, *,
+                 whole_or_nothing: bool = False) -> None:
         super().__init__()
         if name:
             self.setObjectName(name)
+        self._whole_or_nothing = whole_or_nothing
         self._full = ""
         self.setText(text)
 
@@ -121,8 +124,8 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         width = max(self.width() - 2, 20)
-        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                                      width))
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+        super().setText("" if self._whole_or_nothing and shown != self._full else shown)
 
 
 class CurrentPageStack(QStackedWidget):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from kapdesk.domain.review import Moment
 from kapdesk.domain.timeutil import local
@@ -41,12 +41,26 @@ class MomentPanel(QWidget):
         music = f"playing “{moment.playing}”" if moment.playing else "no music playing"
         self.title.setText(f"Around {local(at):%H:%M}")
         self.summary.setText(f"{moment.phase} · {music}")
+        self.hint.setText("Esc returns to the keys" if live else "Esc closes this")
         self.entries.clear()
         for entry in moment.nearby:
             self.entries.addItem(f"{local(entry.at):%H:%M}  {entry.text}")
         if not moment.nearby:
             self.entries.addItem("nothing recorded within five minutes")
-        self.hint.setText("Esc returns to the keys" if live else "Esc closes this")
+            return
+        # The entry at the moment itself (a search result opened here) is marked and in
+        # view, not below the five minutes before it.
+        nearest = min(range(len(moment.nearby)),
+                      key=lambda i: abs((moment.nearby[i].at - at).total_seconds()))
+        self.entries.setCurrentRow(nearest)
+        # After the panel is laid out (before, the rows have no height yet); by then a live
+        # session may have shown the moment again, with new rows.
+        QTimer.singleShot(0, self.entries, self._scroll_to_current)
+
+    def _scroll_to_current(self) -> None:
+        item = self.entries.currentItem()
+        if item is not None:
+            self.entries.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def text(self) -> str:
         """Everything the panel shows, as one text."""

@@ -118,7 +118,7 @@ class SessionView(QWidget):
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
         log_head = QHBoxLayout()
-        log_head.addWidget(ElidedLabel("This session", "section"), 1)
+        log_head.addWidget(ElidedLabel("This session", "section", whole_or_nothing=True), 1)
         for button in (self.export_button, self.back_button, self.amend_button,
                        self.correct_button, self.strike_button):
             log_head.addWidget(button)
