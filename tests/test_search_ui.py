@@ -93,6 +93,10 @@ def test_a_result_among_many_notes_is_marked_in_view_in_its_moment(window, qtbot
     assert "lantern went out" in entries.currentItem().text()
     qtbot.waitUntil(lambda: entries.viewport().rect().contains(
         entries.visualItemRect(entries.currentItem()).center()))
+    log = review.view.log  # the session's log, beside it, has the note in view as well
+    assert "lantern went out" in log.currentItem().text()
+    qtbot.waitUntil(lambda: log.viewport().rect().contains(
+        log.visualItemRect(log.currentItem()).center()))
     headings = [w for w in review.findChildren(ElidedLabel) if w.text() == "This session"]
     assert headings and all(QLabel.text(w) in ("", "This session") for w in headings)
 
