@@ -68,6 +68,16 @@ def test_ctrl_q_during_a_session_says_it_keeps_running(db, qtbot, running, monke
     assert sw.isVisible()  # Stay: nothing closed
 
 
+def open_preflight(demo_window, qtbot):
+    """Jonah R.'s pre-flight, opened with Ctrl+R as the therapist does."""
+    demo_window.client_view.selectRow(1)
+    demo_window.activateWindow()
+    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: demo_window.dialog is not None)
+    qtbot.waitExposed(demo_window.dialog)
+    return demo_window.dialog
+
+
 def test_a_selected_item_is_readable_wherever_a_list_marks_it():
     """Found by a first-time user: the chosen line of a dropdown was dark text on dark
     blue. Every rule that colours a selection also colours its text, readably."""
@@ -85,12 +95,7 @@ def test_the_button_with_the_keyboard_focus_stands_out_from_the_default(demo_win
                                                                         qtbot):
     """Tab onto Cancel in the pre-flight: it must not look like the Start button that
     Enter presses, or the therapist cannot tell where the next key goes."""
-    demo_window.client_view.selectRow(1)
-    demo_window.activateWindow()
-    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: demo_window.dialog is not None)
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
+    dialog = open_preflight(demo_window, qtbot)
     cancel = next(b for b in dialog.findChildren(QPushButton)
                   if b.text().replace("&", "") == "Cancel")
     cancel.setDefault(True)  # drawn as the default, without the focus
@@ -106,12 +111,7 @@ def test_the_button_with_the_keyboard_focus_stands_out_from_the_default(demo_win
 def test_every_tab_stop_in_the_preflight_is_a_control_you_can_see(demo_window, qtbot):
     """Found by a first-time user: after Protocol one Tab went somewhere unseen (the
     form's scroll area) before reaching Start or Cancel."""
-    demo_window.client_view.selectRow(1)
-    demo_window.activateWindow()
-    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: demo_window.dialog is not None)
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
+    dialog = open_preflight(demo_window, qtbot)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
     stops = []
@@ -127,12 +127,7 @@ def test_every_tab_stop_in_the_preflight_is_a_control_you_can_see(demo_window, q
 
 def test_esc_in_the_preflight_asks_before_giving_up_a_written_intention(demo_window, qtbot):
     """Found by a first-time user: half an intention typed, Esc, and it was gone."""
-    demo_window.client_view.selectRow(1)
-    demo_window.activateWindow()
-    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: demo_window.dialog is not None)
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
+    dialog = open_preflight(demo_window, qtbot)
     intention = dialog.fields["intention"]
     qtbot.keyClicks(intention, "to meet the grief")
     seen = answer_next_box("Keep writing")
@@ -146,11 +141,6 @@ def test_esc_in_the_preflight_asks_before_giving_up_a_written_intention(demo_win
 
 
 def test_esc_in_an_untouched_preflight_just_closes_it(demo_window, qtbot):
-    demo_window.client_view.selectRow(1)
-    demo_window.activateWindow()
-    key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: demo_window.dialog is not None)
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
+    dialog = open_preflight(demo_window, qtbot)
     qtbot.keyClick(dialog.fields["intention"], Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())

@@ -244,18 +244,22 @@ def test_alt_n_puts_the_newest_notes_first(demo_window, qtbot):
     assert len(times) > 1 and times == sorted(times, reverse=True)
 
 
-def test_a_full_list_says_how_many_notes_match_in_all(demo_window, qtbot):
-    """Found by a first-time user: on a ten-year practice the list said "50 notes" where
-    30,524 matched, and nothing hinted at the rest."""
+def add_lantern_notes(db, count: int) -> None:
+    """``count`` notes holding "lantern", a minute apart, in the first session held."""
     from kapdesk.domain.timeutil import parse_instant
     from kapdesk.practice.session import add_note
 
-    session, started = demo_window.db.execute(
-        "SELECT id, started_at FROM sessions WHERE started_at IS NOT NULL "
-        "ORDER BY id LIMIT 1").fetchone()
-    for minute in range(55):
-        add_note(demo_window.db, session, "observation", f"Lantern light, minute {minute}.",
+    session, started = db.execute("SELECT id, started_at FROM sessions WHERE started_at IS "
+                                  "NOT NULL ORDER BY id LIMIT 1").fetchone()
+    for minute in range(count):
+        add_note(db, session, "observation", f"Lantern light, minute {minute}.",
                  at=parse_instant(started) + timedelta(minutes=minute))
+
+
+def test_a_full_list_says_how_many_notes_match_in_all(demo_window, qtbot):
+    """Found by a first-time user: on a ten-year practice the list said "50 notes" where
+    30,524 matched, and nothing hinted at the rest."""
+    add_lantern_notes(demo_window.db, 55)
     demo_window.search_notes()
     dialog = demo_window.dialog
     qtbot.waitExposed(dialog)
@@ -275,17 +279,10 @@ def test_a_word_in_more_notes_than_are_ranked_says_which_were_ranked(demo_window
                                                                       monkeypatch):
     """On a ten-year practice a common word is ranked among the matches added last: the
     line under the search says so (newest first, every match is counted)."""
-    from kapdesk.domain.timeutil import parse_instant
-    from kapdesk.practice.session import add_note
     from kapdesk.storage import search
 
     monkeypatch.setattr(search, "RANKED_AMONG", 52)
-    session, started = demo_window.db.execute(
-        "SELECT id, started_at FROM sessions WHERE started_at IS NOT NULL "
-        "ORDER BY id LIMIT 1").fetchone()
-    for minute in range(55):
-        add_note(demo_window.db, session, "observation", f"Lantern light, minute {minute}.",
-                 at=parse_instant(started) + timedelta(minutes=minute))
+    add_lantern_notes(demo_window.db, 55)
     qtbot.keyClick(demo_window.focusWidget() or demo_window, Qt.Key.Key_F,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: isinstance(demo_window.dialog, SearchDialog))

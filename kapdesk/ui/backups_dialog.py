@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kapdesk.domain.timeutil import local
 from kapdesk.practice.backups import (
@@ -21,6 +21,7 @@ from kapdesk.practice.backups import (
 )
 from kapdesk.practice.queries import passphrase_of, running_session
 from kapdesk.practice.trouble import Trouble
+from kapdesk.ui.confirm import confirmed
 from kapdesk.ui.models import RowsModel
 from kapdesk.ui.ops import changes
 from kapdesk.ui.screen_fit import keep_on_screen
@@ -148,17 +149,11 @@ class BackupsDialog(QDialog):
         if running_session(self.window_.db) is not None:
             self.said.setText("A session is running: restore a backup after it ends.")
             return
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Restore this backup?",
-                          f"The practice goes back to how it was on {when_taken(row)}. "
-                          "Anything entered after that is not in the backup.\n\nNothing is "
-                          "deleted: the practice as it is now is kept in "
-                          f"{self.practice.parent} as {self.practice.stem}.replaced-….sqlite, "
-                          "and kapdesk reopens on the backup.",
-                          parent=self)
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)
-        box.exec()
-        if box.clickedButton() is restore:
+        if confirmed(self, "Restore this backup?",
+                     f"The practice goes back to how it was on {when_taken(row)}. "
+                     "Anything entered after that is not in the backup.\n\nNothing is "
+                     "deleted: the practice as it is now is kept in "
+                     f"{self.practice.parent} as {self.practice.stem}.replaced-….sqlite, "
+                     "and kapdesk reopens on the backup.", go="Restore", stay="Cancel"):
             self.accept()
             self.window_.request_reopen(restore_from=row["backup"].path)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -31,6 +30,7 @@ from kapdesk.domain.protocol_rules import protocol_problems
 from kapdesk.domain.vocabulary import EVENT_KINDS, QUICK_EVENTS, RATING_SCALES
 from kapdesk.practice.protocols import save_protocol
 from kapdesk.practice.queries import Database
+from kapdesk.ui.confirm import confirmed
 from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
@@ -308,13 +308,8 @@ class ProtocolEditor(QDialog):
 
     def reject(self) -> None:
         """Esc or Cancel: nothing is saved; edits made are given up only when confirmed."""
-        if self._changed:
-            box = QMessageBox(QMessageBox.Icon.NoIcon, "Edit protocol",
-                              "Give up the changes to this protocol?", parent=self)
-            give_up = box.addButton("Give up the changes", QMessageBox.ButtonRole.AcceptRole)
-            keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(keep)
-            box.exec()
-            if box.clickedButton() is not give_up:
-                return
+        if self._changed and not confirmed(self, "Edit protocol",
+                                           "Give up the changes to this protocol?",
+                                           go="Give up the changes", stay="Keep editing"):
+            return
         super().reject()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QWidget
 
 from kapdesk.domain.errors import InvalidInput
 from kapdesk.domain.protocol_choice import disagreement
@@ -19,6 +19,7 @@ from kapdesk.practice.live import (
 from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.practice.queries import Database, get_client
 from kapdesk.ui.client_forms import playlist_options
+from kapdesk.ui.confirm import confirmed
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.screen_fit import grow_to_content
 from kapdesk.ui.theme import COLORS
@@ -119,14 +120,9 @@ class PreflightDialog(FormDialog):
     def reject(self) -> None:
         """Esc or Cancel: nothing starts. An intention already written is given up only
         when the therapist says so (found by a first-time user: Esc lost it silently)."""
-        if self.fields["intention"].toPlainText().strip():
-            box = QMessageBox(QMessageBox.Icon.NoIcon, "Start a medication session",
-                              "Leave without starting? The intention you wrote is not kept.",
-                              parent=self)
-            leave = box.addButton("Leave", QMessageBox.ButtonRole.AcceptRole)
-            keep = box.addButton("Keep writing", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(keep)
-            box.exec()
-            if box.clickedButton() is not leave:
-                return
+        if self.fields["intention"].toPlainText().strip() and not confirmed(
+                self, "Start a medication session",
+                "Leave without starting? The intention you wrote is not kept.",
+                go="Leave", stay="Keep writing"):
+            return
         super().reject()
