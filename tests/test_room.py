@@ -70,10 +70,13 @@ def test_ctrl_q_during_a_session_says_it_keeps_running(db, qtbot, running, monke
 
 def open_preflight(demo_window, qtbot):
     """Jonah R.'s pre-flight, opened with Ctrl+R as the therapist does."""
+    before = demo_window.dialog
     demo_window.client_view.selectRow(1)
     demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow)  # Ctrl+R is the practice window's key
     key(qtbot, demo_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: demo_window.dialog is not None)
+    qtbot.waitUntil(lambda: demo_window.dialog not in (None, before)
+                    and demo_window.dialog.isVisible())
     qtbot.waitExposed(demo_window.dialog)
     return demo_window.dialog
 
@@ -144,3 +147,28 @@ def test_esc_in_an_untouched_preflight_just_closes_it(demo_window, qtbot):
     dialog = open_preflight(demo_window, qtbot)
     qtbot.keyClick(dialog.fields["intention"], Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_enter_on_a_focused_cancel_cancels_and_starts_nothing(demo_window, qtbot):
+    """Found by a first-time user: everything ready, Tab to Cancel (its focus ring on),
+    Enter, and the session started; a started session cannot be taken back."""
+    from kapdesk.practice.queries import running_session
+
+    dialog = open_preflight(demo_window, qtbot)
+    qtbot.keyClicks(dialog.fields["intention"], "to rest")
+    dialog.fields["ride_confirmed"].setChecked(True)
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    cancel = next(b for b in dialog.buttons.buttons() if b is not dialog.save_button)
+    cancel.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(cancel.hasFocus)
+    seen = answer_next_box("Leave")  # the intention typed is given up knowingly
+    qtbot.keyClick(cancel, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert seen and running_session(demo_window.db) is None
+    # Enter in a field still starts it, as before
+    dialog = open_preflight(demo_window, qtbot)
+    qtbot.keyClicks(dialog.fields["intention"], "to rest")
+    dialog.fields["ride_confirmed"].setChecked(True)
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    qtbot.keyClick(dialog.fields["ride_home_name"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: running_session(demo_window.db) is not None)

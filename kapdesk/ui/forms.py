@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -215,6 +216,16 @@ class FormDialog(QDialog):
                 widget.setProperty("invalid", False)
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Enter saves from any field, but on a focused button it presses that button
+        (found by a first-time user: Enter on a focused Cancel started the session)."""
+        focused = self.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and isinstance(focused, QPushButton) and focused is not self.save_button):
+            focused.click()
+            return
+        super().keyPressEvent(event)
 
     def accept(self) -> None:
         self._tried = True
