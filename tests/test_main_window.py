@@ -183,3 +183,32 @@ def test_a_long_history_opens_at_its_latest_sessions(qtbot, themed_app, tmp_path
     last = view.model().index(view.model().rowCount() - 1, 0)
     assert view.model().rowCount() > 60
     qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(last)))
+
+
+def test_the_keyboard_opens_the_latest_session_and_leaves_its_review(window, qtbot):
+    """Found by a first-time user: Enter on a past session opened nothing, the table
+    showed no current row, and a review could be left only with Alt+F4."""
+    from PySide6.QtWidgets import QPushButton
+
+    window.client_view.selectRow(0)  # Avery L.: a course done, the last session selected
+    view = window.page.session_view
+    qtbot.waitUntil(lambda: view.currentIndex().row() == view.model().rowCount() - 1)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Up)  # from Integration 6 to Medication 6
+    assert view.model().index(view.currentIndex().row(), 1).data() == "Medication 6"
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.review_window is not None)
+    review = window.review_window
+    qtbot.addWidget(review)
+    qtbot.waitExposed(review)
+    assert review.ended
+    log = review.view.log
+    first = log.currentRow()
+    key(qtbot, review, Qt.Key.Key_Down)
+    assert log.currentRow() == first + 1  # Up and Down walk the log, for Amend…
+    buttons = [b.text() for b in review.findChildren(QPushButton)
+               if b.isVisible() and b.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    assert "Back to practice" in buttons and "Amend…" in buttons  # Tab reaches them
+    key(qtbot, review, Qt.Key.Key_Escape)  # the first closes what is open over it,
+    key(qtbot, review, Qt.Key.Key_Escape)  # the second the review
+    qtbot.waitUntil(lambda: not review.isVisible())

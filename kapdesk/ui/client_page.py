@@ -245,7 +245,8 @@ class ClientPage(QWidget):
         # The rows are laid out first: the scroll range may still be the last client's
         # (on the ten-year practice the list stopped a third of the way down).
         self.session_view.doItemsLayout()
-        if row < self.sessions.rowCount():
+        if row < self.sessions.rowCount():  # chosen too: Tab, then Enter opens it
+            self.session_view.selectRow(row)
             self.session_view.scrollTo(self.sessions.index(row, 0),
                                        QAbstractItemView.ScrollHint.PositionAtCenter)
 

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.new_client.clicked.connect(self.add_client)
         self.show_archived.toggled.connect(lambda: self.reload())
         self.page.action.connect(self.client_action)
-        self.page.session_view.doubleClicked.connect(
+        self.page.session_view.activated.connect(  # Enter or a double-click
             lambda index: self.open_past(self.page.sessions.row(index.row())["id"]))
         self.lock_screen = LockScreen()
         self.pages = QStackedWidget()

@@ -32,6 +32,7 @@ QFrame#panel, QTableView, QListView {{ background: {panel}; border: 1px solid {l
 QTableView {{ gridline-color: transparent; selection-background-color: #26384a;
     selection-color: {text}; alternate-background-color: #1e242c; }}
 QTableView::item {{ padding: 6px 8px; border: none; }}
+QTableView:focus, QListWidget:focus {{ border-color: {accent}; }}
 QHeaderView::section {{ background: {panel}; color: {muted}; border: none;
     border-bottom: 1px solid {line}; padding: 6px 8px; font-size: 14px; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QComboBox, QDateEdit {{ background: {raised};

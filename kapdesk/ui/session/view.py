@@ -206,6 +206,12 @@ class SessionView(QWidget):
         self.panels.setVisible(not ended or self.panels.currentWidget() is self.moment)
         self.panels.set_sized_by_current(ended)  # a review shows only the moment panel
         self.export_button.setVisible(ended)
+        # A review has no single keys to keep live: Tab reaches its buttons (found by a
+        # first-time user, who could only leave a review with Alt+F4).
+        for button in (self.export_button, self.back_button, self.amend_button,
+                       self.correct_button, self.strike_button):
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if ended
+                                  else Qt.FocusPolicy.NoFocus)
         self.log.clear()
         self.log_entries = list(reversed(timeline_entries(record)))
         for entry in self.log_entries:

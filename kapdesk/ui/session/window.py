@@ -146,8 +146,12 @@ class SessionWindow(QMainWindow):
             self.quit_requested.emit()
         elif key == Qt.Key.Key_F2:
             self.show_emergency()
+        elif key == Qt.Key.Key_Escape and self.ended and not self._moment_shown():
+            self.close()  # a review with no moment open: back to the practice
         elif key == Qt.Key.Key_Escape:
             self.keys_mode()
+        elif self.ended and not modifiers and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._step_log(-1 if key == Qt.Key.Key_Up else 1)
         elif (key == Qt.Key.Key_Backspace and not modifiers) or (
                 key == Qt.Key.Key_Z and modifiers == Qt.KeyboardModifier.ControlModifier):
             self.undo_last_event()
@@ -163,6 +167,16 @@ class SessionWindow(QMainWindow):
         event.accept()
 
     # actions -------------------------------------------------------------------------
+    def _moment_shown(self) -> bool:
+        return (self.view.panels.isVisible()
+                and self.view.panels.currentWidget() is self.view.moment)
+
+    def _step_log(self, step: int) -> None:
+        """Up and Down walk a review's log, for Amend, Correct or Strike out."""
+        log = self.view.log
+        if log.count():
+            log.setCurrentRow(min(max(log.currentRow() + step, 0), log.count() - 1))
+
     def _guard(self) -> bool:
         if self.ended:
             self.say("This session has ended; corrections are made from its review.")
