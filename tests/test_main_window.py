@@ -71,6 +71,9 @@ def test_the_one_client_a_search_leaves_is_the_chosen_client(window, qtbot):
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert window.client_view.hasFocus() or window.focusWidget() is window.client_view
     assert window.client_view.currentIndex().data() == "Zoë M."
+    window.search.setFocus()
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)  # Down, too, goes to the list
+    assert window.focusWidget() is window.client_view
 
 
 def test_tab_leaves_the_client_list_for_the_clients_page(window, qtbot):

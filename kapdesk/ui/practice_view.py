@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -47,6 +47,7 @@ class PracticeView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter_clients)
         self.search.returnPressed.connect(self.client_view.setFocus)
+        self.search.installEventFilter(self)  # Down goes to the list, as Enter does
         self.new_client = QPushButton("New client  Ctrl+N")
         self.show_archived = QCheckBox("Show archived")
         self.empty = label(name="muted", wrap=True)
@@ -93,6 +94,15 @@ class PracticeView(QWidget):
         bottom.addWidget(self.show_archived)
         layout.addLayout(bottom)
         return left
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        """Down from "Find a client" moves into the list, as in any search box (found by
+        a first-time user)."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Down and self.client_filter.rowCount():
+            self.client_view.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def _filter_clients(self, text: str) -> None:
         """Only the clients whose name holds ``text``; when the one chosen is not among
