@@ -109,6 +109,7 @@ def test_an_integration_note_opens_its_integration_session(window, qtbot):
     qtbot.addWidget(review)
     assert isinstance(review, IntegrationWindow) and review.ended
     assert any("grandmother" in review.notes.item(i).text() for i in range(review.notes.count()))
+    assert "grandmother" in review.notes.currentItem().text()  # the note found, chosen
     assert not review.editor.isEnabled()  # a finished session is read, not rewritten
 
 

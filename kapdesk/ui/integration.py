@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QHBoxLayout,
@@ -192,6 +192,17 @@ class IntegrationWindow(QMainWindow):
             widget.setEnabled(not self.ended)
         if self.ended:
             self.status.setText(f"Ended {when(self.record.session['ended_at'])}")
+
+    def show_note_at(self, at: datetime) -> None:
+        """A search result opened here: its note chosen and, once laid out, in view."""
+        notes = self.record.notes
+        if not notes:
+            return
+        nearest = min(range(len(notes)), key=lambda i: abs(
+            (parse_instant(notes[i]["at"]) - at).total_seconds()))
+        self.notes.setCurrentRow(nearest)
+        QTimer.singleShot(0, self.notes, lambda: self.notes.scrollToItem(
+            self.notes.currentItem()) if self.notes.currentItem() else None)
 
     def quote_moment(self, row: int) -> None:
         if self.ended:

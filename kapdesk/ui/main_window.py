@@ -280,13 +280,15 @@ class MainWindow(QMainWindow):
                 review.focus_moment(parse_instant(at))
         elif row["kind"] == "integration" and row["medication_session_id"]:
             try:
-                self.review_window = dialogs.integration_window(self.db, session_id,
-                                                                self.clock)
+                integration = dialogs.integration_window(self.db, session_id, self.clock)
             except KapdeskError as exc:
                 self.statusBar().showMessage(message(exc), 8000)
                 return
+            self.review_window = integration
             self._audit_viewing(row["medication_session_id"], session_id)
-            self.review_window.show()
+            integration.show()
+            if at:  # from a search result: its note chosen
+                integration.show_note_at(parse_instant(at))
         elif row["started_at"]:
             self._audit_viewing(session_id)
             self.open_dialog(dialogs.notes_review(self.db, session_id, at, self))
