@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QTableView
 
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
@@ -122,3 +123,30 @@ def test_years_of_sessions_in_several_courses_stay_readable(demo, qtbot, themed_
                   and a.labelFormat() == "%d" and a.max() == 49]
     assert sessions.tickType() == QValueAxis.TickType.TicksDynamic
     assert sessions.tickInterval() == 5
+    window.show()  # a long course opens at its latest sessions
+    view = window.findChild(QTableView)
+    last = window.model.index(47, 0)
+    qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(last)))
+
+
+def test_a_client_with_no_session_held_gets_a_sentence_not_empty_charts(demo, qtbot,
+                                                                        themed_app):
+    """Found by a first-time user: Zoë M., no session yet, got an empty table and charts
+    with axes around nothing ("0 1 2", "01 Jan" five times)."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QLabel
+
+    from kapdesk.ui.main_window import MainWindow
+
+    main = MainWindow(demo)
+    qtbot.addWidget(main)
+    main.show()
+    zoe = demo.execute("SELECT id FROM clients WHERE display_name = 'Zoë M.'").fetchone()[0]
+    main.reload(select=zoe)
+    [bound] = [a for a in main.findChildren(QAction) if a.shortcut() == QKeySequence("Ctrl+G")]
+    bound.trigger()
+    window = main.course_window
+    assert window is not None and window.isVisible()
+    assert any(lbl.text().startswith("No medication session has taken place yet")
+               for lbl in window.findChildren(QLabel))
+    assert "bp" not in window.charts and "dose" not in window.charts

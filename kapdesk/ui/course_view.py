@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtCore import QDateTime, QMargins, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QGridLayout, QMainWindow, QVBoxLayout, QWidget
 
@@ -158,13 +158,16 @@ class CourseWindow(QMainWindow):
         self.model.set_rows(self.rows)
         view.setMaximumHeight(200)
 
+        # Charts only of what there is: with no session held, axes drawn around nothing
+        # ("0 1 2", "01 Jan" five times) looked like data (found by a first-time user).
         self.charts = {
             "bp": self.vital_chart("Systolic blood pressure (mmHg)", "systolic", 90,
                                    180, peak=True),
             "hr": self.vital_chart("Heart rate (bpm)", "heart_rate", 40, 130),
             "dose": self.dose_chart(),
-            "outcomes": self.outcome_chart(client_id),
-        }
+        } if self.rows else {}
+        if outcomes(db, client_id):
+            self.charts["outcomes"] = self.outcome_chart(client_id)
         grid = QGridLayout()
         for index, chart in enumerate(self.charts.values()):
             chart_view = QChartView(chart)
@@ -178,8 +181,18 @@ class CourseWindow(QMainWindow):
         layout.addWidget(label("Each medication session that took place. ⚑ marks a reading "
                                "outside the prescriber's thresholds; dashed lines are the "
                                "thresholds each session was judged by.", "muted", wrap=True))
-        layout.addWidget(view)
+        if self.rows:
+            layout.addWidget(view)
+            # a long course opens at its latest sessions, once the rows are laid out
+            QTimer.singleShot(0, view, lambda: (view.doItemsLayout(), view.scrollToBottom()))
+        else:
+            view.hide()
+            layout.addWidget(label("No medication session has taken place yet: the "
+                                   "sessions, vitals and doses appear here as they are "
+                                   "held.", wrap=True))
         layout.addLayout(grid, 1)
+        if not self.charts:
+            layout.addStretch(1)
         self.setCentralWidget(body)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
