@@ -166,8 +166,9 @@ class CourseWindow(QMainWindow):
             "hr": self.vital_chart("Heart rate (bpm)", "heart_rate", 40, 130),
             "dose": self.dose_chart(),
         } if self.rows else {}
-        if outcomes(db, client_id):
-            self.charts["outcomes"] = self.outcome_chart(client_id)
+        scores = outcomes(db, client_id)
+        if scores:
+            self.charts["outcomes"] = self.outcome_chart(scores)
         grid = QGridLayout()
         for index, chart in enumerate(self.charts.values()):
             chart_view = QChartView(chart)
@@ -263,9 +264,8 @@ class CourseWindow(QMainWindow):
             chart.addAxis(numbers, Qt.AlignmentFlag.AlignBottom)
         return chart
 
-    def outcome_chart(self, client_id: int) -> QChart:
+    def outcome_chart(self, rows: list[dict]) -> QChart:
         chart = _chart("Outcome scores")
-        rows = outcomes(self.db, client_id)
         for instrument in ("PHQ-9", "GAD-7", "PCL-5"):
             series = QLineSeries()
             series.setName(instrument)
