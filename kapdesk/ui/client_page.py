@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,7 @@ from kapdesk.practice.queries import (
     threshold_history,
 )
 from kapdesk.ui.models import OutcomesModel, SessionsModel
-from kapdesk.ui.widgets import label, table
+from kapdesk.ui.widgets import label, show_current_when_laid_out, table
 
 
 def _restyle(widget: QLabel, name: str) -> None:
@@ -220,7 +219,8 @@ class ClientPage(QWidget):
         if sequence:  # a long history opens at what comes next, not at its first year
             row = next((i for i, s in enumerate(sequence)
                         if s.get("status") in ("next", "in progress")), len(sequence) - 1)
-            QTimer.singleShot(0, self.session_view, lambda: self._scroll_sessions_to(row))
+            self.session_view.selectRow(row)  # chosen too: Tab, then Enter opens it
+            show_current_when_laid_out(self.session_view)
         course = latest_course(self.db, client["id"])
         if course:
             done = sum(1 for s in sequence if s["kind"] == "medication" and s["course_id"] ==
@@ -240,15 +240,6 @@ class ClientPage(QWidget):
         self.start_session.setVisible(open_course)
         self.outcomes.set_rows(outcomes(self.db, client["id"]))
         self.history.setText(self._history_html(client["id"]))
-
-    def _scroll_sessions_to(self, row: int) -> None:
-        # The rows are laid out first: the scroll range may still be the last client's
-        # (on the ten-year practice the list stopped a third of the way down).
-        self.session_view.doItemsLayout()
-        if row < self.sessions.rowCount():  # chosen too: Tab, then Enter opens it
-            self.session_view.selectRow(row)
-            self.session_view.scrollTo(self.sessions.index(row, 0),
-                                       QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _history_html(self, client_id: int) -> str:
         lines = ["<b>Prescriber's orders</b>"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QHBoxLayout,
@@ -34,7 +34,7 @@ from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.models import when
 from kapdesk.ui.ops import Change, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
-from kapdesk.ui.widgets import label
+from kapdesk.ui.widgets import label, show_current_when_laid_out
 
 
 class MomentList(QListWidget):
@@ -201,8 +201,7 @@ class IntegrationWindow(QMainWindow):
         nearest = min(range(len(notes)), key=lambda i: abs(
             (parse_instant(notes[i]["at"]) - at).total_seconds()))
         self.notes.setCurrentRow(nearest)
-        QTimer.singleShot(0, self.notes, lambda: self.notes.scrollToItem(
-            self.notes.currentItem()) if self.notes.currentItem() else None)
+        show_current_when_laid_out(self.notes)
 
     def quote_moment(self, row: int) -> None:
         if self.ended:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-
-SIZED_BY_ROWS = 50
 
 
 def table(model, *, sized_by_rows: bool = True) -> QTableView:
@@ -35,14 +33,23 @@ def table(model, *, sized_by_rows: bool = True) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     # Size the columns once per new set of rows; ResizeToContents would ask every cell
-    # again on each layout pass. They are sized to the rows in view and those around them,
-    # up to 50 (a ten-year practice's 300 clients took 20 ms at start); a longer text
-    # further down is elided, and its tooltip shows it whole.
-    view.horizontalHeader().setResizeContentsPrecision(SIZED_BY_ROWS)
+    # again on each layout pass. A list that can grow long (the practice's clients) fixes
+    # its columns instead.
     source = getattr(model, "sourceModel", lambda: model)()
     if sized_by_rows and hasattr(source, "rows_set"):
         source.rows_set.connect(view.resizeColumnsToContents)
     return view
+
+
+def show_current_when_laid_out(view: QAbstractItemView) -> None:
+    """Scroll the view's current row to its middle once the view has been laid out: before,
+    new rows have no height yet and the scroll range may still be the last content's."""
+    def scroll() -> None:
+        view.doItemsLayout()
+        if view.currentIndex().isValid():
+            view.scrollTo(view.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    QTimer.singleShot(0, view, scroll)
 
 
 def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel:
@@ -92,7 +99,7 @@ class FittingScroll(QScrollArea):
 class ElidedLabel(QLabel):
     """One line that ends in … when there is no room, instead of widening its window.
     The whole text stays in the tooltip and in :meth:`full_text`. A heading that is
-    ``whole_or_nothing`` shows nothing rather than a stub ("Th…" said nothing)."""
+    ``whole_or_nothing`` shows nothing rather than a cut word ("Th…" said nothing)."""
 
     def __init__(self, text: str = "", name: str | None = None, *,
                  whole_or_nothing: bool = False) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from kapdesk.domain.review import Moment
 from kapdesk.domain.timeutil import local
+from kapdesk.ui.widgets import show_current_when_laid_out
 
 
 class MomentPanel(QWidget):
@@ -53,14 +54,7 @@ class MomentPanel(QWidget):
         nearest = min(range(len(moment.nearby)),
                       key=lambda i: abs((moment.nearby[i].at - at).total_seconds()))
         self.entries.setCurrentRow(nearest)
-        # After the panel is laid out (before, the rows have no height yet); by then a live
-        # session may have shown the moment again, with new rows.
-        QTimer.singleShot(0, self.entries, self._scroll_to_current)
-
-    def _scroll_to_current(self) -> None:
-        item = self.entries.currentItem()
-        if item is not None:
-            self.entries.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+        show_current_when_laid_out(self.entries)
 
     def text(self) -> str:
         """Everything the panel shows, as one text."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QMainWindow
+from PySide6.QtWidgets import QDialog, QMainWindow
 
 from kapdesk.audio.backend import AudioBackend
 from kapdesk.domain.errors import NotAllowed
@@ -38,6 +38,7 @@ from kapdesk.ui.session.skip_panel import SkipPanel
 from kapdesk.ui.session.view import SessionView
 from kapdesk.ui.session.vitals_panel import VitalsPanel
 from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
+from kapdesk.ui.widgets import show_current_when_laid_out
 
 if TYPE_CHECKING:
     from kapdesk.ui.export_preview import ExportDialog
@@ -435,12 +436,7 @@ class SessionWindow(QMainWindow):
             self._focusing = False
             # Again once laid out: a review opened at a search result showed the lines
             # just after the note, the note itself below the fold.
-            QTimer.singleShot(0, self.view.log, self._log_to_current)
-
-    def _log_to_current(self) -> None:
-        item = self.view.log.currentItem()
-        if item is not None:
-            self.view.log.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+            show_current_when_laid_out(self.view.log)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.notes.flush()
