@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from gui import key, type_into
 from kapdesk.domain.errors import NotAllowed
+from kapdesk.domain.timeutil import local
 from kapdesk.export.record import client_record
 from kapdesk.export.summary import session_summary
 from kapdesk.practice.session import record_discharge
@@ -43,6 +44,35 @@ def test_after_a_minute_backspace_explains_how_to_strike_it_out(db, clock, qtbot
     key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.view.status.text().startswith("More than a minute has passed")
     assert [e["kind"] for e in load_session(db, sid).events] == ["vomiting"]
+
+
+def test_the_offer_to_undo_is_withdrawn_when_the_minute_is_over(db, clock, qtbot, running):
+    """The status line never offers what Backspace can no longer do; what was noted stays."""
+    _, sw, _ = running
+    clock.advance(minutes=30)
+    key(qtbot, sw, Qt.Key.Key_Y)
+    offered = sw.view.status.text()
+    assert offered.startswith("✓ Vomiting noted at") and "Backspace undoes it" in offered
+    clock.advance(seconds=50)
+    sw._timer.timeout.emit()  # the window's clock ticking
+    assert sw.view.status.text() == offered
+    clock.advance(seconds=15)
+    sw._timer.timeout.emit()
+    assert sw.view.status.text() == offered.split("  ·  ")[0]
+    assert "Backspace" not in sw.view.status.text()
+
+
+def test_a_later_message_is_not_replaced_when_the_minute_is_over(db, clock, qtbot, running):
+    _, sw, _ = running
+    key(qtbot, sw, Qt.Key.Key_Y)
+    key(qtbot, sw, Qt.Key.Key_N)
+    qtbot.keyClicks(sw.notes.box, "quiet now")
+    key(qtbot, sw, Qt.Key.Key_Return)
+    said = sw.view.status.text()
+    assert said == f"✓ Observation note saved at {local(clock.now()):%H:%M}"
+    clock.advance(minutes=2)
+    sw._timer.timeout.emit()
+    assert sw.view.status.text() == said
 
 
 def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):

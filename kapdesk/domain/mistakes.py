@@ -13,9 +13,14 @@ UNDO_WINDOW = timedelta(minutes=1)
 UNDO_REASON = "undone within a minute: keyed by mistake"
 
 
+def can_undo(recorded_at: datetime, now: datetime) -> bool:
+    """Whether the minute in which one key takes an entry back is still running."""
+    return now - recorded_at <= UNDO_WINDOW
+
+
 def undo_reason(recorded_at: datetime, now: datetime) -> str:
     """The reason an undo stores; refused once the minute has passed."""
-    if now - recorded_at > UNDO_WINDOW:
+    if not can_undo(recorded_at, now):
         raise NotAllowed("more than a minute has passed: select the line in the session log "
                          "and strike it out with a reason")
     return UNDO_REASON

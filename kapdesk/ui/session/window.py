@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow
 
 from kapdesk.audio.backend import AudioBackend
 from kapdesk.domain.errors import NotAllowed
+from kapdesk.domain.mistakes import can_undo
 from kapdesk.domain.review import moment
 from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from kapdesk.ui.export_preview import ExportDialog
     from kapdesk.ui.forms import FormDialog
 
+UNDO_OFFER = "  ·  Backspace undoes it within a minute"
+
 T = TypeVar("T")
 
 
@@ -60,6 +63,8 @@ class SessionWindow(QMainWindow):
         self.record = load_session(db, session_id)
         # What Backspace undoes: the event or rating just recorded, and nothing older.
         self.last_entry: tuple[str, int, str, datetime] | None = None
+        # When the entry Backspace can undo was recorded, and the status line offering it.
+        self._undo_offer: tuple[datetime, str] | None = None
         self._focusing = False
         self.emergency: EmergencyCard | None = None
         self.edit_dialog: QDialog | None = None
@@ -82,7 +87,9 @@ class SessionWindow(QMainWindow):
         for panel in (self.vitals, self.dose, self.discharge, self.skip):
             panel.done.connect(self._saved)
         self.prn.done.connect(self._prn_saved)
-        self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
+        # The time tells one saved note from the next, the line being otherwise the same.
+        self.notes.saved.connect(
+            lambda text: self._saved(f"{text} at {local(self.now()):%H:%M}", keep_panel=True))
         self.notes.box.leave.connect(self.keys_mode)
         view = self.view
         view.discreet_button.clicked.connect(self.toggle_discreet)
@@ -261,8 +268,9 @@ class SessionWindow(QMainWindow):
     def _saved_undoable(self, table: str, entry_id: int, what: str, at: datetime, *,
                         said: str = "", keep_panel: bool = True) -> None:
         said = said or f"{what} noted at {local(at):%H:%M}"
-        self._saved(f"{said}  ·  Backspace undoes it within a minute", keep_panel=keep_panel)
+        self._saved(f"{said}{UNDO_OFFER}", keep_panel=keep_panel)
         self.last_entry = (table, entry_id, what, at)  # after _saved, which forgets it
+        self._undo_offer = (at, self.view.status.text())
 
     def undo_last_event(self) -> None:
         """One key takes back the event or rating just recorded: it stays in the record,
@@ -337,6 +345,7 @@ class SessionWindow(QMainWindow):
 
     def _saved(self, text: str, keep_panel: bool = False) -> None:
         self.last_entry = None  # something newer was recorded: Backspace must not reach back
+        self._undo_offer = None
         if self.ended:
             self.player.fade_out()  # the session is over: the music fades away
         warning = "breach" in text.lower()  # a breach is never announced as a success
@@ -377,6 +386,21 @@ class SessionWindow(QMainWindow):
     def refresh_clock(self) -> None:
         now = self.now() if not self.ended else parse_instant(self.record.session["ended_at"])
         self.view.show_time(self.record, now)
+        self._withdraw_undo_offer(now)
+
+    def _withdraw_undo_offer(self, now: datetime) -> None:
+        """Backspace is offered only while it can undo: once the minute is over, the status
+        line keeps what was noted without the offer (Backspace then explains how to strike
+        the entry out)."""
+        if self._undo_offer is None:
+            return
+        at, offered = self._undo_offer
+        if can_undo(at, now):
+            return
+        self._undo_offer = None
+        if self.view.status.text() == offered:  # nothing has been said since
+            self.say(offered.removesuffix(UNDO_OFFER),
+                     warning=bool(self.view.status.property("warning")))
 
     def selected_entry(self):
         return self.view.selected_entry()
