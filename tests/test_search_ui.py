@@ -321,3 +321,58 @@ def test_while_a_search_runs_the_line_says_so_and_the_first_result_is_current(de
     dialog.list.setFocus()
     qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
     assert dialog.list.currentRow() == 1 and dialog.results[0]["id"] == first
+
+
+def test_alt_m_shows_the_next_results_and_the_keyboard_goes_on_there(demo_window, qtbot):
+    """Past the first 50, a therapist looking for one note can read on instead of
+    guessing more words: Alt+M shows the next ones, up to every match."""
+    add_lantern_notes(demo_window.db, 75)
+    qtbot.keyClick(demo_window.focusWidget() or demo_window, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(demo_window.dialog, SearchDialog))
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "lantern")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    assert dialog.more.isVisible()
+    first_page = [r["id"] for r in dialog.results]
+    qtbot.keyClick(dialog.query, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.list.count() == 75, timeout=5000)
+    assert [r["id"] for r in dialog.results][:50] == first_page  # the same order, extended
+    assert dialog.count.text() == "75 notes, most relevant first"
+    assert not dialog.more.isVisible()  # nothing more to show
+    assert dialog.list.currentRow() == 50 and dialog.focusWidget() is dialog.list
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
+    assert dialog.list.currentRow() == 51
+    # New words start again from the first 50.
+    dialog.query.setFocus()
+    qtbot.keyClicks(dialog.query, " light")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    assert dialog.more.isVisible() and dialog.list.currentRow() == 0
+
+
+def test_no_more_to_show_means_no_button(demo_window, qtbot):
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "breath")
+    qtbot.waitUntil(lambda: dialog.count.text().endswith("most relevant first"), timeout=5000)
+    assert not dialog.more.isVisible()
+    qtbot.keyClick(dialog.query, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert dialog.count.text().endswith("most relevant first")  # nothing asked, nothing said
+
+
+def test_enter_in_the_search_words_does_not_ask_for_more(demo_window, qtbot):
+    """A dialog's first button answers Enter unless told not to: Enter in the words goes
+    to the results, never to "Show 50 more"."""
+    add_lantern_notes(demo_window.db, 75)
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "lantern")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    dialog.query.setFocus()
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert dialog.list.count() == 50 and dialog.list.currentRow() == 0
+    assert dialog.focusWidget() is dialog.list

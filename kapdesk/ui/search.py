@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,10 +38,13 @@ from kapdesk.ui.ops import report_trouble
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.search_worker import SearchWorker
 from kapdesk.ui.theme import COLORS
-from kapdesk.ui.widgets import label
+from kapdesk.ui.widgets import label, show_current_when_laid_out
 
 # The list's own item padding (theme: QListWidget::item, 6px 8px) and a little air.
 ITEM_PADDING = (20, 16)
+# Results come 50 at a time, up to 500: past that, more words find a note sooner than
+# reading on would (and each result is a laid-out row of its own).
+PAGE, MOST = 50, 500
 
 
 def snippet_html(snippet: str) -> str:
@@ -81,7 +86,16 @@ class SearchDialog(QDialog):
         self.list = ResultList()
         self.list.itemActivated.connect(lambda item: self.choose(self.list.row(item)))
         self.list.chosen.connect(self.choose)
-        self.count = label(name="muted")
+        self.count = label(name="muted", wrap=True)  # wraps: the window never grows for it
+        self.more = QPushButton(f"Show {PAGE} more  Alt+M")
+        self.more.setAutoDefault(False)  # Enter in the search words opens the results only
+        self.more.setToolTip("The next notes of this search, below the ones shown")
+        self.more.clicked.connect(self.show_more)
+        # A shortcut, not a mnemonic: with the button hidden, Alt+M would type an "m".
+        QShortcut(QKeySequence("Alt+M"), self, activated=self.show_more)
+        self.more.hide()
+        self.limit = PAGE  # how many results the current words are shown
+        self._continue_at: int | None = None  # where the keyboard goes on after "more"
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.client)
@@ -90,7 +104,10 @@ class SearchDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(label("Search notes", "title"))
         layout.addLayout(top)
-        layout.addWidget(self.count)
+        counted = QHBoxLayout()
+        counted.addWidget(self.count, 1)
+        counted.addWidget(self.more)
+        layout.addLayout(counted)
         layout.addWidget(self.list, 1)
         layout.addWidget(label("Enter or double-click opens the session at that moment.",
                                "muted"))
@@ -102,7 +119,7 @@ class SearchDialog(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.ask)
         self.query.textChanged.connect(self._typed)
-        self.client.currentIndexChanged.connect(self.ask)
+        self.client.currentIndexChanged.connect(self._client_changed)
         self.newest_first.toggled.connect(self._order_changed)
         self.query.returnPressed.connect(self._to_results)
         self.query.installEventFilter(self)
@@ -110,12 +127,32 @@ class SearchDialog(QDialog):
     def _typed(self) -> None:
         """The list still shows the last words' notes until the new ones come (found by a
         first-time user: "garden" lit while the box said "gri"): the line says so."""
+        self._start_over()
         self._timer.start()
         if self.query.text().strip():
             self.count.setText("Searching…")
 
+    def _client_changed(self) -> None:
+        self._start_over()
+        self.ask()
+
     def _order_changed(self) -> None:
         self.query.setFocus()  # Alt+N, then typing goes on in the search words
+        self._start_over()
+        self.ask()
+
+    def _start_over(self) -> None:
+        """Another search: its first results, and no "more" of the last one's."""
+        self.limit = PAGE
+        self.more.hide()
+
+    def show_more(self) -> None:
+        """The next results below those shown; the keyboard goes on at the first of them."""
+        if not self.more.isVisible():
+            return
+        self._continue_at = len(self.results)
+        self.limit = min(self.limit + PAGE, MOST)
+        self.count.setText("Searching…")
         self.ask()
 
     def _to_results(self) -> None:
@@ -133,7 +170,7 @@ class SearchDialog(QDialog):
             self.run()
             return
         self._worker.ask(self._asked, self.query.text(), self.client.currentData(),
-                         self.newest_first.isChecked())
+                         self.newest_first.isChecked(), self.limit)
 
     def _answered(self, number: int, rows: object) -> None:
         if number == -1:  # the worker could not open the practice: search here instead
@@ -149,7 +186,8 @@ class SearchDialog(QDialog):
         try:
             rows: object = find_notes(self.db, self.query.text(),
                                       client_id=self.client.currentData(),
-                                      newest_first=self.newest_first.isChecked())
+                                      newest_first=self.newest_first.isChecked(),
+                                      limit=self.limit)
         except Exception as exc:
             rows = exc
         self.show_results(rows)
@@ -161,6 +199,7 @@ class SearchDialog(QDialog):
                 raise rows
             report_trouble(trouble)
             self.list.clear()
+            self.more.hide()
             self.count.setText(
                 "Search cannot read the notes: the practice file is damaged. Each session's "
                 "notes can still be opened from the client's page."
@@ -184,8 +223,7 @@ class SearchDialog(QDialog):
             self.list.addItem(item)
             self.list.setItemWidget(item, text)
         self._fit_rows()
-        if self.results:  # the keyboard's place in the list shows from the start
-            self.list.setCurrentRow(0)
+        self._place_keyboard()
         words = self.query.text().strip()
         newest = self.newest_first.isChecked()
         shown = len(self.results)
@@ -202,6 +240,20 @@ class SearchDialog(QDialog):
         else:
             self.count.setText(f"{shown} note{'s' * (shown != 1)}, "
                                + ("newest first" if newest else "most relevant first"))
+        self.more.setVisible(bool(words) and shown < min(total, MOST))
+
+    def _place_keyboard(self) -> None:
+        """The first result is current from the start; after "more", the first new one,
+        in view and with the keyboard in the list."""
+        go_on, self._continue_at = self._continue_at, None
+        if not self.results:
+            return
+        if go_on is not None and go_on < len(self.results):
+            self.list.setCurrentRow(go_on)
+            show_current_when_laid_out(self.list)
+            self.list.setFocus()
+        else:
+            self.list.setCurrentRow(0)
 
     def _fit_rows(self) -> None:
         """Each result as tall as its wrapped text at the list's present width, so no line
