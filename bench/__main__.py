@@ -126,11 +126,15 @@ def _ms(samples: list[float]) -> list[float]:
 
 def _measure_size(figures: dict[str, Figure], size: str, practice: Path, copies: Path,
                   reps: int, quick: bool, extra: dict) -> None:
-    app, bare = [], []
-    for _ in range(reps):  # interleaved: each pair sees the same machine
+    app, bare, stack = [], [], []
+    for _ in range(reps):  # interleaved: each triple sees the same machine
         bare.append(drivers.bare_start_up())
+        stack.append(drivers.bare_start_up(with_stack=True))
         app.append(drivers.start_up(practice, copies))
     figures["start"].add(size, app, bare)
+    extra.setdefault("bare window after the stack", {})[size] = {
+        "median s": statistics.median(stack),
+        "x bare": statistics.median(stack) / statistics.median(bare)}
 
     writable = copy_of(practice, copies)
     notes, raw = measure.note_durable(writable, rounds=60 if quick else 300)
@@ -209,6 +213,11 @@ def table(figures: list[Figure], extra: dict) -> str:
                      "every match, ten-year (p95, ms): " + ", ".join(
                          f"{name} {value:.1f}" for name, value in
                          extra["every match ranked"].items()))
+    if extra.get("bare window after the stack"):
+        lines.append("start-up: a bare window that first imports SQLCipher and sqlite-utils, as "
+                     "kapdesk must (median s, times bare): " + ", ".join(
+                         f"{size} {v['median s']:.3f} ({v['x bare']:.2f}x)" for size, v in
+                         extra["bare window after the stack"].items()))
     if extra.get("encrypted"):
         lines.append("encrypted against plain, ten-year practice:")
         for name, values in extra["encrypted"].items():

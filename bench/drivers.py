@@ -49,9 +49,13 @@ from kapdesk.cli import main  # as the installed ``kapdesk`` command does
 main(["--demo", "--db", sys.argv[2]])
 """
 
+# With "stack", the bare window first imports what kapdesk's fixed stack loads before its
+# window (SQLCipher, sqlite-utils): the part of the start-up goal the stack alone takes.
 BARE_START = r"""
 import json, sys, time
 t0 = float(sys.argv[1])
+if sys.argv[2:] == ["stack"]:
+    import kapdesk.sqlite_driver, sqlite_utils
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
@@ -173,8 +177,8 @@ def start_up(practice: Path, copies: Path) -> float:
             file.unlink()
 
 
-def bare_start_up() -> float:
-    return _run(BARE_START, repr(time.time()))["seconds"]
+def bare_start_up(*, with_stack: bool = False) -> float:
+    return _run(BARE_START, repr(time.time()), *(["stack"] if with_stack else []))["seconds"]
 
 
 def live_session(practice: Path | None, copies: Path) -> dict[str, float]:
