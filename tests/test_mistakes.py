@@ -66,10 +66,13 @@ def test_a_later_message_is_not_replaced_when_the_minute_is_over(db, clock, qtbo
     _, sw, _ = running
     key(qtbot, sw, Qt.Key.Key_Y)
     key(qtbot, sw, Qt.Key.Key_N)
+    begun = clock.now()
     qtbot.keyClicks(sw.notes.box, "quiet now")
+    clock.advance(minutes=3)  # saved later: said under the time the log shows it at
     key(qtbot, sw, Qt.Key.Key_Return)
     said = sw.view.status.text()
-    assert said == f"✓ Observation note saved at {local(clock.now()):%H:%M}"
+    assert said == f"✓ Observation note of {local(begun):%H:%M} saved"
+    assert log_lines(sw)[0].startswith(f"{local(begun):%H:%M}")
     clock.advance(minutes=2)
     sw._timer.timeout.emit()
     assert sw.view.status.text() == said

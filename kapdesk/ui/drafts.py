@@ -88,26 +88,26 @@ class DraftKeeper(QObject):
         if self.timer.isActive():
             self.save_now()
 
-    def commit(self, *, shareable: bool = False) -> bool:
-        """Turn the text into a note and clear the editor; False when there is nothing.
-        A refusal is said in the draft's state line and leaves the text and the draft as
-        they are."""
+    def commit(self, *, shareable: bool = False) -> datetime | None:
+        """Turn the text into a note and clear the editor; the note's time (when its typing
+        began), or None when there was nothing to save. A refusal is said in the draft's
+        state line and leaves the text and the draft as they are."""
         body = self.editor.toPlainText().strip()
         session_id = self.session_id
         if not body or session_id is None:
-            return False
-        outcome = run_op(lambda: commit_draft(self.db, session_id, self.kind(), body,
-                                              at=self.started or self.now(),
+            return None
+        at = self.started or self.now()
+        outcome = run_op(lambda: commit_draft(self.db, session_id, self.kind(), body, at=at,
                                               shareable=shareable),
                          show=lambda refusal: self.state.setText(refusal.text),
                          change=Change(session_id=session_id))
         if not outcome.ok:
-            return False
+            return None
         self.timer.stop()
         self._set_text("")
         self.started = None
         self.state.setText("saved")
-        return True
+        return at
 
     def _set_text(self, text: str) -> None:
         self.editor.blockSignals(True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.domain.timeutil import local
 from kapdesk.domain.vocabulary import NOTE_KINDS, PRIVATE_NOTE_KINDS
 from kapdesk.practice.queries import Database
 from kapdesk.ui.drafts import DraftKeeper
@@ -136,5 +137,7 @@ class NotesPanel(QWidget):
         self.draft.flush()
 
     def commit(self) -> None:
-        if self.draft.commit(shareable=self.share.isChecked() and self.share.isEnabled()):
-            self.saved.emit(f"{NOTE_KINDS[self.kind]} note saved")
+        kind = self.kind
+        at = self.draft.commit(shareable=self.share.isChecked() and self.share.isEnabled())
+        if at is not None:  # the time the log shows it under: when its typing began
+            self.saved.emit(f"{NOTE_KINDS[kind]} note of {local(at):%H:%M} saved")

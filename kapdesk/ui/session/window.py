@@ -87,9 +87,7 @@ class SessionWindow(QMainWindow):
         for panel in (self.vitals, self.dose, self.discharge, self.skip):
             panel.done.connect(self._saved)
         self.prn.done.connect(self._prn_saved)
-        # The time tells one saved note from the next, the line being otherwise the same.
-        self.notes.saved.connect(
-            lambda text: self._saved(f"{text} at {local(self.now()):%H:%M}", keep_panel=True))
+        self.notes.saved.connect(lambda text: self._saved(text, keep_panel=True))
         self.notes.box.leave.connect(self.keys_mode)
         view = self.view
         view.discreet_button.clicked.connect(self.toggle_discreet)
