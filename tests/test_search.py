@@ -90,6 +90,25 @@ def test_across_the_practice_relevance_is_ranked_among_the_latest_matches(db, no
     assert (every.total, every.ranked_among) == (5, None)
 
 
+@pytest.mark.parametrize("mode", [{}, {"newest_first": True}, {"client": True}])
+def test_pages_read_on_exactly_where_the_last_one_stopped(db, notes, mode):
+    """"Show 50 more" asks for the next page: pages put together are the one long list,
+    with no note twice and none skipped, even among notes that rank the same."""
+    client_id, _ = notes
+    sid = schedule_session(db, client_id, "integration")
+    start_session(db, sid, started_at=T0 + timedelta(days=1))
+    for minute in range(23):  # identical notes rank the same: ties must not shuffle
+        add_note(db, sid, "observation", "Sea light.", at=T0 + timedelta(days=1, minutes=minute))
+    ask = {"newest_first": mode.get("newest_first", False),
+           "client_id": client_id if mode.get("client") else None}
+    whole = [r["id"] for r in search_notes(db, "sea", limit=100, **ask)]
+    pages = [r["id"] for offset in range(0, len(whole), 5)
+             for r in search_notes(db, "sea", limit=5, offset=offset, **ask)]
+    assert pages == whole and len(set(whole)) == len(whole) >= 25
+    found = find_notes(db, "sea", limit=5, offset=20, **ask)
+    assert [r["id"] for r in found.rows] == whole[20:25] and found.total == len(whole)
+
+
 def test_every_word_is_required(db, notes):
     assert [r["body"] for r in search_notes(db, "sea breathing")] == [
         "The sea was breathing for me."]

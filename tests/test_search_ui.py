@@ -376,3 +376,47 @@ def test_enter_in_the_search_words_does_not_ask_for_more(demo_window, qtbot):
     qtbot.wait(300)
     assert dialog.list.count() == 50 and dialog.list.currentRow() == 0
     assert dialog.focusWidget() is dialog.list
+
+
+def test_the_list_says_when_it_holds_all_it_can(demo_window, qtbot, monkeypatch):
+    from kapdesk.ui import search as search_window
+
+    monkeypatch.setattr(search_window, "MOST", 100)
+    add_lantern_notes(demo_window.db, 120)
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "lantern")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    top = dialog.list.geometry().top()
+    qtbot.keyClick(dialog.query, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.list.count() == 100, timeout=5000)
+    assert dialog.count.text() == ("The 100 most relevant of 120 notes; the list holds 100; "
+                                   "more words narrow the search")
+    assert not dialog.more.isVisible()
+    assert len({r["id"] for r in dialog.results}) == 100  # the second page, not the first again
+    qtbot.keyClicks(dialog.query, " l")
+    assert dialog.count.text() == "Searching…"
+    assert dialog.list.geometry().top() == top  # the results do not jump as one types
+
+
+def test_up_from_the_first_result_or_ctrl_f_returns_to_the_words(demo_window, qtbot):
+    """Found by a first-time user: from the results, the words took three Shift+Tabs (two
+    landed on the client box, where typing vanished)."""
+    demo_window.search_notes()
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "breath")
+    qtbot.waitUntil(lambda: dialog.list.count() > 2, timeout=5000)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
+    assert dialog.list.currentRow() == 1
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Up)
+    assert dialog.list.currentRow() == 0 and dialog.focusWidget() is dialog.list
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Up)
+    assert dialog.focusWidget() is dialog.query
+    qtbot.keyClicks(dialog.query, "ing")
+    assert dialog.query.text() == "breathing"
+    dialog.list.setFocus()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.focusWidget() is dialog.query and dialog.query.selectedText() == "breathing"

@@ -28,18 +28,21 @@ def fts_query(text: str) -> str | None:
 
 
 def search_notes(db: Database, text: str, *, client_id: int | None = None,
-                 limit: int = 50, newest_first: bool = False) -> list[dict[str, Any]]:
+                 limit: int = 50, offset: int = 0,
+                 newest_first: bool = False) -> list[dict[str, Any]]:
     """The ``limit`` most relevant notes (across the practice, of the :data:`RANKED_AMONG`
     matching notes added last), or with ``newest_first`` the ``limit`` latest (by the
-    note's own time, so a note written after the fact sorts where it belongs).
+    note's own time, so a note written after the fact sorts where it belongs); ``offset``
+    skips that many of the same order (ties are broken by the note added last, so pages
+    never overlap).
     FTS5 matches and limits first; only the rows shown are then joined to their session and
     client, and their snippets are cut here (joining every match before ranking, and FTS5's
     own snippets, each cost more than the search)."""
     query = fts_query(text)
     if query is None:
         return []
-    params: dict[str, Any] = {"q": query, "limit": limit}
-    order = "n.at DESC, f.rowid DESC" if newest_first else "rank"
+    params: dict[str, Any] = {"q": query, "limit": limit, "offset": offset}
+    order = "n.at DESC, f.rowid DESC" if newest_first else "rank, f.rowid DESC"
     joins, only = "", ""
     if newest_first or client_id is not None:
         joins = " JOIN notes n ON n.id = f.rowid"
@@ -49,12 +52,12 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
         only = " AND s.client_id = :client"
     rank = "NULL" if newest_first else "bm25(notes_fts)"  # bm25 of every match is dear
     ranked = (f"SELECT f.rowid AS id, {rank} AS rank FROM notes_fts f{joins} "
-              f"WHERE notes_fts MATCH :q{only} ORDER BY {order} LIMIT :limit")
+              f"WHERE notes_fts MATCH :q{only} ORDER BY {order} LIMIT :limit OFFSET :offset")
     if not newest_first and client_id is None:  # the matches added last, then their ranks
-        params["among"] = _ranked_among(limit)
+        params["among"] = _ranked_among(offset + limit)
         ranked = ("SELECT id, rank FROM (SELECT f.rowid AS id, bm25(notes_fts) AS rank "
                   "FROM notes_fts f WHERE notes_fts MATCH :q ORDER BY f.rowid DESC "
-                  "LIMIT :among) ORDER BY rank LIMIT :limit")
+                  "LIMIT :among) ORDER BY rank, id DESC LIMIT :limit OFFSET :offset")
     rows = list(db.query(f"""
         WITH ranked AS MATERIALIZED ({ranked})
         SELECT n.id, n.session_id, n.at, n.kind, n.body, s.kind AS session_kind,
@@ -62,7 +65,7 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
                ranked.rank
         FROM ranked JOIN notes n ON n.id = ranked.id
         JOIN sessions s ON s.id = n.session_id JOIN clients c ON c.id = s.client_id
-        ORDER BY {"n.at DESC, n.id DESC" if newest_first else "ranked.rank, n.at DESC"}""",
+        ORDER BY {"n.at DESC, n.id DESC" if newest_first else "ranked.rank, n.id DESC"}""",
                      params))
     words = re.findall(r"\w+", text, flags=re.UNICODE)
     for row in rows:
@@ -93,16 +96,17 @@ class Found:
 
 
 def find_notes(db: Database, text: str, *, client_id: int | None = None,
-               newest_first: bool = False, limit: int = 50) -> Found:
-    """The notes the Search window shows, and how many match in all (counted only when
-    the list is full: otherwise it is the list). The same count in both orders: a first-
-    time user, told "20,000 or more" in one and "86,743" in the other, trusted neither."""
+               newest_first: bool = False, limit: int = 50, offset: int = 0) -> Found:
+    """The notes the Search window shows (``offset`` on: the next ones below them), and how
+    many match in all (counted only when the first page is full: otherwise it is the
+    list). The same count in both orders: a first-time user, told "20,000 or more" in one
+    and "86,743" in the other, trusted neither."""
     rows = search_notes(db, text, client_id=client_id, newest_first=newest_first,
-                        limit=limit)
-    if len(rows) < limit:
+                        limit=limit, offset=offset)
+    if not offset and len(rows) < limit:
         return Found(rows, len(rows))
     total = count_matches(db, text, client_id=client_id)
-    among = _ranked_among(limit)
+    among = _ranked_among(offset + limit)
     bounded = not newest_first and client_id is None and total > among
     return Found(rows, total, among if bounded else None)
 

@@ -55,10 +55,14 @@ def snippet_html(snippet: str) -> str:
 
 class ResultList(QListWidget):
     chosen = Signal(int)
+    up_and_out = Signal()  # Up on the first result: back to the search words
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
             self.chosen.emit(self.currentRow())
+            return
+        if event.key() == Qt.Key.Key_Up and self.currentRow() <= 0:
+            self.up_and_out.emit()
             return
         super().keyPressEvent(event)
 
@@ -86,7 +90,14 @@ class SearchDialog(QDialog):
         self.list = ResultList()
         self.list.itemActivated.connect(lambda item: self.choose(self.list.row(item)))
         self.list.chosen.connect(self.choose)
+        self.list.up_and_out.connect(self.query.setFocus)
+        # Ctrl+F, as in the practice window: back to the words, ready to be replaced.
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._to_words)
         self.count = label(name="muted", wrap=True)  # wraps: the window never grows for it
+        # Room for two lines always: "Searching…" and a wrapped count take the same height,
+        # so the results do not jump as one types.
+        self.count.setMinimumHeight(2 * self.count.fontMetrics().lineSpacing())
+        self.count.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.more = QPushButton(f"Show {PAGE} more  Alt+M")
         self.more.setAutoDefault(False)  # Enter in the search words opens the results only
         self.more.setToolTip("The next notes of this search, below the ones shown")
@@ -94,8 +105,7 @@ class SearchDialog(QDialog):
         # A shortcut, not a mnemonic: with the button hidden, Alt+M would type an "m".
         QShortcut(QKeySequence("Alt+M"), self, activated=self.show_more)
         self.more.hide()
-        self.limit = PAGE  # how many results the current words are shown
-        self._continue_at: int | None = None  # where the keyboard goes on after "more"
+        self._continue_at: int | None = None  # the results asked for come below these
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.client)
@@ -132,6 +142,10 @@ class SearchDialog(QDialog):
         if self.query.text().strip():
             self.count.setText("Searching…")
 
+    def _to_words(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
     def _client_changed(self) -> None:
         self._start_over()
         self.ask()
@@ -143,15 +157,16 @@ class SearchDialog(QDialog):
 
     def _start_over(self) -> None:
         """Another search: its first results, and no "more" of the last one's."""
-        self.limit = PAGE
+        self._continue_at = None
         self.more.hide()
 
     def show_more(self) -> None:
-        """The next results below those shown; the keyboard goes on at the first of them."""
+        """The next page below the results shown (only it is searched and laid out: each
+        press costs the same); the keyboard goes on at its first result."""
         if not self.more.isVisible():
             return
+        self.more.hide()  # one page at a time
         self._continue_at = len(self.results)
-        self.limit = min(self.limit + PAGE, MOST)
         self.count.setText("Searching…")
         self.ask()
 
@@ -170,7 +185,7 @@ class SearchDialog(QDialog):
             self.run()
             return
         self._worker.ask(self._asked, self.query.text(), self.client.currentData(),
-                         self.newest_first.isChecked(), self.limit)
+                         self.newest_first.isChecked(), PAGE, self._continue_at or 0)
 
     def _answered(self, number: int, rows: object) -> None:
         if number == -1:  # the worker could not open the practice: search here instead
@@ -187,7 +202,7 @@ class SearchDialog(QDialog):
             rows: object = find_notes(self.db, self.query.text(),
                                       client_id=self.client.currentData(),
                                       newest_first=self.newest_first.isChecked(),
-                                      limit=self.limit)
+                                      limit=PAGE, offset=self._continue_at or 0)
         except Exception as exc:
             rows = exc
         self.show_results(rows)
@@ -207,59 +222,72 @@ class SearchDialog(QDialog):
                 "Search cannot read the notes just now: the disk reported an error.")
             return
         assert isinstance(rows, Found)
-        self.results, total = rows.rows, rows.total
-        self.list.clear()
-        for row in self.results:
-            when = local(parse_instant(row["at"]))
-            session = SESSION_KINDS[row["session_kind"]] + (
-                f" {row['session_number']}" if row["session_number"] else "")
-            text = QLabel(f"<span style='color:{COLORS['muted']}'>{html.escape(row['client_name'])}"
-                          f" · {session} · {when:%a %d %b %Y, %H:%M} · "
-                          f"{NOTE_KINDS[row['kind']]}</span><br>{snippet_html(row['snippet'])}")
-            text.setTextFormat(Qt.TextFormat.RichText)
-            text.setWordWrap(True)
-            text.setContentsMargins(8, 6, 8, 6)
+        below = self._continue_at  # a next page goes under the results shown
+        self._continue_at = None
+        if below is None:
+            self.results = []
+            self.list.clear()
+        self.results += rows.rows
+        for row in rows.rows:
             item = QListWidgetItem()
             self.list.addItem(item)
-            self.list.setItemWidget(item, text)
-        self._fit_rows()
-        self._place_keyboard()
+            self.list.setItemWidget(item, self._result_text(row))
+        self._fit_rows(start=below or 0)
+        self._place_keyboard(below)
+        self._say_count(rows)
+
+    @staticmethod
+    def _result_text(row: dict) -> QLabel:
+        when = local(parse_instant(row["at"]))
+        session = SESSION_KINDS[row["session_kind"]] + (
+            f" {row['session_number']}" if row["session_number"] else "")
+        text = QLabel(f"<span style='color:{COLORS['muted']}'>{html.escape(row['client_name'])}"
+                      f" · {session} · {when:%a %d %b %Y, %H:%M} · "
+                      f"{NOTE_KINDS[row['kind']]}</span><br>{snippet_html(row['snippet'])}")
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        text.setContentsMargins(8, 6, 8, 6)
+        return text
+
+    def _say_count(self, found: Found) -> None:
         words = self.query.text().strip()
         newest = self.newest_first.isChecked()
-        shown = len(self.results)
+        shown, total = len(self.results), found.total
+        full = shown >= MOST and total > shown  # the list holds no more than MOST
+        rest = (f"the list holds {MOST}; more words narrow the search" if full
+                else "more words narrow the search")
         if not words:
             self.count.setText("")
         elif not shown:
             self.count.setText("No note matches.")
-        elif rows.ranked_among:  # relevance among the latest matches only
+        elif found.ranked_among:  # relevance among the latest matches only
             self.count.setText(f"{total:,} notes match: the {shown} most relevant of the "
-                               f"latest {rows.ranked_among:,}; more words narrow the search")
+                               f"latest {found.ranked_among:,}; {rest}")
         elif total > shown:  # the list holds only the first ones: say so
             self.count.setText(f"The {shown} {'newest' if newest else 'most relevant'} of "
-                               f"{total:,} notes; more words narrow the search")
+                               f"{total:,} notes; {rest}")
         else:
             self.count.setText(f"{shown} note{'s' * (shown != 1)}, "
                                + ("newest first" if newest else "most relevant first"))
         self.more.setVisible(bool(words) and shown < min(total, MOST))
 
-    def _place_keyboard(self) -> None:
+    def _place_keyboard(self, first_new: int | None) -> None:
         """The first result is current from the start; after "more", the first new one,
         in view and with the keyboard in the list."""
-        go_on, self._continue_at = self._continue_at, None
         if not self.results:
             return
-        if go_on is not None and go_on < len(self.results):
-            self.list.setCurrentRow(go_on)
+        if first_new is not None and first_new < len(self.results):
+            self.list.setCurrentRow(first_new)
             show_current_when_laid_out(self.list)
             self.list.setFocus()
-        else:
+        elif first_new is None:
             self.list.setCurrentRow(0)
 
-    def _fit_rows(self) -> None:
+    def _fit_rows(self, start: int = 0) -> None:
         """Each result as tall as its wrapped text at the list's present width, so no line
-        is cut in half; done again whenever the width changes."""
+        is cut in half; done again whenever the width changes (for a new page, its rows)."""
         width = max(self.list.viewport().width() - ITEM_PADDING[0], 200)
-        for row in range(self.list.count()):
+        for row in range(start, self.list.count()):
             item = self.list.item(row)
             text = self.list.itemWidget(item)
             text.ensurePolished()
@@ -270,7 +298,8 @@ class SearchDialog(QDialog):
         self._fit_rows()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        """Down from the search words goes to the results, as in any search box."""
+        """Down from the search words goes to the results, as in any search box (and Up
+        from the first result comes back)."""
         if watched is self.query and event.type() == QEvent.Type.KeyPress \
                 and event.key() == Qt.Key.Key_Down:
             self._to_results()

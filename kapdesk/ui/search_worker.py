@@ -13,7 +13,8 @@ from typing import Any
 from kapdesk.practice.queries import find_notes, open_read_only
 
 Answer = Callable[[int, object], None]  # the question's number, and what was found or error
-Question = tuple[int, str, Any, bool, int]  # number, words, client id, newest first, limit
+# number, words, client id, newest first, and the page: how many, after how many
+Question = tuple[int, str, Any, bool, int, int]
 
 
 class SearchWorker:
@@ -23,12 +24,12 @@ class SearchWorker:
         self._thread: threading.Thread | None = None
 
     def ask(self, number: int, text: str, client_id: int | None,
-            newest_first: bool = False, limit: int = 50) -> None:
+            newest_first: bool = False, limit: int = 50, offset: int = 0) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._answer_questions,
                                             name="kapdesk-search", daemon=True)
             self._thread.start()
-        self._questions.put((number, text, client_id, newest_first, limit))
+        self._questions.put((number, text, client_id, newest_first, limit, offset))
 
     def stop(self) -> None:
         if self._thread is not None:
@@ -42,10 +43,11 @@ class SearchWorker:
             return
         try:
             while (question := self._newest()) is not None:
-                number, text, client_id, newest_first, limit = question
+                number, text, client_id, newest_first, limit, offset = question
                 try:
                     rows: object = find_notes(db, text, client_id=client_id,
-                                              newest_first=newest_first, limit=limit)
+                                              newest_first=newest_first, limit=limit,
+                                              offset=offset)
                 except Exception as exc:  # the dialog says what went wrong
                     rows = exc
                 try:
