@@ -33,6 +33,8 @@ def test_one_row_per_medication_session_with_its_figures(demo):
 
 
 def test_the_charts_hold_the_sessions_points(demo, qtbot, themed_app):
+    from PySide6.QtCore import Qt
+
     from kapdesk.ui.course_view import CourseWindow
 
     window = CourseWindow(demo, 1)
@@ -50,6 +52,10 @@ def test_the_charts_hold_the_sessions_points(demo, qtbot, themed_app):
     assert [p.y() for p in outcomes["PHQ-9"].points()] == [19, 15, 10, 7]
     assert window.model.rowCount() == 6
     assert "⚑" not in window.model.index(2, 4).data()  # left on a passing recheck
+    # the outcome scores in one fixed order, named once in the heading
+    assert window.model.headerData(8, Qt.Orientation.Horizontal) == "PHQ-9/GAD-7/PCL-5"
+    assert window.model.index(1, 8).data() == "15 / 12 / 40"
+    assert window.model.index(2, 8).data() == ""  # no scores taken that session
 
 
 @pytest.mark.parametrize("way", ["shortcut", "menu", "button"])
@@ -127,6 +133,17 @@ def test_years_of_sessions_in_several_courses_stay_readable(demo, qtbot, themed_
     view = window.findChild(QTableView)
     last = window.model.index(47, 0)
     qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(last)))
+    # ...with the keyboard there: found by a first-time user, Up, Page Up and Ctrl+Home
+    # did nothing, and the first Down jumped to session 2.
+    from PySide6.QtCore import Qt
+
+    assert view.currentIndex().row() == 47 and window.focusWidget() is view
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.currentIndex().row() == 46
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    first = window.model.index(0, 0)
+    assert view.currentIndex().row() == 0
+    qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(first)))
 
 
 def test_a_client_with_no_session_held_gets_a_sentence_not_empty_charts(demo, qtbot,

@@ -16,16 +16,17 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, Qt, QTimer
+from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
-from PySide6.QtWidgets import QGridLayout, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QMainWindow, QTableView, QVBoxLayout, QWidget
 
 from kapdesk.domain.course_summary import CourseRow
+from kapdesk.domain.outcomes import INSTRUMENTS
 from kapdesk.practice.queries import Database, client_course_rows, get_client, outcomes
 from kapdesk.ui.models import RowsModel
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.theme import COLORS
-from kapdesk.ui.widgets import label, table
+from kapdesk.ui.widgets import label, show_current_when_laid_out, table
 
 SERIES_COLORS = {"pre": "#7fa8c9", "discharge": "#8fbf9f", "peak": "#d98c7a",
                  "limit": "#d6b36a", "PHQ-9": "#7fa8c9", "GAD-7": "#8fbf9f",
@@ -66,7 +67,12 @@ class CourseRowsModel(RowsModel):
         ("Adverse events", lambda r: ", ".join(r.adverse) or "none"),
         ("Sedation / dissociation", lambda r: f"{r.sedation or '—'} / "
                                               f"{r.dissociation or '—'}"),
-        ("Scores", lambda r: "  ".join(f"{k} {v}" for k, v in sorted(r.scores.items()))),
+        # One score per instrument, in a fixed order, as the other paired columns are: the
+        # names written in each cell ("GAD-7 8  PCL-5 30  PHQ-9 12") were cut off, and the
+        # heading fits the last column's room at 1280 px only without spaces.
+        ("/".join(INSTRUMENTS), lambda r: " / ".join(
+            str(r.scores[name]) if name in r.scores else "—" for name in INSTRUMENTS)
+         if r.scores else ""),
     )
 
     labels: list[str] = []
@@ -155,6 +161,7 @@ class CourseWindow(QMainWindow):
         self.rows = client_course_rows(db, client_id)
         self.model = CourseRowsModel(self)
         view = table(self.model)
+        self.table: QTableView | None = None  # the keyboard's place, when sessions exist
         self.model.set_rows(self.rows)
         view.setMaximumHeight(200)
 
@@ -184,8 +191,11 @@ class CourseWindow(QMainWindow):
                                "thresholds each session was judged by.", "muted", wrap=True))
         if self.rows:
             layout.addWidget(view)
-            # a long course opens at its latest sessions, once the rows are laid out
-            QTimer.singleShot(0, view, lambda: (view.doItemsLayout(), view.scrollToBottom()))
+            # A long course opens at its latest session, the keyboard's place in the table
+            # (Up, Page Up, Ctrl+Home go back through the earlier ones).
+            view.setCurrentIndex(self.model.index(len(self.rows) - 1, 0))
+            show_current_when_laid_out(view)
+            self.table = view
         else:
             view.hide()
             layout.addWidget(label("No medication session has taken place yet: the "
@@ -195,6 +205,11 @@ class CourseWindow(QMainWindow):
         if not self.charts:
             layout.addStretch(1)
         self.setCentralWidget(body)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.table is not None:
+            self.table.setFocus()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         """Esc puts the overview away: one key, whatever has the focus inside it."""
