@@ -91,3 +91,30 @@ def test_the_therapists_process_notes_stay_in_the_record_they_see(db, integratio
     qtbot.addWidget(window)
     moments = " ".join(window.moments.item(i).text() for i in range(window.moments.count()))
     assert "canary" in moments  # the therapist's own record, on the therapist's screen
+
+
+def test_esc_leaves_the_typing_then_the_window_and_enter_presses_a_focused_button(
+        db, integration, qtbot, themed_app):
+    """Found by a first-time user: Esc did nothing, and Enter on a focused "Back to
+    practice" did nothing; leaving took ten Tabs and Space."""
+    from PySide6.QtWidgets import QPushButton
+
+    _, integ = integration
+    window = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24, minutes=5)))
+    qtbot.addWidget(window)
+    window.show()
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "She named the door")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)  # leaves the typing, not the window
+    assert window.isVisible() and window.focusWidget() is window.moments
+    qtbot.keyClick(window.moments, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+    assert get_draft(db, integ)["body"] == "She named the door"  # kept for next time
+
+    again = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24, minutes=9)))
+    qtbot.addWidget(again)
+    again.show()
+    back = next(b for b in again.findChildren(QPushButton) if b.text() == "Back to practice")
+    back.setFocus()
+    qtbot.keyClick(back, Qt.Key.Key_Return)
+    assert not again.isVisible()

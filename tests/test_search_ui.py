@@ -111,6 +111,8 @@ def test_an_integration_note_opens_its_integration_session(window, qtbot):
     assert any("grandmother" in review.notes.item(i).text() for i in range(review.notes.count()))
     assert "grandmother" in review.notes.currentItem().text()  # the note found, chosen
     assert not review.editor.isEnabled()  # a finished session is read, not rewritten
+    qtbot.keyClick(review.focusWidget() or review, Qt.Key.Key_Escape)  # Esc returns
+    assert not review.isVisible() and window.isVisible()
 
 
 def test_preparation_notes_open_as_a_list(window, qtbot):

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from kapdesk.domain.errors import InvalidInput
 from kapdesk.ui.errors import REFUSALS, message
 from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import grow_to_content, keep_on_screen
-from kapdesk.ui.widgets import FittingScroll
+from kapdesk.ui.widgets import FittingScroll, pressed_focused_button
 
 Submit = Callable[[dict[str, Any]], Any]
 
@@ -220,12 +219,8 @@ class FormDialog(QDialog):
     def keyPressEvent(self, event) -> None:  # noqa: N802
         """Enter saves from any field, but on a focused button it presses that button
         (found by a first-time user: Enter on a focused Cancel started the session)."""
-        focused = self.focusWidget()
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(focused, QPushButton) and focused is not self.save_button):
-            focused.click()
-            return
-        super().keyPressEvent(event)
+        if not pressed_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def accept(self) -> None:
         self._tried = True

@@ -34,7 +34,7 @@ from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.models import when
 from kapdesk.ui.ops import Change, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
-from kapdesk.ui.widgets import label, show_current_when_laid_out
+from kapdesk.ui.widgets import label, pressed_focused_button, show_current_when_laid_out
 
 
 class MomentList(QListWidget):
@@ -253,6 +253,18 @@ class IntegrationWindow(QMainWindow):
         if self.editor.toPlainText().strip():
             self.save_note()
         self._run(lambda: end_session(self.db, self.record.id, at=self.clock.now()))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Esc leaves, as from a review (the note being written is kept as a draft); from a
+        note with text in it, the first Esc only leaves the typing. Enter presses a focused
+        button ("Back to practice" was reached by Tab and then did nothing)."""
+        if event.key() == Qt.Key.Key_Escape:
+            if self.focusWidget() is self.editor and self.editor.toPlainText().strip():
+                self.moments.setFocus()
+            else:
+                self.close()
+        elif not pressed_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.draft.flush()

@@ -41,6 +41,18 @@ def table(model, *, sized_by_rows: bool = True) -> QTableView:
     return view
 
 
+def pressed_focused_button(window: QWidget, event) -> bool:
+    """Enter on a focused button presses it, in any window (Qt leaves that to dialogs'
+    default buttons: in a form, Enter on a focused Cancel once started a session, and in
+    a window, Enter on a focused button did nothing). True when it did."""
+    focused = window.focusWidget()
+    if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused,
+                                                                           QPushButton):
+        focused.click()
+        return True
+    return False
+
+
 def show_current_when_laid_out(view: QAbstractItemView) -> None:
     """Scroll the view's current row to its middle once the view has been laid out: before,
     new rows have no height yet and the scroll range may still be the last content's."""
