@@ -215,3 +215,29 @@ def test_the_keyboard_opens_the_latest_session_and_leaves_its_review(window, qtb
     key(qtbot, review, Qt.Key.Key_Escape)  # the first closes what is open over it,
     key(qtbot, review, Qt.Key.Key_Escape)  # the second the review
     qtbot.waitUntil(lambda: not review.isVisible())
+
+
+def test_widening_the_filter_keeps_the_chosen_client_chosen_and_in_view(window, qtbot):
+    """Found by a first-time user on a ten-year practice: with the filter widened again,
+    the chosen client was still chosen but out of view, and no row showed it."""
+    from kapdesk.practice.records import add_client
+
+    for number in range(60):
+        add_client(window.db, display_name=f"Client {number:03d}")
+    window.reload()
+    qtbot.waitExposed(window)
+    view = window.client_view
+    qtbot.keyClicks(window.search, "Client 05")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.page.client["display_name"] == "Client 051"
+    window.search.setFocus()
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)  # "Client 0": sixty clients
+    assert view.model().rowCount() == 60
+    chosen = view.currentIndex()
+    assert chosen.data() == "Client 051" and window.page.client["display_name"] == "Client 051"
+    assert view.selectionModel().isRowSelected(chosen.row(), chosen.parent())
+    qtbot.waitUntil(lambda: view.viewport().rect().contains(view.visualRect(chosen)))
+    key(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is window.search
+    assert window.search.selectedText() == "Client 0"  # typing replaces the words

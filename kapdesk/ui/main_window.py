@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
             dialogs.prescribers(self.db, self)))
         act(practice, "Protocols…", lambda: self.open_dialog(
             dialogs.protocols(self.db, self)), "Ctrl+Shift+P")
-        act(practice, "Find a client", self.search.setFocus, QKeySequence.StandardKey.Find)
+        act(practice, "Find a client", self.find_client, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         act(practice, "Audit trail…", lambda: self.open_audit(None))
         act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
@@ -258,6 +258,11 @@ class MainWindow(QMainWindow):
         dialog = dialogs.audit_trail(self.db, self)
         dialog.show_client(client_id)
         self.open_dialog(dialog)
+
+    def find_client(self) -> None:
+        """Ctrl+F: the words in "Find a client", selected, so typing replaces them."""
+        self.search.setFocus()
+        self.search.selectAll()
 
     def search_notes(self) -> None:
         dialog = dialogs.search_notes(self.db, self, self.db_path)

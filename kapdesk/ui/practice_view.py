@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.ui.client_page import ClientPage
 from kapdesk.ui.models import ClientsModel
-from kapdesk.ui.widgets import label, table
+from kapdesk.ui.widgets import label, show_current_when_laid_out, table
 
 CELL_PADDING = 30  # the theme's 8 px either side of a cell's text, and room to breathe
 NO_CLIENTS = ("No clients yet. Add one with New client (Ctrl+N), or look around the "
@@ -109,11 +109,15 @@ class PracticeView(QWidget):
         them, the first that is becomes the chosen client (never "No client selected"
         beside a list that shows one)."""
         self.client_filter.setFilterFixedString(text)
-        if self.client_filter.rowCount() and not self.client_view.currentIndex().isValid():
+        if not self.client_filter.rowCount():
+            return
+        if not self.client_view.currentIndex().isValid():
             self.client_view.selectionModel().setCurrentIndex(
                 self.client_filter.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
+        # A wider filter keeps the chosen client: in view, where the list moved it.
+        show_current_when_laid_out(self.client_view)
 
     def _fit_client_columns(self) -> None:
         """The short columns as wide as their longest possible text, the name given the
