@@ -492,3 +492,33 @@ def test_the_vitals_panel_shows_every_field_and_the_whole_verdict(running, qtbot
     QApplication.processEvents()
     assert sw.vitals.body.horizontalScrollBar().maximum() == 0
     assert sw.vitals.verdict.text().startswith("Breach: ")
+
+
+def test_an_early_dose_draws_no_pre_dose_phase_over_the_hold(db, clock, qtbot, running):
+    """Found by a first-time user: vitals and the dose in the first minute, then the band's
+    actual row drew "Pre-dose vitals" and the opening at their planned minutes, over the
+    hold; after discharge it read "A | Hold | Pre-dose vitals | Onset & peak"."""
+    _, sw, sid = running
+    key(qtbot, sw, Qt.Key.Key_V)
+    type_vitals(qtbot, sw, systolic=128, diastolic=82, heart_rate=72)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    clock.advance(seconds=20)
+    key(qtbot, sw, Qt.Key.Key_D)
+    key(qtbot, sw, Qt.Key.Key_Return)
+    clock.advance(minutes=30)
+    sw.refresh_clock()
+    sw.view.band.repaint()
+    phases = [m.text.split(":")[0] for m in sw.view.band.markers
+              if m.rect.top() == 34 and "–" in m.text]  # the actual row's phases
+    assert phases[:3] == ["Arrival & check-in", "Hold", "Onset & peak"]
+    assert "Pre-dose vitals" not in phases and "Opening" not in phases
+    # Discharged early (an override): the review's band is short, and its time axis is
+    # marked every ten minutes rather than only at "0:00".
+    from kapdesk.practice.session import record_discharge
+
+    record_discharge(db, sid, at=clock.now() - timedelta(minutes=11),
+                     reason="prescriber consulted by phone, cleared")
+    sw.reload()
+    sw.view.band.repaint()
+    labels = {shape.text for shape in sw.view.band.layout_.shapes if shape.kind == "text"}
+    assert {"0:00", "0:10", "0:20"} <= labels

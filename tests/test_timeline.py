@@ -87,3 +87,27 @@ def test_an_early_dose_ends_the_pre_dose_phases():
     dose = T0 + timedelta(minutes=1)
     timeline = build_timeline(DEFAULT_PROTOCOL, T0, [dose], dose + timedelta(minutes=10))
     assert timeline.current_phase(dose + timedelta(minutes=10)).step.key == "hold"
+
+
+def test_an_early_dose_leaves_no_pre_dose_phase_drawn_after_it():
+    """Found by a first-time user: dosed 20 s after the start, the band's actual row read
+    "A | Hold | Pre-dose vitals | Onset & peak", the pre-dose phases still at their planned
+    minutes, over the hold."""
+    dose = T0 + timedelta(seconds=20)
+    timeline = build_timeline(DEFAULT_PROTOCOL, T0, [dose], dose + timedelta(minutes=30))
+    arrival = step(timeline, "arrival")
+    assert (arrival.start, arrival.end, arrival.skipped) == (T0, dose, False)
+    for key, planned in (("pre_vitals", 10), ("opening", 15)):  # after the dose: never held
+        assert step(timeline, key).skipped, key
+        assert step(timeline, key).planned_start == minutes(planned)  # the plan still shows
+    happened = [ts for ts in timeline.phases() if not ts.skipped]
+    assert [ts.step.key for ts in happened][:2] == ["arrival", "hold"]
+    assert all(a.end is None or a.end <= b.start
+               for a, b in zip(happened, happened[1:], strict=False))  # none overlap
+    assert timeline.next_prompt(dose + timedelta(minutes=1)).step.key == "spit"
+
+
+def test_a_dose_on_time_skips_nothing():
+    timeline = build_timeline(DEFAULT_PROTOCOL, T0, [minutes(20)], minutes(60))
+    assert not any(ts.skipped for ts in timeline.steps)
+    assert step(timeline, "arrival").end == minutes(10)

@@ -23,6 +23,9 @@ class TimedStep:
     end: datetime | None
     confirmed: bool  # its start anchor has happened (not projected)
     end_confirmed: bool = True  # its end anchor has happened; else the end is a projection
+    # A pre-dose step planned after the dose given: the dose came first, so it never took
+    # place (its planned times still show the plan).
+    skipped: bool = False
 
     @property
     def moved(self) -> timedelta:
@@ -59,11 +62,8 @@ class Timeline:
         end waits on the dose lasts until the dose is recorded."""
         current = None
         for ts in self.phases():
-            if not ts.confirmed:
+            if not ts.confirmed or ts.skipped:
                 continue
-            if (ts.step.start.anchor == "start" and self.first_dose is not None
-                    and ts.start >= self.first_dose):
-                continue  # a pre-dose step planned after an early dose: the dose came first
             if ts.start <= now and (ts.end is None or now < ts.end or not ts.end_confirmed):
                 if current is None or ts.start >= current.start:
                     current = ts
@@ -73,7 +73,8 @@ class Timeline:
 
     def next_prompt(self, now: datetime) -> TimedStep | None:
         """The next step with something to do (a hint) that has not started yet."""
-        upcoming = [ts for ts in self.steps if ts.step.hint and ts.start > now]
+        upcoming = [ts for ts in self.steps
+                    if ts.step.hint and ts.start > now and not ts.skipped]
         return min(upcoming, key=lambda ts: ts.start, default=None)
 
     @property
@@ -119,8 +120,12 @@ def build_timeline(
                                        at(planned, step.end), start(own, step.start),
                                        at(own, step.end), True))
             continue
+        begin, end = start(actual, step.start), at(actual, step.end)
+        skipped = False
+        if doses and step.start.anchor == "start":  # before the dose, as far as it came
+            skipped = begin >= doses[0]
+            end = min(end, doses[0]) if end is not None else None
         timed.append(TimedStep(step, start(planned, step.start), at(planned, step.end),
-                               start(actual, step.start), at(actual, step.end), confirmed,
-                               end_confirmed))
+                               begin, end, confirmed, end_confirmed, skipped))
     timed.sort(key=lambda ts: ts.start)
     return Timeline(started_at, doses, tuple(timed))

@@ -233,6 +233,8 @@ class _Layout:
                 continue  # a phase that never happened: the client left before it
             color = QColor(PHASE_COLORS[index % len(PHASE_COLORS)])
             self._span("planned", ts.planned_start, ts.planned_end, color, 0.55)
+            if ts.skipped:
+                continue  # planned, but the dose came first: nothing to draw as it happened
             fill = QColor(color)
             if not ts.confirmed:
                 fill.setAlpha(90)
@@ -346,6 +348,9 @@ class _Layout:
             self.out.markers.append(Marker(rect, begin, f"{_hm(begin)} ♪ {play['title']}"))
 
     def _ticks(self) -> None:
+        """A line and a label every half hour; every ten minutes on a band of an hour or
+        less (a session discharged early showed a single "0:00")."""
+        every = 10 if self.out.end - self.out.start <= timedelta(hours=1) else 30
         minute = 0
         while self.out.start + timedelta(minutes=minute) <= self.out.end:
             x = self.x_of(self.out.start + timedelta(minutes=minute))
@@ -355,7 +360,7 @@ class _Layout:
             self.out.shapes.append(Shape("text", QRectF(x - 30, self.height - 19, 60, 18),
                                          COLORS["muted"], align=Qt.AlignmentFlag.AlignCenter,
                                          text=format_duration(timedelta(minutes=minute))[:-3]))
-            minute += 30
+            minute += every
 
     def _span(self, row: str, begin: datetime, stop: datetime | None, color: QColor,
               opacity: float, min_width: float = 2) -> QRectF:
