@@ -522,3 +522,30 @@ def test_an_early_dose_draws_no_pre_dose_phase_over_the_hold(db, clock, qtbot, r
     sw.view.band.repaint()
     labels = {shape.text for shape in sw.view.band.layout_.shapes if shape.kind == "text"}
     assert {"0:00", "0:10", "0:20"} <= labels
+
+
+def test_a_refusal_does_not_squeeze_the_panel_or_a_long_line_move_the_header(db, clock,
+                                                                             qtbot, running):
+    """Found by a first-time user: the discharge refusal pushed the form into its scroll
+    area, cutting its last row in half; and the header moved whenever the status line
+    wrapped to a second line."""
+    _, sw, _ = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_L)
+    panel = sw.discharge
+    room = panel.body.viewport().height()
+    key(qtbot, sw, Qt.Key.Key_Return)  # no reason written: refused
+    assert panel.error.isVisible() and panel.error.text().startswith("The gate is closed")
+    QApplication.processEvents()
+    assert panel.body.viewport().height() == room
+    key(qtbot, sw, Qt.Key.Key_Escape)
+    sw.say("✓ Noted")
+    QApplication.processEvents()
+    header = sw.view.title.geometry()
+    status = sw.view.status
+    one_line = status.fontMetrics().lineSpacing()
+    key(qtbot, sw, Qt.Key.Key_Y)  # "✓ Vomiting noted at 15:00  ·  Backspace undoes it..."
+    QApplication.processEvents()
+    assert status.heightForWidth(status.width()) == 2 * one_line  # it wraps
+    assert sw.view.title.geometry() == header

@@ -19,9 +19,11 @@ class NotAllowed(KapdeskError):
 
 
 class GateClosed(InvalidInput):
-    """A gated step without a written reason. The message names the gate's reasons;
-    ``advice`` is only what to do, for a screen that already lists those reasons."""
+    """A gated step without a written reason. The message names the gate's reasons and
+    gives an example; ``advice`` is only what to do, for a screen that already lists those
+    reasons and shows an example in the field itself."""
 
-    def __init__(self, reasons: tuple[str, ...], advice: str):
-        super().__init__("reason", f"the gate is closed ({'; '.join(reasons)}): {advice}")
+    def __init__(self, reasons: tuple[str, ...], advice: str, example: str = ""):
+        super().__init__("reason", f"the gate is closed ({'; '.join(reasons)}): {advice}"
+                                   + (f", e.g. '{example}'" if example else ""))
         self.advice = advice

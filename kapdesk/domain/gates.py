@@ -88,6 +88,6 @@ def override_reason(gate: Gate, reason: str | None) -> str | None:
         return reason.strip() if reason and reason.strip() else None
     text = (reason or "").strip()
     if len(text) < 10:
-        raise GateClosed(gate.reasons, "write why you are going ahead anyway (a few words), "
-                                       "e.g. 'prescriber consulted by phone, cleared'")
+        raise GateClosed(gate.reasons, "write why you are going ahead anyway (a few words)",
+                         example="prescriber consulted by phone, cleared")
     return text

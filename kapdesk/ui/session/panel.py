@@ -63,13 +63,22 @@ class Panel(QWidget):
         body_layout.addStretch(1)
         self.body = FittingScroll(body)
         layout.addWidget(self.body, 1)
+        # A refusal is said beside the buttons, in room kept for two lines even while
+        # hidden: above them it took the room of the form's last rows, cutting one in half
+        # (found by a first-time user).
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
+        self.error.setText("\n")  # two lines of itself, its frame and padding included
+        self.error.ensurePolished()
+        self.error.setMinimumHeight(self.error.sizeHint().height())
+        self.error.clear()
+        policy = self.error.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.error.setSizePolicy(policy)
         self.error.hide()
-        layout.addWidget(self.error)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.error, 1)
         self.cancel_button = QPushButton("Cancel  Esc")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.cancelled)

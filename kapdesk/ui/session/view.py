@@ -55,6 +55,12 @@ class SessionView(QWidget):
         self.back_button = QPushButton("Back to practice")
         self.status = _label(name="statusLine")
         self.status.setWordWrap(True)  # a long confirmation wraps; it never widens the window
+        # ...and the header keeps room for two lines of it, so it does not move when one
+        # wraps (measured in its own, smaller font).
+        self.status.setText("\n")
+        self.status.ensurePolished()
+        self.status.setMinimumHeight(self.status.sizeHint().height())
+        self.status.clear()
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addSpacing(24)
