@@ -536,9 +536,13 @@ def test_a_refusal_does_not_squeeze_the_panel_or_a_long_line_move_the_header(db,
     panel = sw.discharge
     room = panel.body.viewport().height()
     key(qtbot, sw, Qt.Key.Key_Return)  # no reason written: refused
-    assert panel.error.isVisible() and panel.error.text().startswith("The gate is closed")
+    assert panel.error.isVisible() and panel.error.text() == (
+        "The gate is closed: write why you are going ahead anyway (a few words)")
     QApplication.processEvents()
-    assert panel.body.viewport().height() == room
+    row = panel.reason.height()
+    assert room - panel.body.viewport().height() < row  # above the buttons it took 60 px
+    reason = panel.reason.geometry().translated(panel.reason.parentWidget().pos())
+    assert panel.body.viewport().rect().contains(reason)  # the field to write in, whole
     key(qtbot, sw, Qt.Key.Key_Escape)
     sw.say("✓ Noted")
     QApplication.processEvents()

@@ -63,16 +63,12 @@ class Panel(QWidget):
         body_layout.addStretch(1)
         self.body = FittingScroll(body)
         layout.addWidget(self.body, 1)
-        # A refusal is said beside the buttons, in room kept for two lines even while
-        # hidden: above them it took the room of the form's last rows, cutting one in half
-        # (found by a first-time user).
+        # A refusal is said beside the buttons: above them it took a whole row's room from
+        # the form, cutting its last row in half (found by a first-time user). Room is not
+        # kept for it while hidden: that would cost every panel a scroll bar.
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
-        self.error.setText("\n")  # two lines of itself, its frame and padding included
-        self.error.ensurePolished()
-        self.error.setMinimumHeight(self.error.sizeHint().height())
-        self.error.clear()
         policy = self.error.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.error.setSizePolicy(policy)
