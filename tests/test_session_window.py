@@ -553,3 +553,20 @@ def test_a_refusal_does_not_squeeze_the_panel_or_a_long_line_move_the_header(db,
     QApplication.processEvents()
     assert status.heightForWidth(status.width()) == 2 * one_line  # it wraps
     assert sw.view.title.geometry() == header
+
+
+def test_after_a_resumed_session_the_practice_window_returns_on_its_client(db, ready, clock,
+                                                                           qtbot, themed_app):
+    """Found by a first-time user: a session resumed after a restart, then ended, left the
+    practice window on the first client of the list, not the one just seen."""
+    from kapdesk.practice.records import add_client
+
+    add_client(db, display_name="Aaron A.")  # listed first
+    begin_medication_session(db, ready, at=T0, intention="to rest",
+                             ride_home_name="Sam T.", ride_confirmed=True)
+    main = open_windows(db, clock=clock)  # as the app starts: straight into the session
+    qtbot.addWidget(main)
+    assert main.page.client["display_name"] == "Aaron A."
+    main.session_window.close()
+    assert main.isVisible() and main.page.client["display_name"] == "Robin T."
+    assert main.client_view.currentIndex().data() == "Robin T."

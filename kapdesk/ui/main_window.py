@@ -318,7 +318,11 @@ class MainWindow(QMainWindow):
         self.hide()
 
     def _session_closed(self) -> None:
-        self.show()  # what the session changed shows as the window returns
+        """The practice window returns on the session's client (after a resume it had
+        opened on the first client, found by a first-time user), showing what changed."""
+        if self.session_window is not None:
+            self.reload(select=self.session_window.record.session["client_id"])
+        self.show()
         self.care.session_closed()
 
     def check_practice(self) -> None:
