@@ -241,3 +241,14 @@ def test_widening_the_filter_keeps_the_chosen_client_chosen_and_in_view(window, 
     key(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.focusWidget() is window.search
     assert window.search.selectedText() == "Client 0"  # typing replaces the words
+
+
+def test_home_and_end_go_to_the_first_and_last_client(window, qtbot):
+    """Found by a first-time user: only Ctrl+Home and Ctrl+End moved in the list."""
+    view = window.client_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.currentIndex().row() == view.model().rowCount() - 1
+    assert window.page.client["display_name"] == view.currentIndex().data()
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.currentIndex().row() == 0

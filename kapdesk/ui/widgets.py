@@ -16,10 +16,23 @@ from PySide6.QtWidgets import (
 )
 
 
+class RowTable(QTableView):
+    """A table chosen from by rows: Home and End go to the first and last row (a table of
+    cells takes them to the row's first and last cell, which here do nothing)."""
+
+    def moveCursor(self, action, modifiers):  # noqa: N802 (Qt's name)
+        rows = self.model().rowCount() if self.model() is not None else 0
+        if rows and action in (QAbstractItemView.CursorAction.MoveHome,
+                               QAbstractItemView.CursorAction.MoveEnd):
+            row = 0 if action == QAbstractItemView.CursorAction.MoveHome else rows - 1
+            return self.model().index(row, max(self.currentIndex().column(), 0))
+        return super().moveCursor(action, modifiers)
+
+
 def table(model, *, sized_by_rows: bool = True) -> QTableView:
     """A read-only table of rows; Tab leaves it (arrows move inside), as in a form. Its
     columns follow each new set of rows unless ``sized_by_rows`` is False."""
-    view = QTableView()
+    view = RowTable()
     view.setTabKeyNavigation(False)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
