@@ -186,6 +186,12 @@ def test_a_long_history_opens_at_its_latest_sessions(qtbot, themed_app, tmp_path
     last = view.model().index(view.model().rowCount() - 1, 0)
     assert view.model().rowCount() > 60
     qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(last)))
+    # Eight courses, each with its "Medication 1": every row says which course it is of
+    # (found by a first-time user: eight alike rows, no way to tell them apart).
+    names = [view.model().index(row, 1).data() for row in range(view.model().rowCount())]
+    firsts = [name for name in names if name.startswith("Medication 1 ")]
+    assert firsts == [f"Medication 1 · course {n}" for n in range(1, 9)]
+    assert names[-1].endswith("· course 8")
 
 
 def test_the_keyboard_opens_the_latest_session_and_leaves_its_review(window, qtbot):

@@ -214,7 +214,11 @@ class ClientPage(QWidget):
             return
         sequence = course_sequence(self.db, client["id"])
         numbers = {s["id"]: s["number"] for s in sequence}
-        self.sessions.set_rows([{**s, "follows": numbers.get(s["medication_session_id"])}
+        # Over several courses "Medication 1" comes once a course: each says which.
+        courses = list(dict.fromkeys(s["course_id"] for s in sequence if s["course_id"]))
+        ordinal = {course: n for n, course in enumerate(courses, 1)} if len(courses) > 1 else {}
+        self.sessions.set_rows([{**s, "follows": numbers.get(s["medication_session_id"]),
+                                 "course_no": ordinal.get(s["course_id"])}
                                 for s in sequence])
         if sequence:  # a long history opens at what comes next, not at its first year
             row = next((i for i, s in enumerate(sequence)

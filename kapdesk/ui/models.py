@@ -110,7 +110,8 @@ class SessionsModel(RowsModel):
     STATUS = 2
     columns = (
         ("Date", lambda r: when(r["date"])),
-        ("Session", session_name),
+        ("Session", lambda r: session_name(r) + (f" · course {r['course_no']}"
+                                                  if r.get("course_no") else "")),
         ("Status", lambda r: r.get("status") or session_status(r)),
         ("Follows", lambda r: f"medication {r['follows']}" if r.get("follows") else ""),
         ("ID", lambda r: str(r["id"])),
