@@ -63,6 +63,7 @@ class MusicController:
         self.state = "stopped"  # "stopped" | "playing" | "paused"
         self.volume = 0.7
         self.message = ""
+        self.no_output = False  # no sound device: the session goes on without music
         self._ramp: Ramp | None = None
         self._level = 0.0
         self._log_token: Any = None
@@ -200,7 +201,8 @@ class MusicController:
             except AudioUnavailable as exc:
                 log.warning("no audio output: %s", exc)  # details for the log file only
                 self.state = "stopped"
-                self.message = "No sound output found; the session goes on without music."
+                self.no_output = True
+                self.message = "No sound output found: the session goes on without music."
                 return
             except TrackError as exc:
                 log.warning("cannot play %s: %s", track.path, exc)
@@ -208,6 +210,7 @@ class MusicController:
                 continue
             self.index = candidate
             self.state = "playing"
+            self.no_output = False
             self.message = "; ".join(problems)
             self._log_start()
             self._fade(0.0, self.volume, fade_in)

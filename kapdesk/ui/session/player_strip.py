@@ -108,6 +108,9 @@ class PlayerStrip(QWidget):
 
     def refresh(self) -> None:
         c = self.controller
+        if c.no_output:  # said whole, without a "ready" that is not so (it was cut to "…")
+            self.label.setText(f"♪  {c.message}")
+            return
         if not c.queue:
             text = ("No playlist chosen for this session." if self.playlist is None
                     else f"“{self.playlist['name']}” has no playable tracks.")
