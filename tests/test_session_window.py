@@ -570,3 +570,17 @@ def test_after_a_resumed_session_the_practice_window_returns_on_its_client(db, r
     main.session_window.close()
     assert main.isVisible() and main.page.client["display_name"] == "Robin T."
     assert main.client_view.currentIndex().data() == "Robin T."
+
+
+def test_a_discharge_with_an_override_says_so_in_the_sessions_list(db, clock, running):
+    """Found by a first-time user: such a session read "done" in amber, and nothing said
+    what the colour meant."""
+    from kapdesk.practice.session import record_discharge
+
+    main, sw, sid = running
+    record_discharge(db, sid, at=clock.now() + timedelta(minutes=30),
+                     reason="prescriber consulted by phone, cleared")
+    sw.close()
+    statuses = {main.page.sessions.index(r, 4).data(): main.page.sessions.index(r, 2).data()
+                for r in range(main.page.sessions.rowCount())}
+    assert statuses[str(sid)] == "done · override"

@@ -112,7 +112,9 @@ class SessionsModel(RowsModel):
         ("Date", lambda r: when(r["date"])),
         ("Session", lambda r: session_name(r) + (f" · course {r['course_no']}"
                                                   if r.get("course_no") else "")),
-        ("Status", lambda r: r.get("status") or session_status(r)),
+        # Amber alone did not say why: an overridden discharge says it in words too.
+        ("Status", lambda r: (r.get("status") or session_status(r))
+         + (" · override" if r.get("discharge_cleared") == 0 else "")),
         ("Follows", lambda r: f"medication {r['follows']}" if r.get("follows") else ""),
         ("ID", lambda r: str(r["id"])),
     )
