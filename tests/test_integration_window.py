@@ -73,7 +73,11 @@ def test_quote_write_follow_up_and_schedule_the_next_session(db, integration, qt
     qtbot.keyClick(window.follow_up, Qt.Key.Key_Return)
     assert window.follow_list.item(0).text() == "• Journal each morning this week"
     window.schedule_button.click()
-    assert "Next medication session:" in window.next_line.text()
+    assert window.next_line.text().startswith("Next medication session:")
+    assert "passed" not in window.next_line.text()
+    clock.advance(days=30)  # opened again a month on: that date is not "next" any more
+    window.reload()
+    assert window.next_line.text().endswith("(that date has passed; it was not held)")
     planned = list(db.query("SELECT kind, number FROM sessions WHERE started_at IS NULL "
                             "ORDER BY id"))
     assert planned == [{"kind": "medication", "number": 2}, {"kind": "integration",

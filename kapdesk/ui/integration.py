@@ -185,8 +185,14 @@ class IntegrationWindow(QMainWindow):
         for item in follow_ups(self.db, self.record.id):
             self.follow_list.addItem(f"• {item['action']}")
         upcoming = next_medication_session(self.db, self.record.session["client_id"])
-        self.next_line.setText(f"Next medication session: {when(upcoming['scheduled_for'])}"
-                               if upcoming else "No medication session scheduled yet.")
+        if upcoming is None:
+            self.next_line.setText("No medication session scheduled yet.")
+        else:  # a date gone by is said as such, not as "next" (found by a first-time user)
+            planned = upcoming["scheduled_for"]
+            past = bool(planned) and parse_instant(planned) < self.clock.now()
+            self.next_line.setText(f"Next medication session: {when(planned)}"
+                                   + (" (that date has passed; it was not held)" if past
+                                      else ""))
         for widget in (self.editor, self.follow_up, self.next_at, self.schedule_button,
                        self.end_button):
             widget.setEnabled(not self.ended)
