@@ -259,6 +259,20 @@ def add_lantern_notes(db, count: int) -> None:
                  at=parse_instant(started) + timedelta(minutes=minute))
 
 
+def lantern_search(demo_window, qtbot, notes: int):
+    """``notes`` notes holding "lantern", searched for from the practice window's
+    Ctrl+Shift+F; the dialog once its first 50 results show."""
+    add_lantern_notes(demo_window.db, notes)
+    qtbot.keyClick(demo_window.focusWidget() or demo_window, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(demo_window.dialog, SearchDialog))
+    dialog = demo_window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.query, "lantern")
+    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    return dialog
+
+
 def test_a_full_list_says_how_many_notes_match_in_all(demo_window, qtbot):
     """Found by a first-time user: on a ten-year practice the list said "50 notes" where
     30,524 matched, and nothing hinted at the rest."""
@@ -285,14 +299,7 @@ def test_a_word_in_more_notes_than_are_ranked_says_which_were_ranked(demo_window
     from kapdesk.storage import search
 
     monkeypatch.setattr(search, "RANKED_AMONG", 52)
-    add_lantern_notes(demo_window.db, 55)
-    qtbot.keyClick(demo_window.focusWidget() or demo_window, Qt.Key.Key_F,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: isinstance(demo_window.dialog, SearchDialog))
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
-    qtbot.keyClicks(dialog.query, "lantern")
-    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    dialog = lantern_search(demo_window, qtbot, 55)
     assert dialog.count.text() == ("55 notes match: the 50 most relevant of the latest 52; "
                                    "more words narrow the search")
     qtbot.keyClick(dialog.query, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
@@ -328,14 +335,7 @@ def test_while_a_search_runs_the_line_says_so_and_the_first_result_is_current(de
 def test_alt_m_shows_the_next_results_and_the_keyboard_goes_on_there(demo_window, qtbot):
     """Past the first 50, a therapist looking for one note can read on instead of
     guessing more words: Alt+M shows the next ones, up to every match."""
-    add_lantern_notes(demo_window.db, 75)
-    qtbot.keyClick(demo_window.focusWidget() or demo_window, Qt.Key.Key_F,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: isinstance(demo_window.dialog, SearchDialog))
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
-    qtbot.keyClicks(dialog.query, "lantern")
-    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    dialog = lantern_search(demo_window, qtbot, 75)
     assert dialog.more.isVisible()
     first_page = [r["id"] for r in dialog.results]
     qtbot.keyClick(dialog.query, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
@@ -367,12 +367,7 @@ def test_no_more_to_show_means_no_button(demo_window, qtbot):
 def test_enter_in_the_search_words_does_not_ask_for_more(demo_window, qtbot):
     """A dialog's first button answers Enter unless told not to: Enter in the words goes
     to the results, never to "Show 50 more"."""
-    add_lantern_notes(demo_window.db, 75)
-    demo_window.search_notes()
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
-    qtbot.keyClicks(dialog.query, "lantern")
-    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    dialog = lantern_search(demo_window, qtbot, 75)
     dialog.query.setFocus()
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     qtbot.wait(300)
@@ -384,12 +379,7 @@ def test_the_list_says_when_it_holds_all_it_can(demo_window, qtbot, monkeypatch)
     from kapdesk.ui import search as search_window
 
     monkeypatch.setattr(search_window, "MOST", 100)
-    add_lantern_notes(demo_window.db, 120)
-    demo_window.search_notes()
-    dialog = demo_window.dialog
-    qtbot.waitExposed(dialog)
-    qtbot.keyClicks(dialog.query, "lantern")
-    qtbot.waitUntil(lambda: dialog.list.count() == 50, timeout=5000)
+    dialog = lantern_search(demo_window, qtbot, 120)
     top = dialog.list.geometry().top()
     qtbot.keyClick(dialog.query, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.list.count() == 100, timeout=5000)
