@@ -584,3 +584,32 @@ def test_a_discharge_with_an_override_says_so_in_the_sessions_list(db, clock, ru
     statuses = {main.page.sessions.index(r, 4).data(): main.page.sessions.index(r, 2).data()
                 for r in range(main.page.sessions.rowCount())}
     assert statuses[str(sid)] == "done · override"
+
+
+def test_a_closed_gate_takes_the_keyboard_to_the_reason_it_asks_for(db, clock, qtbot,
+                                                                    running):
+    """Found by a first-time user: after a breach, D then Enter said "write why you are
+    going ahead anyway" while the reason field was below the fold and the keyboard stayed
+    on the amount; the refusal then stayed after a reason was written."""
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_V)
+    type_vitals(qtbot, sw, systolic=152, diastolic=94, heart_rate=110)  # a breach
+    key(qtbot, sw, Qt.Key.Key_Return)
+    clock.advance(minutes=2)
+    key(qtbot, sw, Qt.Key.Key_D)
+    panel = sw.dose
+    assert sw.focusWidget() is panel.mg
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert panel.error.isVisible() and db["doses"].count == 0
+    assert sw.focusWidget() is panel.gate_reason
+    qtbot.wait(50)  # the field is brought into view once the refusal has its room
+    field = panel.gate_reason
+    place = field.mapTo(panel.body.viewport(), field.rect().topLeft())
+    assert panel.body.viewport().rect().contains(
+        field.rect().translated(place))  # whole, in view
+    qtbot.keyClicks(field, "prescriber consulted by phone, cleared to dose")
+    assert not panel.error.isVisible()  # the refusal is put away as the reason is written
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert db["doses"].count == 1

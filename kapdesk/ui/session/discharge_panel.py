@@ -26,6 +26,7 @@ class DischargePanel(Panel):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to leave")
         self.form.addRow("Override reason", self.reason)
+        self.ask_reason_in(self.reason)
         self.schedule = QCheckBox("schedule the integration session")
         self.hours = QSpinBox()
         self.hours.setRange(*integration_hours())

@@ -38,6 +38,7 @@ class DosePanel(Panel):
         self.gate_reason = QLineEdit()
         self.gate_reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to dose")
         self.form.addRow("Override reason", self.gate_reason)
+        self.ask_reason_in(self.gate_reason)
 
     def open_for(self, record: SessionRecord, *, booster: bool) -> None:
         self.record, self.booster = record, booster

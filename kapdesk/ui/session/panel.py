@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,7 @@ class Panel(QWidget):
     def __init__(self, title: str, action: str) -> None:
         super().__init__()
         self.setObjectName("sessionPanel")
+        self.reason_field: QLineEdit | None = None  # where a closed gate's reason goes
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 10, 18, 10)
         layout.setSpacing(6)
@@ -94,12 +96,25 @@ class Panel(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def ask_reason_in(self, field: QLineEdit) -> None:
+        """Where a closed gate's reason is written: the refusal takes the keyboard there,
+        in view (it had stayed on the amount, the field below the fold; found by a
+        first-time user), and writing in it puts the refusal away."""
+        self.reason_field = field
+        field.textEdited.connect(lambda _text: self.clear_error())
+
     def show_error(self, exc: BaseException, labels: dict[str, str] | None = None) -> None:
-        if isinstance(exc, GateClosed):  # the panel lists the reasons just above
-            self.error.setText(f"The gate is closed: {exc.advice}")
-        else:
-            self.error.setText(message(exc, labels))
+        self._refused(exc, message(exc, labels))
+
+    def _refused(self, cause: BaseException | None, text: str) -> None:
+        gate = isinstance(cause, GateClosed)  # the panel lists the reasons just above
+        self.error.setText(f"The gate is closed: {cause.advice}" if gate else text)
         self.error.show()
+        field = self.reason_field
+        if gate and field is not None and field.isEnabled():
+            field.setFocus()
+            # once the refusal has taken its room: the form's view is shorter then
+            QTimer.singleShot(0, self, lambda: self.body.ensureWidgetVisible(field))
 
     def clear_error(self) -> None:
         self.error.hide()
@@ -114,8 +129,4 @@ class Panel(QWidget):
             self.done.emit(outcome.value)
 
     def show_refusal(self, refusal: Refusal) -> None:
-        if isinstance(refusal.cause, GateClosed):  # the panel lists the reasons just above
-            self.error.setText(f"The gate is closed: {refusal.cause.advice}")
-        else:
-            self.error.setText(refusal.text)
-        self.error.show()
+        self._refused(refusal.cause, refusal.text)
