@@ -20,6 +20,7 @@ from kapdesk.storage.sessions import load_session
 from kapdesk.ui.app import open_windows
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.session.preflight import PreflightDialog
+from kapdesk.ui.theme import COLORS
 
 
 def focused(window, widget) -> bool:
@@ -613,3 +614,35 @@ def test_a_closed_gate_takes_the_keyboard_to_the_reason_it_asks_for(db, clock, q
     assert not panel.error.isVisible()  # the refusal is put away as the reason is written
     key(qtbot, sw, Qt.Key.Key_Return)
     assert db["doses"].count == 1
+
+
+def test_a_cleared_discharge_is_not_said_in_amber_an_override_is(db, clock, qtbot, running):
+    """Found by a first-time user: a review's "Discharged at 12:40", cleared, was amber
+    like an override's."""
+    from kapdesk.practice.session import confirm_ride_home, record_discharge
+
+    _, sw, sid = running
+    record_vitals(db, sid, {"systolic": 124, "diastolic": 80, "heart_rate": 70},
+                  taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
+    record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
+    record_vitals(db, sid, {"systolic": 126, "diastolic": 80, "heart_rate": 72,
+                            "spo2": 97}, taken_at=T0 + timedelta(minutes=150),
+                  checkpoint="discharge")
+    confirm_ride_home(db, sid, at=T0 + timedelta(minutes=151), name="Sam T.")
+    record_discharge(db, sid, at=T0 + timedelta(minutes=155))
+    sw.reload()
+    colour = sw.view.next_step.palette().color(sw.view.next_step.foregroundRole()).name()
+    assert sw.view.next_step.text().startswith("Discharged at")
+    assert colour == COLORS["text"]
+
+
+def test_an_override_discharge_stays_amber(db, clock, qtbot, running):
+    from kapdesk.practice.session import record_discharge
+
+    _, sw, sid = running
+    record_discharge(db, sid, at=T0 + timedelta(minutes=30),
+                     reason="prescriber consulted by phone, cleared")
+    sw.reload()
+    colour = sw.view.next_step.palette().color(sw.view.next_step.foregroundRole()).name()
+    assert sw.view.next_step.text().endswith("(override)")
+    assert colour == COLORS["incomplete"]

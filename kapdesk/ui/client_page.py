@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -33,13 +32,7 @@ from kapdesk.practice.queries import (
     threshold_history,
 )
 from kapdesk.ui.models import OutcomesModel, SessionsModel
-from kapdesk.ui.widgets import label, show_current_when_laid_out, table
-
-
-def _restyle(widget: QLabel, name: str) -> None:
-    widget.setObjectName(name)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+from kapdesk.ui.widgets import label, restyle, show_current_when_laid_out, table
 
 
 class ClientCard(QFrame):
@@ -95,28 +88,28 @@ class ClientCard(QFrame):
         versions = threshold_history(db, client["id"])
         if versions:
             row, _ = versions[0]
-            _restyle(self.thresholds, "muted")
+            restyle(self.thresholds, "muted")
             self.thresholds.setText(f"Thresholds v{row['version']} set by {row['set_by']} "
                                     f"on {row['set_on']}")
         else:
-            _restyle(self.thresholds, "warning")
+            restyle(self.thresholds, "warning")
             self.thresholds.setText("Thresholds needed: enter the prescriber's pre-dose and "
                                     "discharge thresholds before any medication session.")
         order = current_order(db, client["id"])
-        _restyle(self.order, "muted" if order else "warning")
+        restyle(self.order, "muted" if order else "warning")
         self.order.setText(describe_order(order) if order else
                            "Order needed: enter the prescriber's order (medicine, dose, booster, "
                            "minimum stay) before any medication session.")
         screening = latest_screening(db, client["id"])
         if screening and screening["cleared_on"]:
             present = [CONTRAINDICATIONS[k] for k, v in screening["items"].items() if v]
-            _restyle(self.screening, "muted")
+            restyle(self.screening, "muted")
             self.screening.setText(
                 f"Screening {screening['screened_on']}, cleared by the prescriber on "
                 f"{screening['cleared_on']}" + (f" (noted: {', '.join(present)})"
                                                  if present else ""))
         else:
-            _restyle(self.screening, "warning")
+            restyle(self.screening, "warning")
             self.screening.setText("Screening needed: record the contraindications checklist "
                                    "and the prescriber's clearance before a course."
                                    if not screening else

@@ -70,6 +70,7 @@ QLabel#plainClock {{ font-size: 120px; font-weight: 200; color: {muted}; }}
 QLabel#clockCaption {{ color: {muted}; font-size: 15px; }}
 QLabel#phase {{ font-size: 26px; color: {text}; }}
 QLabel#nextStep {{ font-size: 22px; color: {incomplete}; }}
+QLabel#nextStepCalm {{ font-size: 22px; color: {text}; }}
 QLabel#secondary {{ color: {muted}; font-size: 15px; }}
 QLabel#panelTitle {{ font-size: 18px; font-weight: 600; }}
 QLabel#verdict {{ font-size: 17px; font-weight: 600; }}

@@ -54,6 +54,14 @@ def table(model, *, sized_by_rows: bool = True) -> QTableView:
     return view
 
 
+def restyle(widget: QWidget, name: str) -> None:
+    """Give ``widget`` the theme's look for ``name`` now (Qt applies a changed name's
+    style only when the widget is polished again)."""
+    widget.setObjectName(name)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def pressed_focused_button(window: QWidget, event) -> bool:
     """Enter on a focused button presses it, in any window (Qt leaves that to dialogs'
     default buttons: in a form, Enter on a focused Cancel once started a session, and in

@@ -15,6 +15,7 @@ from kapdesk.practice.queries import Database, integration_of
 from kapdesk.practice.session import discharge_and_schedule
 from kapdesk.ui.models import when
 from kapdesk.ui.session.panel import Panel
+from kapdesk.ui.widgets import restyle
 
 
 class DischargePanel(Panel):
@@ -50,9 +51,7 @@ class DischargePanel(Panel):
                     + "\nDischarge now only with a written reason.")
             self.reason.setEnabled(True)
         self.info.setText(text)
-        self.info.setObjectName("muted" if gate.open else "warning")
-        self.info.style().unpolish(self.info)
-        self.info.style().polish(self.info)
+        restyle(self.info, "muted" if gate.open else "warning")
         self.reason.clear()
         planned = self.integration()
         stale = planned is not None and not planned["started_at"] and not \

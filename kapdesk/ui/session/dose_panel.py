@@ -14,6 +14,7 @@ from kapdesk.domain.session import SessionRecord
 from kapdesk.practice.queries import Database
 from kapdesk.practice.session import record_dose
 from kapdesk.ui.session.panel import Panel
+from kapdesk.ui.widgets import restyle
 
 
 class DosePanel(Panel):
@@ -65,9 +66,7 @@ class DosePanel(Panel):
                          + ". To go ahead, write why (e.g. the prescriber was consulted).")
         self.gate_reason.setEnabled(closed)
         self.info.setText("\n".join(lines))
-        self.info.setObjectName("warning" if closed else "muted")
-        self.info.style().unpolish(self.info)
-        self.info.style().polish(self.info)
+        restyle(self.info, "warning" if closed else "muted")
         self.clear_error()
         self.mg.setFocus()  # the amount first; Tab reaches the reason when one is asked
 

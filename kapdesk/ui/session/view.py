@@ -31,7 +31,7 @@ from kapdesk.ui.lock import LockScreen
 from kapdesk.ui.session.band import TimelineBand
 from kapdesk.ui.session.keys import ACTION_KEYS, EVENT_KEYS
 from kapdesk.ui.session.moment_panel import MomentPanel
-from kapdesk.ui.widgets import CurrentPageStack, ElidedLabel
+from kapdesk.ui.widgets import CurrentPageStack, ElidedLabel, restyle
 
 FULL, DISCREET, LOCKED = 0, 1, 2  # the pages
 
@@ -194,6 +194,10 @@ class SessionView(QWidget):
         elif not locked and self.locked:
             self.pages.setCurrentIndex(self._unlocked_page)
 
+    def _next_step_look(self, name: str) -> None:
+        if self.next_step.objectName() != name:  # restyled on a change only: this ticks
+            restyle(self.next_step, name)
+
     def say(self, text: str, *, warning: bool = False) -> None:
         self.status.setText(text)
         if self.status.property("warning") != warning:
@@ -244,9 +248,14 @@ class SessionView(QWidget):
             self.next_step.setText(
                 f"Discharged at {local(parse_instant(discharge['at'])):%H:%M}"
                 + (" (override)" if not discharge["cleared"] else "") if discharge else "")
+            # amber only for an override: a cleared discharge is nothing to heed
+            # (found by a first-time user: both looked alike)
+            cleared = bool(discharge and discharge["cleared"])
+            self._next_step_look("nextStepCalm" if cleared else "nextStep")
             self.later.clear()
         else:
             self.phase.setText(face.phase)
+            self._next_step_look("nextStep")
             self.next_step.setText(face.next.countdown(now) if face.next else "")
             # A planned reading not taken is said quietly, first in the line below: no
             # colour, no sound; V takes it, O skips it with a reason.
