@@ -93,3 +93,22 @@ def test_a_draft_is_kept_as_typed_and_becomes_a_note_timed_when_typing_began(db,
     assert get_draft(db, sid) is None
     note = load_session(db, sid).notes[0]
     assert (note["body"], note["at"]) == ("the light is warm", "2026-11-20T15:40:00+00:00")
+
+
+def test_cautions_before_another_medication_session():
+    from kapdesk.domain.preflight import cautions
+    from kapdesk.domain.timeutil import local
+
+    ended = T0
+    assert cautions(last_ended=None, last_number=None, integration_held=None, now=T0) == []
+    said = cautions(last_ended=ended, last_number=3, integration_held=True,
+                    now=ended + timedelta(hours=5, minutes=10))
+    assert said == [f"Medication session 3 ended at {local(ended):%H:%M}, 5 hours ago: is "
+                    "another dose today what the prescriber ordered?"]
+    # a day on, the dose is not named; an integration not held still is
+    assert cautions(last_ended=ended, last_number=3, integration_held=False,
+                    now=ended + timedelta(days=1)) == [
+        "The integration session after medication session 3 has not been held yet."]
+    # none planned: nothing to say about it
+    assert cautions(last_ended=ended, last_number=3, integration_held=None,
+                    now=ended + timedelta(days=3)) == []

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -172,3 +173,39 @@ def test_enter_on_a_focused_cancel_cancels_and_starts_nothing(demo_window, qtbot
     qtbot.waitUntil(dialog.save_button.isEnabled)
     qtbot.keyClick(dialog.fields["ride_home_name"], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: running_session(demo_window.db) is not None)
+
+
+def test_the_preflight_names_a_dose_given_within_the_day(demo_window, qtbot):
+    """Found by a first-time user: a second medication session for the same client started
+    nine minutes after the first ended, its integration not held, and the pre-flight said
+    nothing. It says so now, in amber, and leaves the choice to the therapist."""
+    from datetime import timedelta
+
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.practice.session import record_discharge
+
+    def cautions(dialog) -> list[str]:
+        return [label.text() for label in dialog.findChildren(QLabel)
+                if label.text().startswith("⚑")]
+
+    dialog = open_preflight(demo_window, qtbot)
+    assert cautions(dialog) == []  # Jonah's last session was days ago, its integration held
+    dialog.reject()
+    db, now = demo_window.db, demo_window.clock.now()
+    jonah = db.execute("SELECT id FROM clients WHERE display_name = 'Jonah R.'").fetchone()[0]
+    playlist = db.execute("SELECT min(id) FROM playlists").fetchone()[0]
+    sid = begin_medication_session(db, jonah, at=now - timedelta(minutes=50),
+                                   intention="to rest", ride_home_name="Marisol Reyes",
+                                   ride_confirmed=True, playlist_id=playlist)
+    record_discharge(db, sid, at=now - timedelta(minutes=9),
+                     reason="test: prescriber consulted by phone")
+    demo_window.reload()
+    dialog = open_preflight(demo_window, qtbot)
+    said = cautions(dialog)
+    assert len(said) == 1 and said[0].startswith("⚑ Medication session 4 ended at ")
+    assert "less than an hour ago: is another dose today what the prescriber ordered?" in said[0]
+    assert "⚑ The integration session after medication session 4 has not been held yet." \
+        in said[0].splitlines()
+    dialog.fields["intention"].setPlainText("to rest again")
+    dialog.fields["ride_confirmed"].setChecked(True)
+    assert dialog.save_button.isEnabled()  # said, not stopped: the therapist decides

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kapdesk.domain.timeutil import local
+
+# A medication session that ended less than this long ago is named before another starts.
+RECENT_DOSE = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -38,3 +44,24 @@ def preflight(*, has_thresholds: bool, has_order: bool, screening_cleared: bool,
 
 def missing(checks: list[Check]) -> list[str]:
     return [f"{c.label.lower()}: {c.fix}" for c in checks if not c.ok]
+
+
+def cautions(*, last_ended: datetime | None, last_number: int | None,
+             integration_held: bool | None, now: datetime) -> list[str]:
+    """What the pre-flight says before another medication session starts, without stopping
+    it (the therapist decides): a dose within the last day, and an integration session
+    not yet held for the last one. Found by a first-time user, who started a second
+    session for the same client nine minutes after the first, with nothing said."""
+    said = []
+    session = f"medication session {last_number}" if last_number else "the last medication session"
+    if last_ended is not None and now - last_ended < RECENT_DOSE:
+        hours = int((now - last_ended).total_seconds() // 3600)
+        when = f"{local(last_ended):%H:%M}" + ("" if local(last_ended).date() == local(now).date()
+                                               else " yesterday")
+        said.append(f"{session.capitalize()} ended at {when}, "
+                    + ("less than an hour ago" if hours < 1 else
+                       f"{hours} hour{'s' * (hours != 1)} ago")
+                    + ": is another dose today what the prescriber ordered?")
+    if integration_held is False:
+        said.append(f"The integration session after {session} has not been held yet.")
+    return said

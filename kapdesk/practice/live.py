@@ -11,8 +11,9 @@ from kapdesk.audio.library import track_problem
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.past_timings import PastTimings, past_timings
-from kapdesk.domain.preflight import Check, missing, preflight
+from kapdesk.domain.preflight import Check, cautions, missing, preflight
 from kapdesk.domain.protocol import Protocol
+from kapdesk.domain.timeutil import parse_instant
 from kapdesk.practice.course import schedule_in_course
 from kapdesk.practice.session import confirm_ride_home, start_session
 from kapdesk.storage.clients import get_client
@@ -72,6 +73,21 @@ def preflight_for(db: Database, client_id: int, *, intention: str = "",
         playlists_exist=bool(list_playlists(db)), playlist_chosen=playlist_id is not None,
         music=bool(playlist_id), track_problems=problems,
     )
+
+
+def preflight_cautions(db: Database, client_id: int, *, now: datetime) -> list[str]:
+    """:func:`kapdesk.domain.preflight.cautions` for the client's last medication session
+    that ended, and the integration session planned after it (None: none planned)."""
+    sessions = list_sessions(db, client_id)
+    ended = [s for s in sessions if s["kind"] == SessionKind.MEDICATION and s["ended_at"]]
+    if not ended:
+        return []
+    last = max(ended, key=lambda s: s["ended_at"])
+    after = [s for s in sessions if s["kind"] == SessionKind.INTEGRATION
+             and s["medication_session_id"] == last["id"]]
+    return cautions(last_ended=parse_instant(last["ended_at"]), last_number=last["number"],
+                    integration_held=any(s["started_at"] for s in after) if after else None,
+                    now=now)
 
 
 def begin_medication_session(db: Database, client_id: int, *, at: datetime, intention: str,

@@ -14,6 +14,7 @@ from kapdesk.practice.live import (
     NO_MUSIC,
     begin_medication_session,
     past_timings_for,
+    preflight_cautions,
     preflight_for,
 )
 from kapdesk.practice.protocols import protocol_for_client
@@ -33,6 +34,12 @@ class PreflightDialog(FormDialog):
         super().__init__(f"Start a medication session · {client['display_name']}", self._save,
                          parent, save_label="Start session",
                          window_title="Start a medication session")
+        said = preflight_cautions(db, client_id, now=now())
+        if said:  # said first, in amber; they do not stop the start
+            cautions = QLabel("\n".join(f"⚑ {line}" for line in said))
+            cautions.setObjectName("warning")
+            cautions.setWordWrap(True)
+            self.add_block(cautions)
         self.checklist = QLabel()
         self.checklist.setWordWrap(True)
         self.add_block(self.checklist)
