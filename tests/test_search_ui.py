@@ -111,6 +111,7 @@ def test_an_integration_note_opens_its_integration_session(window, qtbot):
     assert any("grandmother" in review.notes.item(i).text() for i in range(review.notes.count()))
     assert "grandmother" in review.notes.currentItem().text()  # the note found, chosen
     assert not review.editor.isEnabled()  # a finished session is read, not rewritten
+    assert not review.save_button.isEnabled()  # nor offers to save a note
     qtbot.keyClick(review.focusWidget() or review, Qt.Key.Key_Escape)  # Esc returns
     assert not review.isVisible() and window.isVisible()
 

@@ -111,8 +111,8 @@ class IntegrationWindow(QMainWindow):
         self.editor.setPlaceholderText("Integration note: what came up, what it means now. "
                                        "Ctrl+Enter saves it.")
         self.editor.commit.connect(self.save_note)
-        save = QPushButton("Save note  Ctrl+Enter")
-        save.clicked.connect(self.save_note)
+        self.save_button = QPushButton("Save note  Ctrl+Enter")
+        self.save_button.clicked.connect(self.save_note)
         self.draft_state = label(name="muted")
         self.notes = QListWidget()
         self.notes.setWordWrap(True)
@@ -137,7 +137,7 @@ class IntegrationWindow(QMainWindow):
         right_layout.addWidget(self.editor, 2)
         row = QHBoxLayout()
         row.addWidget(self.draft_state, 1)
-        row.addWidget(save)
+        row.addWidget(self.save_button)
         right_layout.addLayout(row)
         right_layout.addWidget(label("Notes of this session", "section"))
         right_layout.addWidget(self.notes, 1)
@@ -193,8 +193,8 @@ class IntegrationWindow(QMainWindow):
             self.next_line.setText(f"Next medication session: {when(planned)}"
                                    + (" (that date has passed; it was not held)" if past
                                       else ""))
-        for widget in (self.editor, self.follow_up, self.next_at, self.schedule_button,
-                       self.end_button):
+        for widget in (self.editor, self.save_button, self.follow_up, self.next_at,
+                       self.schedule_button, self.end_button):
             widget.setEnabled(not self.ended)
         if self.ended:
             self.status.setText(f"Ended {when(self.record.session['ended_at'])}")
