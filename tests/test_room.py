@@ -85,7 +85,7 @@ def open_preflight(demo_window, qtbot):
 def test_a_selected_item_is_readable_wherever_a_list_marks_it():
     """Found by a first-time user: the chosen line of a dropdown was dark text on dark
     blue. Every rule that colours a selection also colours its text, readably."""
-    sheet = STYLESHEET.format(**COLORS, chevron="", chevron_up="")
+    sheet = STYLESHEET.format(**COLORS, chevron="", chevron_up="", check="")
     rules = re.findall(r"[^{}]*\{[^}]*selection-background-color[^}]*\}", sheet)
     assert len(rules) >= 3
     for rule in rules:
@@ -209,3 +209,27 @@ def test_the_preflight_names_a_dose_given_within_the_day(demo_window, qtbot):
     dialog.fields["intention"].setPlainText("to rest again")
     dialog.fields["ride_confirmed"].setChecked(True)
     assert dialog.save_button.isEnabled()  # said, not stopped: the therapist decides
+
+
+def test_a_checked_box_carries_a_tick(themed_app, qtbot):
+    """Found by a first-time user: a checked box was a filled square, hard to tell from an
+    empty one at arm's length; a pre-checked option went unnoticed."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    def tick_pixels(checked: bool) -> int:  # dark pixels inside the indicator
+        box = QCheckBox("move the integration session to")
+        qtbot.addWidget(box)
+        box.setChecked(checked)
+        box.show()
+        qtbot.waitExposed(box)
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        area = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        image = box.grab().toImage()
+        dark = QColor(COLORS["bg"])
+        return sum(1 for x in range(area.left() + 2, area.right() - 1)
+                   for y in range(area.top() + 2, area.bottom() - 1)
+                   if QColor(image.pixel(x, y)).lightness() <= dark.lightness() + 25)
+
+    assert tick_pixels(True) > 6  # the dark tick drawn on the accent square

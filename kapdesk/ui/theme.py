@@ -96,7 +96,8 @@ QTabBar::tab {{ background: transparent; color: {muted}; padding: 8px 16px;
 QTabBar::tab:selected {{ color: {text}; border-bottom: 2px solid {accent}; }}
 QCheckBox::indicator {{ width: 16px; height: 16px; border: 1px solid {muted};
     border-radius: 4px; background: {raised}; }}
-QCheckBox::indicator:checked {{ background: {accent}; border-color: {accent}; }}
+QCheckBox::indicator:checked {{ background: {accent}; border-color: {accent};
+    image: url({check}); }}
 QCheckBox::indicator:focus {{ border-color: {accent}; }}
 QPushButton:disabled, QLineEdit:disabled, QComboBox:disabled, QCheckBox:disabled,
 QSpinBox:disabled {{
@@ -139,4 +140,8 @@ def apply_theme(app: QApplication) -> None:
     app.setPalette(palette)
     chevron = asset_path("chevron-down.svg").as_posix()
     chevron_up = asset_path("chevron-up.svg").as_posix()
-    app.setStyleSheet(STYLESHEET.format(**COLORS, chevron=chevron, chevron_up=chevron_up))
+    # A checked box carries a tick: filled alone, it was hard to tell from an empty one
+    # (found by a first-time user, who missed a pre-checked "move the integration").
+    check = asset_path("check.svg").as_posix()
+    app.setStyleSheet(STYLESHEET.format(**COLORS, chevron=chevron, chevron_up=chevron_up,
+                                        check=check))
