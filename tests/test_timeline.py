@@ -111,3 +111,12 @@ def test_a_dose_on_time_skips_nothing():
     timeline = build_timeline(DEFAULT_PROTOCOL, T0, [minutes(20)], minutes(60))
     assert not any(ts.skipped for ts in timeline.steps)
     assert step(timeline, "arrival").end == minutes(10)
+
+
+def test_nearest_instant():
+    from kapdesk.domain.timeutil import nearest
+
+    instants = [minutes(0), minutes(10), minutes(12)]
+    assert nearest(instants, minutes(11) + timedelta(seconds=30)) == 2
+    assert nearest(instants, minutes(4)) == 0
+    assert nearest([], minutes(4)) is None

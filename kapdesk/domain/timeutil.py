@@ -8,6 +8,7 @@ clock skip, and nothing counts timer ticks.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
@@ -62,6 +63,14 @@ def required_day(field: str, value: object, *, not_future: bool = False) -> date
 
 def local(instant: datetime) -> datetime:
     return instant.astimezone()
+
+
+def nearest(instants: Sequence[datetime], at: datetime) -> int | None:
+    """The index of the instant closest to ``at`` (None when there are none): the line a
+    moment opened from the band or from a search result is marked on."""
+    if not instants:
+        return None
+    return min(range(len(instants)), key=lambda i: abs(instants[i] - at))
 
 
 def minutes_between(earlier: datetime, later: datetime) -> float:

@@ -31,7 +31,7 @@ from kapdesk.domain.errors import InvalidInput
 from kapdesk.ui.errors import REFUSALS, message
 from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import grow_to_content, keep_on_screen
-from kapdesk.ui.widgets import FittingScroll, pressed_focused_button
+from kapdesk.ui.widgets import FittingScroll, pressed_focused_button, restyle
 
 Submit = Callable[[dict[str, Any]], Any]
 
@@ -203,18 +203,14 @@ class FormDialog(QDialog):
             self.error.show()
             grow_to_content(self)
         for key, widget in self.fields.items():
-            widget.setProperty("invalid", field is not None and key == self._field_of(field))
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+            restyle(widget, invalid=field is not None and key == self._field_of(field))
 
     def clear_error(self) -> None:
         self.error.hide()
         self.error.clear()
         for widget in self.fields.values():
             if widget.property("invalid"):
-                widget.setProperty("invalid", False)
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+                restyle(widget, invalid=False)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         """Enter saves from any field, but on a focused button it presses that button

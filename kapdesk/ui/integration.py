@@ -24,7 +24,7 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.kinds import NoteKind
 from kapdesk.domain.review import timeline_entries
 from kapdesk.domain.sharing import is_private, quote, quoting_kind
-from kapdesk.domain.timeutil import Clock, local, parse_instant
+from kapdesk.domain.timeutil import Clock, local, nearest, parse_instant
 from kapdesk.practice.course import schedule_medication_with_integration
 from kapdesk.practice.integration import add_follow_up, open_integration
 from kapdesk.practice.live import next_medication_session
@@ -201,13 +201,10 @@ class IntegrationWindow(QMainWindow):
 
     def show_note_at(self, at: datetime) -> None:
         """A search result opened here: its note chosen and, once laid out, in view."""
-        notes = self.record.notes
-        if not notes:
-            return
-        nearest = min(range(len(notes)), key=lambda i: abs(
-            (parse_instant(notes[i]["at"]) - at).total_seconds()))
-        self.notes.setCurrentRow(nearest)
-        show_current_when_laid_out(self.notes)
+        row = nearest([parse_instant(note["at"]) for note in self.record.notes], at)
+        if row is not None:
+            self.notes.setCurrentRow(row)
+            show_current_when_laid_out(self.notes)
 
     def quote_moment(self, row: int) -> None:
         if self.ended:

@@ -54,10 +54,14 @@ def table(model, *, sized_by_rows: bool = True) -> QTableView:
     return view
 
 
-def restyle(widget: QWidget, name: str) -> None:
-    """Give ``widget`` the theme's look for ``name`` now (Qt applies a changed name's
-    style only when the widget is polished again)."""
-    widget.setObjectName(name)
+def restyle(widget: QWidget, name: str | None = None, **properties: object) -> None:
+    """Give ``widget`` the theme's look for a new object ``name`` or dynamic ``properties``
+    (``invalid``, ``warning``) now: Qt applies either only when the widget is polished
+    again."""
+    if name is not None:
+        widget.setObjectName(name)
+    for key, value in properties.items():
+        widget.setProperty(key, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 

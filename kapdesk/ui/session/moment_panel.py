@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from kapdesk.domain.review import Moment
-from kapdesk.domain.timeutil import local
+from kapdesk.domain.timeutil import local, nearest
 from kapdesk.ui.widgets import show_current_when_laid_out
 
 
@@ -51,9 +51,7 @@ class MomentPanel(QWidget):
             return
         # The entry at the moment itself (a search result opened here) is marked and in
         # view, not below the five minutes before it.
-        nearest = min(range(len(moment.nearby)),
-                      key=lambda i: abs((moment.nearby[i].at - at).total_seconds()))
-        self.entries.setCurrentRow(nearest)
+        self.entries.setCurrentRow(nearest([entry.at for entry in moment.nearby], at) or 0)
         show_current_when_laid_out(self.entries)
 
     def text(self) -> str:

@@ -25,7 +25,7 @@ from kapdesk.domain.live import clock_face
 from kapdesk.domain.protocol import DEFAULT_PROTOCOL, Protocol
 from kapdesk.domain.review import Entry, timeline_entries
 from kapdesk.domain.session import SessionRecord
-from kapdesk.domain.timeutil import format_duration, local, parse_instant
+from kapdesk.domain.timeutil import format_duration, local, nearest, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.ui.lock import LockScreen
 from kapdesk.ui.session.band import TimelineBand
@@ -201,9 +201,7 @@ class SessionView(QWidget):
     def say(self, text: str, *, warning: bool = False) -> None:
         self.status.setText(text)
         if self.status.property("warning") != warning:
-            self.status.setProperty("warning", warning)
-            self.status.style().unpolish(self.status)
-            self.status.style().polish(self.status)
+            restyle(self.status, warning=warning)
 
     def show_record(self, record: SessionRecord, title: str) -> None:
         """What changes only when the record does: the title, what an ended session hides,
@@ -281,10 +279,7 @@ class SessionView(QWidget):
         self.strike_button.setEnabled(kind in ("event", "rating"))
 
     def nearest_line(self, at: datetime) -> int | None:
-        if not self.log_entries:
-            return None
-        return min(range(len(self.log_entries)),
-                   key=lambda i: abs(self.log_entries[i].at - at))
+        return nearest([entry.at for entry in self.log_entries], at)
 
     def place_beside_clock(self, dialog: QWidget) -> None:
         """Put an edit dialog below the clocks, phase and next step, which stay in view
