@@ -3,15 +3,19 @@ source checkout alike."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
+
+# Found beside this file rather than through importlib.resources, whose import (tempfile,
+# zipfile ...) cost the start-up ~8 ms for a path kapdesk knows: the package is always a
+# folder (a wheel installs it unzipped; hatch copies assets/ and music/ into it).
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def _folder(name: str) -> Path:
-    packaged = Path(str(files("kapdesk"))) / name
+    packaged = _PACKAGE / name
     if packaged.is_dir():  # a wheel: the folder was copied into the package
         return packaged
-    return Path(__file__).resolve().parent.parent / name  # a checkout or editable install
+    return _PACKAGE.parent / name  # a checkout or editable install
 
 
 def asset_path(name: str) -> Path:
