@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from kapdesk.cli import main
 from kapdesk.practice_lock import lock_file_of
+from kapdesk.ui.one_copy import OneCopy
 
 
 def app_env(tmp_path):
@@ -55,6 +57,24 @@ def test_a_second_copy_brings_the_first_to_the_front_and_leaves(tmp_path, first_
         assert time.monotonic() < deadline, log.read_text()
         time.sleep(0.1)
     assert first.poll() is None  # the first copy runs on, undisturbed
+
+
+def test_a_knock_before_the_first_copy_opens_its_door_is_still_heard(tmp_path, qtbot):
+    """The first copy opens its door only once its window is up; a second copy knocking
+    meanwhile (a double-click twice) waits for it instead of saying someone else has it."""
+    practice = tmp_path / "demo.sqlite"
+    practice.write_bytes(b"")
+    first = OneCopy(practice)
+    assert first.claim()
+    heard: list[bool] = []
+    knocker = threading.Thread(target=lambda: heard.append(OneCopy(practice).knock()))
+    try:
+        with qtbot.waitSignal(first.knocked, timeout=5000):
+            knocker.start()  # before the event loop has run: the door is not open yet
+        knocker.join(5)
+        assert heard == [True]
+    finally:
+        first.release()
 
 
 def test_an_import_beside_the_app_says_it_is_busy_and_changes_nothing(tmp_path, first_copy,
