@@ -191,3 +191,18 @@ def test_an_integration_session_cannot_be_moved_outside_24_to_48_hours(db, ready
         assert get_session(db, integration)["scheduled_for"] == before
     reschedule_session(db, integration, monday + timedelta(hours=30))
     assert get_session(db, integration)["scheduled_for"] != before
+
+
+@pytest.mark.parametrize(("started", "hours", "planned"), [
+    ("06:33:12", 24, "2026-11-21 06:45"),   # the next quarter hour, not 06:33
+    ("06:45:00", 24, "2026-11-21 06:45"),   # already on one
+    ("06:33:12", 30, "2026-11-21 12:45"),
+    ("06:33:12", 48, "2026-11-22 06:30"),   # 06:45 would be past 48 hours: the quarter before
+])
+def test_an_integration_after_discharge_is_planned_on_a_quarter_hour(started, hours, planned):
+    from kapdesk.domain.scheduling import integration_slot
+
+    begun = datetime.fromisoformat(f"2026-11-20T{started}+00:00")
+    at = integration_slot(begun, timedelta(hours=hours))
+    assert at.strftime("%Y-%m-%d %H:%M") == planned and at.second == 0
+    assert timedelta(hours=24) <= at - begun <= timedelta(hours=48)

@@ -556,6 +556,31 @@ def test_a_refusal_does_not_squeeze_the_panel_or_a_long_line_move_the_header(db,
     assert sw.view.title.geometry() == header
 
 
+def test_discharge_says_the_day_and_time_it_plans_the_integration_on_a_quarter_hour(
+        db, ready, clock, qtbot, themed_app):
+    """Found by a first-time user: a session begun at 05:33 planned its integration for 05:33
+    the next day, and the panel said only "24 h after today's session"."""
+    begun = T0 + timedelta(minutes=33, seconds=12)
+    sid = begin_medication_session(db, ready, at=begun, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    clock.current = begun + timedelta(minutes=10)
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    sw = main.session_window
+    key(qtbot, sw, Qt.Key.Key_L)
+    panel = sw.discharge
+    planned = (T0 + timedelta(hours=24, minutes=45)).astimezone()  # 15:33 -> 15:45 next day
+    assert panel.schedule.isChecked()
+    assert panel.hours.text() == f"24 h later: {planned:%a %d %b, %H:%M}"
+    key(qtbot, panel.hours, Qt.Key.Key_Up)  # one hour more, said at once
+    assert panel.hours.text().endswith(f"{planned + timedelta(hours=1):%H:%M}")
+    qtbot.keyClicks(panel.reason, "prescriber consulted by phone")
+    key(qtbot, panel.reason, Qt.Key.Key_Return)
+    integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?",
+                                (sid,)))
+    assert integration["scheduled_for"] == (T0 + timedelta(hours=25, minutes=45)).isoformat()
+
+
 def test_after_a_resumed_session_the_practice_window_returns_on_its_client(db, ready, clock,
                                                                            qtbot, themed_app):
     """Found by a first-time user: a session resumed after a restart, then ended, left the

@@ -14,6 +14,7 @@ INTEGRATION_AFTER_MAX = timedelta(hours=48)
 # A planned integration session this far outside the window (a session that began late, a
 # morning slot two days on) still counts as planned rather than asking to be moved.
 INTEGRATION_SLACK = timedelta(hours=4)
+QUARTER_HOUR = timedelta(minutes=15)
 
 
 def check_planned_sessions(planned: object) -> int:
@@ -40,6 +41,20 @@ def check_integration_after(after: timedelta) -> timedelta:
     if not INTEGRATION_AFTER_MIN <= after <= INTEGRATION_AFTER_MAX:
         raise InvalidInput("integration_after", "integration follows 24-48 hours later")
     return after
+
+
+def integration_slot(medication_started: datetime, after: timedelta) -> datetime:
+    """When the integration session ``after`` a medication session's start is planned: on a
+    quarter hour (a session begun at 06:33 plans it for 06:45 the next day, not 06:33), the
+    later quarter unless that would pass 48 hours. Every time zone's offset is a multiple of
+    15 minutes, so a UTC quarter hour is a local one."""
+    check_integration_after(after)
+    target = medication_started + after
+    past = (target - target.replace(minute=0, second=0, microsecond=0)) % QUARTER_HOUR
+    if not past:
+        return target
+    later = target + (QUARTER_HOUR - past)
+    return later if later - medication_started <= INTEGRATION_AFTER_MAX else target - past
 
 
 def integration_hours() -> tuple[int, int]:

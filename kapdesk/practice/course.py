@@ -17,6 +17,7 @@ from kapdesk.domain.scheduling import (
     check_planned_sessions,
     check_reschedule,
     check_schedule,
+    integration_slot,
 )
 from kapdesk.domain.screening import clean_screening, require_cleared
 from kapdesk.domain.session import SessionRecord
@@ -130,9 +131,8 @@ def schedule_medication_with_integration(db: Database, course_id: int, when: dat
 def plan_integration(db: Database, record: SessionRecord, after: timedelta) -> int:
     """Plan this medication session's integration session ``after`` its start, or move the
     one already planned there."""
-    check_integration_after(after)
     assert record.started_at is not None
-    target = record.started_at + after
+    target = integration_slot(record.started_at, after)
     planned = session_store.integration_of(db, record.id)
     if planned:
         check_reschedule(bool(planned["started_at"]))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
-from kapdesk.domain.scheduling import integration_hours, integration_in_window
+from kapdesk.domain.scheduling import integration_hours, integration_in_window, integration_slot
 from kapdesk.domain.session import SessionRecord
-from kapdesk.domain.timeutil import parse_instant
+from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.practice.queries import Database, integration_of
 from kapdesk.practice.session import discharge_and_schedule
 from kapdesk.ui.models import when
@@ -28,13 +28,25 @@ class DischargePanel(Panel):
         self.reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to leave")
         self.form.addRow("Override reason", self.reason)
         self.ask_reason_in(self.reason)
-        self.schedule = QCheckBox("schedule the integration session")
+        self.schedule = QCheckBox("schedule it for")
         self.hours = QSpinBox()
         self.hours.setRange(*integration_hours())
         self.hours.setValue(integration_hours()[0])
-        self.hours.setSuffix(" h after today's session")
-        self.form.addRow("Integration", self.schedule)
-        self.form.addRow("", self.hours)
+        self.hours.valueChanged.connect(self._say_when)
+        # One row: the refusal's reasons above it need the room at 720 lines.
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.schedule)
+        line.addWidget(self.hours, 1)
+        self.form.addRow("Integration", row)
+
+    def _say_when(self) -> None:
+        """The spin box says the day and time it plans, as the therapist will book it."""
+        if self.record is None or self.record.started_at is None:
+            return
+        slot = integration_slot(self.record.started_at, timedelta(hours=self.hours.value()))
+        self.hours.setSuffix(f" h later: {local(slot):%a %d %b, %H:%M}")
 
     def integration(self) -> dict | None:
         return integration_of(self.db, self.record.id)
@@ -60,10 +72,11 @@ class DischargePanel(Panel):
         self.schedule.setChecked(planned is None or stale)
         self.schedule.setEnabled(planned is None or stale)
         self.hours.setEnabled(planned is None or stale)
+        self._say_when()
         if planned is None:
-            self.schedule.setText("schedule the integration session")
+            self.schedule.setText("schedule it for")
         elif stale:
-            self.schedule.setText("move the integration session to")
+            self.schedule.setText("move it to")
             self.info.setText(self.info.text() + "\nThe integration session is planned for "
                               f"{when(planned['scheduled_for'])}, outside 24-48 hours.")
         else:
