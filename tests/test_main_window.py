@@ -12,6 +12,7 @@ from gui import column, key
 from kapdesk.storage import open_database
 from kapdesk.ui.emergency import EmergencyCard
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.search import SearchDialog
 
 
 @pytest.fixture
@@ -192,6 +193,31 @@ def test_a_long_history_opens_at_its_latest_sessions(qtbot, themed_app, tmp_path
     firsts = [name for name in names if name.startswith("Medication 1 ")]
     assert firsts == [f"Medication 1 · course {n}" for n in range(1, 9)]
     assert names[-1].endswith("· course 8")
+
+    # The review and the search results say the course too: "Medication session 1" alone
+    # was any of eight (found by a first-time user).
+    view.setFocus()
+    view.selectRow(names.index("Medication 1 · course 3"))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.review_window is not None)
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert review.view.title.text().startswith(
+        f"{LONG_COURSE} · Medication session 1 · course 3 ")
+    key(qtbot, review, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not review.isVisible())
+    key(qtbot, window, Qt.Key.Key_F,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(window.dialog, SearchDialog))
+    search = window.dialog
+    qtbot.keyClicks(search.query, "warm")
+    qtbot.waitUntil(lambda: search.count.text().startswith("16 notes"), timeout=5000)
+    lines = [search.list.itemWidget(search.list.item(i)).text().split("<br>")[0]
+             for i in range(search.list.count())]
+    ours = [line for line in lines if LONG_COURSE in line]
+    others = [line for line in lines if LONG_COURSE not in line]
+    assert ours and all(" · course " in line for line in ours)
+    assert others and not any(" · course " in line for line in others)  # one course each
 
 
 def test_the_keyboard_opens_the_latest_session_and_leaves_its_review(window, qtbot):

@@ -41,6 +41,7 @@ from kapdesk.storage.course_view import (
     client_course_rows,
 )
 from kapdesk.storage.courses import (
+    course_numbers,
     course_sequence,
     latest_course,
     latest_screening,
@@ -124,7 +125,7 @@ __all__ = [
     "shred_plain_copy",
     "add_order",
     "add_prescriber", "add_thresholds", "archive_client", "client_course_rows", "client_row",
-    "close_open_plays", "course_sequence", "create_playlist", "current_order",
+    "close_open_plays", "course_numbers", "course_sequence", "create_playlist", "current_order",
     "current_thresholds", "exports_for_client", "find_playlist", "find_prescriber",
     "follow_ups", "get_client", "get_draft", "get_entry", "get_note", "get_practice",
     "get_prescriber", "get_session", "integration_of", "latest_course", "latest_screening",

@@ -66,6 +66,21 @@ def latest_course(db: Database, client_id: int) -> dict[str, Any] | None:
                      "id DESC LIMIT 1", (client_id,))
 
 
+# Each course's place among its client's courses, by start. Over several courses
+# "Medication session 1" comes once a course: the practice window, search results and the
+# session window say which ("course 2"), all counted here.
+NUMBERED_COURSES = """SELECT id, client_id,
+    row_number() OVER (PARTITION BY client_id ORDER BY started_on, id) AS course_no,
+    count(*) OVER (PARTITION BY client_id) AS courses FROM courses"""
+
+
+def course_numbers(db: Database, client_id: int) -> dict[int, int]:
+    """Course id to its number, for a client with more than one course (else empty)."""
+    return {row["id"]: row["course_no"] for row in db.query(
+        f"SELECT * FROM ({NUMBERED_COURSES}) WHERE client_id = ? AND courses > 1",
+        (client_id,))}
+
+
 def course_sequence(db: Database, client_id: int) -> list[dict[str, Any]]:
     """The client's sessions in order with status (done / in progress / next / planned)."""
     sessions = list_sessions(db, client_id)

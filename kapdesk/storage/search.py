@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kapdesk.storage.courses import NUMBERED_COURSES
+
 MARK_START, MARK_END = "\x02", "\x03"  # around matched words in a snippet; never typed text
 
 # Across the practice, relevance is ranked among this many of the matching notes added last
@@ -62,9 +64,10 @@ def search_notes(db: Database, text: str, *, client_id: int | None = None,
         WITH ranked AS MATERIALIZED ({ranked})
         SELECT n.id, n.session_id, n.at, n.kind, n.body, s.kind AS session_kind,
                s.number AS session_number, s.client_id, c.display_name AS client_name,
-               ranked.rank
+               CASE WHEN k.courses > 1 THEN k.course_no END AS course_no, ranked.rank
         FROM ranked JOIN notes n ON n.id = ranked.id
         JOIN sessions s ON s.id = n.session_id JOIN clients c ON c.id = s.client_id
+        LEFT JOIN ({NUMBERED_COURSES}) k ON k.id = s.course_id
         ORDER BY {"n.at DESC, n.id DESC" if newest_first else "ranked.rank, n.id DESC"}""",
                      params))
     words = re.findall(r"\w+", text, flags=re.UNICODE)

@@ -22,6 +22,7 @@ from kapdesk.domain.thresholds import describe_bounds
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.practice.queries import (
     Database,
+    course_numbers,
     course_sequence,
     current_order,
     exports_for_client,
@@ -207,9 +208,7 @@ class ClientPage(QWidget):
             return
         sequence = course_sequence(self.db, client["id"])
         numbers = {s["id"]: s["number"] for s in sequence}
-        # Over several courses "Medication 1" comes once a course: each says which.
-        courses = list(dict.fromkeys(s["course_id"] for s in sequence if s["course_id"]))
-        ordinal = {course: n for n, course in enumerate(courses, 1)} if len(courses) > 1 else {}
+        ordinal = course_numbers(self.db, client["id"])  # "· course 3", over several
         self.sessions.set_rows([{**s, "follows": numbers.get(s["medication_session_id"]),
                                  "course_no": ordinal.get(s["course_id"])}
                                 for s in sequence])

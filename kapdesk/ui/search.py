@@ -240,7 +240,8 @@ class SearchDialog(QDialog):
     def _result_text(row: dict) -> QLabel:
         when = local(parse_instant(row["at"]))
         session = SESSION_KINDS[row["session_kind"]] + (
-            f" {row['session_number']}" if row["session_number"] else "")
+            f" {row['session_number']}" if row["session_number"] else "") + (
+            f" · course {row['course_no']}" if row["course_no"] else "")
         text = QLabel(f"<span style='color:{COLORS['muted']}'>{html.escape(row['client_name'])}"
                       f" · {session} · {when:%a %d %b %Y, %H:%M} · "
                       f"{NOTE_KINDS[row['kind']]}</span><br>{snippet_html(row['snippet'])}")

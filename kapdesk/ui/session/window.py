@@ -22,7 +22,7 @@ from kapdesk.domain.review import moment
 from kapdesk.domain.timeutil import Clock, local, parse_instant
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.practice.live import past_timings_for
-from kapdesk.practice.queries import Database, client_row, load_session
+from kapdesk.practice.queries import Database, client_row, course_numbers, load_session
 from kapdesk.practice.session import record_event, record_rating, strike_entry
 from kapdesk.ui import dialogs
 from kapdesk.ui.emergency import EmergencyCard
@@ -368,8 +368,9 @@ class SessionWindow(QMainWindow):
 
     def _heading(self) -> str:
         s = self.record.session
+        course = course_numbers(self.db, s["client_id"]).get(s["course_id"])
         return (f"{self.record.client['display_name']} · Medication session {s['number'] or ''}"
-                .strip())
+                .strip() + (f" · course {course}" if course else ""))
 
     def reload(self) -> None:
         self.record = load_session(self.db, self.record.id)
