@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
@@ -66,6 +66,23 @@ def test_a_result_opens_the_medication_session_at_that_moment(window, qtbot):
     assert review.frameGeometry().width() <= 1280
     assert review.view.band.highlight is not None
     assert "grandmother" in review.view.log.currentItem().text()
+
+
+def test_a_review_opened_from_search_says_it_goes_back_to_the_search(window, qtbot):
+    """Found by a first-time user: "Back to practice" on a review opened from a search
+    result led back to the search, rightly (the next result is a key away), wrongly said."""
+    dialog = search(window, qtbot, "grandmother")
+    for kind in ("medication", "integration"):
+        dialog.choose(next(i for i, r in enumerate(dialog.results)
+                           if r["session_kind"] == kind))
+        review = window.review_window
+        qtbot.addWidget(review)
+        qtbot.waitExposed(review)
+        back = next(b for b in review.findChildren(QPushButton) if b.text().startswith("Back"))
+        assert back.isVisible() and back.text() == "Back to search"
+        qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda r=review: not r.isVisible())
+        assert window.dialog is dialog and dialog.isVisible()
 
 
 def test_a_result_among_many_notes_is_marked_in_view_in_its_moment(window, qtbot):

@@ -77,7 +77,7 @@ class IntegrationWindow(QMainWindow):
         self.status = label(name="statusLine")
         self.end_button = QPushButton("End integration session")
         self.end_button.clicked.connect(self.end)
-        back = QPushButton("Back to practice")
+        self.back_button = back = QPushButton("Back to practice")
         back.clicked.connect(self.close)
         header = QHBoxLayout()
         header.addWidget(self.title)

@@ -266,12 +266,17 @@ class MainWindow(QMainWindow):
 
     def search_notes(self) -> None:
         dialog = dialogs.search_notes(self.db, self, self.db_path)
-        dialog.open_note.connect(lambda sid, at: self.open_past(sid, at))
+        # The review opens over the search, and closing it returns there: its button says
+        # so ("Back to practice" led back to the search, found by a first-time user).
+        dialog.open_note.connect(lambda sid, at: self.open_past(sid, at,
+                                                                back="Back to search"))
         self.open_dialog(dialog)
 
-    def open_past(self, session_id: int, at: str | None = None) -> None:
+    def open_past(self, session_id: int, at: str | None = None, *,
+                  back: str = "Back to practice") -> None:
         """A session from the record: the live window while it runs; afterwards a medication
-        session replays in the same window, read-only, at the chosen moment."""
+        session replays in the same window, read-only, at the chosen moment. ``back`` names
+        where closing a review returns."""
         row = get_session(self.db, session_id)
         if row["started_at"] and not row["ended_at"] and row["kind"] == "medication":
             self.open_session(session_id)
@@ -279,6 +284,7 @@ class MainWindow(QMainWindow):
             self._audit_viewing(session_id)
             review = dialogs.session_window(self.db, session_id, self.clock, self.audio)
             review.lock_requested.connect(self.locker.lock)
+            review.view.back_button.setText(back)
             self.review_window = review
             review.show()
             if at:
@@ -289,6 +295,7 @@ class MainWindow(QMainWindow):
             except KapdeskError as exc:
                 self.statusBar().showMessage(message(exc), 8000)
                 return
+            integration.back_button.setText(back)
             self.review_window = integration
             self._audit_viewing(row["medication_session_id"], session_id)
             integration.show()
