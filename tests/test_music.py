@@ -238,3 +238,30 @@ def test_the_sound_device_leaves_the_desktops_close_request_alone():
                            capture_output=True, text=True, timeout=60,
                            env={**os.environ, "SDL_AUDIODRIVER": "dummy"})
     assert child.returncode == -signal.SIGTERM and "still running" not in child.stdout
+
+
+WARMED_UP_WITHOUT_A_DEVICE = """
+import time
+from kapdesk.audio.backend import PygameBackend
+backend = PygameBackend()
+backend.warm_up()
+deadline = time.monotonic() + 30
+while backend.warming and time.monotonic() < deadline:
+    time.sleep(0.02)
+print("failed" if backend.warm_up_failed else "started", "warming" if backend.warming else "")
+"""
+
+
+@pytest.mark.parametrize(("driver", "found"), [("kapdesk-no-such-driver", "failed"),
+                                               ("dummy", "started")])
+def test_the_real_warm_up_notes_a_missing_device(driver, found):
+    """pygame's mixer, on the warm-up's thread, with an audio driver that finds no device
+    (and, against it, the dummy one that does): the player can say so before any Space."""
+    import os
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", WARMED_UP_WITHOUT_A_DEVICE],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "SDL_AUDIODRIVER": driver})
+    assert child.stdout.split() == [found], child.stderr

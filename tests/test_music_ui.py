@@ -7,7 +7,7 @@ import shutil
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from conftest import T0
 from gui import column
@@ -265,6 +265,35 @@ class WarmingBackend(FakeBackend):
 
     def warm_up(self) -> None:
         self.warmed += 1
+
+
+class DevicelessBackend(FakeBackend):
+    """No sound device: the warm-up, on its thread for a moment, finds none."""
+
+    def __init__(self) -> None:
+        super().__init__(unavailable=True)
+        self.warm_up_failed = False
+        self.warming = False
+
+    def warm_up(self) -> None:
+        self.warming = True
+        QTimer.singleShot(300, self._found_none)
+
+    def _found_none(self) -> None:
+        self.warm_up_failed, self.warming = True, False
+
+
+def test_a_missing_sound_device_is_said_before_the_first_space(db, music_ready, qtbot):
+    """Found by a first-time user: the player said "ready" until Space found no device."""
+    sw, sid, *_ = open_session(db, music_ready, qtbot, DevicelessBackend())
+    sw.show()
+    qtbot.waitExposed(sw)
+    assert "ready" in sw.player.label.text()  # while the warm-up looks
+    qtbot.waitUntil(lambda: sw.player.label.text()
+                    == "♪  No sound output found: the session goes on without music.")
+    qtbot.keyClick(sw, Qt.Key.Key_Space)  # tried again: still none, still said whole
+    assert sw.player.label.text().startswith("♪  No sound output found")
+    assert load_session(db, sid).music_plays == []
 
 
 def test_the_sound_device_is_readied_once_the_session_window_is_on_screen(db, music_ready,

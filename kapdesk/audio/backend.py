@@ -33,17 +33,25 @@ class PygameBackend:
     def __init__(self) -> None:
         self._mixer = None
         self._starting = threading.Lock()
+        self._warming: threading.Thread | None = None
+        self.warm_up_failed = False  # no device found by the warm-up; a play tries again
 
     def warm_up(self) -> None:
         """Start the mixer on a thread of its own (the session window has just opened);
-        a failure is left for the first play to report."""
+        a failure is only noted (``warm_up_failed``): the player says it, and the first
+        play tries the device again (a headset plugged in since)."""
         def start_quietly() -> None:
             try:
                 self.start()
             except AudioUnavailable:
-                pass
-        threading.Thread(target=start_quietly, name="kapdesk-audio-warm-up",
-                         daemon=True).start()
+                self.warm_up_failed = True
+        self._warming = threading.Thread(target=start_quietly, name="kapdesk-audio-warm-up",
+                                         daemon=True)
+        self._warming.start()
+
+    @property
+    def warming(self) -> bool:
+        return self._warming is not None and self._warming.is_alive()
 
     def start(self) -> None:
         with self._starting:  # a play during the warm-up waits for it, never starts twice

@@ -22,6 +22,7 @@ FADE_OUT_S = 3.0
 SKIP_FADE_S = 2.0
 NEXT_FADE_IN_S = 1.0  # track to track: short, so the room never sits in silence
 VOLUME_STEP = 0.1
+NO_OUTPUT = "No sound output found: the session goes on without music."
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ class MusicController:
                 log.warning("no audio output: %s", exc)  # details for the log file only
                 self.state = "stopped"
                 self.no_output = True
-                self.message = "No sound output found: the session goes on without music."
+                self.message = NO_OUTPUT
                 return
             except TrackError as exc:
                 log.warning("cannot play %s: %s", track.path, exc)
@@ -217,6 +218,12 @@ class MusicController:
             return
         self.state = "stopped"
         self.message = "No track in this playlist can play: " + "; ".join(problems)
+
+    def found_no_output(self) -> None:
+        """The device was found missing before anything played (by the warm-up)."""
+        if self.state == "stopped":
+            self.no_output = True
+            self.message = NO_OUTPUT
 
     def _fade(self, start: float, end: float, seconds: float,
               then: Callable[[], None] | None = None) -> None:

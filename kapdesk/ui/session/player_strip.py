@@ -31,6 +31,7 @@ from kapdesk.ui.ops import report_trouble
 from kapdesk.ui.widgets import ElidedLabel
 
 TICK_MS = 100
+WARM_UP_CHECK_MS = 200  # how often the player looks whether the warm-up has finished
 
 
 class PlayerStrip(QWidget):
@@ -139,3 +140,13 @@ class PlayerStrip(QWidget):
         if not self._warmed and self.controller.queue and hasattr(self.backend, "warm_up"):
             self._warmed = True
             self.backend.warm_up()
+            self._after_warm_up()
+
+    def _after_warm_up(self) -> None:
+        """No sound device is said as soon as the warm-up finds none: the line said "ready"
+        until the first Space (found by a first-time user)."""
+        if getattr(self.backend, "warming", False):
+            QTimer.singleShot(WARM_UP_CHECK_MS, self, self._after_warm_up)
+        elif getattr(self.backend, "warm_up_failed", False):
+            self.controller.found_no_output()
+            self.refresh()
