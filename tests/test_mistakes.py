@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
-from gui import key, type_into
+from gui import column, key, type_into
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.timeutil import local
 from kapdesk.export.record import client_record
@@ -110,13 +111,6 @@ def test_any_event_is_struck_out_later_with_a_reason(db, clock, qtbot, running):
     assert events[0]["struck_at"] == clock.now().isoformat()
 
 
-def test_nothing_to_undo_says_so(db, qtbot, running, clock):
-    _, sw, _ = running
-    clock.advance(minutes=1, seconds=1)
-    key(qtbot, sw, Qt.Key.Key_Backspace)
-    assert sw.view.status.text().startswith("Nothing to undo by key")
-
-
 def test_backspace_never_reaches_past_what_was_recorded_last(db, clock, qtbot, running):
     """S, then a PRN through its panel: Backspace takes back the PRN, never the earlier S.
     After a note, Backspace takes back nothing."""
@@ -166,3 +160,116 @@ def test_a_mis_keyed_rating_is_undone_or_struck_and_stops_counting(db, clock, qt
     assert load_session(db, sid).struck_ratings[-1]["struck_reason"] == "pressed 9 for 8"
     assert any("struck out: Dissociation: strong (pressed 9 for 8)" in line
                for line in log_lines(sw))
+
+
+def test_backspace_right_after_a_mistaken_start_takes_it_back(db, clock, qtbot, running):
+    """The wrong client chosen, Ctrl+R, Enter: Backspace (the button says so) undoes the
+    start itself, with a reason; the practice window returns on the client, whose session
+    is planned again."""
+    from kapdesk.ui.amend import TakeBackStartDialog
+
+    main, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    assert sw.view.take_back_button.isVisible()
+    clock.advance(minutes=2)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
+    dialog = sw.edit_dialog
+    assert isinstance(dialog, TakeBackStartDialog) and dialog.isVisible()
+    assert any("goes back to the plan, not started" in label.text()
+               for label in dialog.findChildren(QLabel))
+    qtbot.keyClicks(dialog.fields["reason"], "oops")  # too short: said, nothing changed
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "write why the start is taken back" in dialog.error.text()
+    assert load_session(db, sid).session["started_at"]
+    type_into(qtbot, dialog, "reason", "wrong client chosen")
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not sw.isVisible())
+    assert main.isVisible() and load_session(db, sid).session["started_at"] is None
+    assert main.statusBar().currentMessage().endswith("its start was taken back.")
+    assert column(main.page.session_view, 2) == ["next"]  # Status: planned again
+
+
+def test_once_anything_is_recorded_the_start_stays(db, clock, qtbot, running):
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    clock.advance(minutes=5)
+    key(qtbot, sw, Qt.Key.Key_A)  # anxiety
+    key(qtbot, sw, Qt.Key.Key_Backspace)  # undoes the event, not the start
+    assert sw.view.status.text().startswith("✓ Undone: Anxiety")
+    assert not sw.view.take_back_button.isVisible()
+    key(qtbot, sw, Qt.Key.Key_Backspace)
+    assert sw.edit_dialog is None and sw.view.status.text().startswith("Nothing to undo")
+    assert load_session(db, sid).session["started_at"]
+
+
+def test_a_session_started_by_mistake_goes_back_to_the_plan(db, ready):
+    """The wrong client chosen, Ctrl+R, Enter: taken back while nothing is in it, the
+    session is planned again (the same one starts later), and the audit trail keeps it."""
+    from datetime import timedelta
+
+    from conftest import T0
+    from kapdesk.practice.audit import audit_events
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.practice.session import take_back_start
+    from kapdesk.storage.courses import course_sequence
+
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    take_back_start(db, sid, at=T0 + timedelta(minutes=2), reason="wrong client chosen")
+    session = load_session(db, sid).session
+    assert session["started_at"] is None and session["ride_confirmed_at"] is None
+    assert session["intention"] == "" and session["threshold_version_id"] is None
+    assert [(s["id"], s["status"]) for s in course_sequence(db, ready)] == [(sid, "next")]
+    [event] = audit_events(db, ready)
+    assert event["action"] == "start_taken_back" and event["session_id"] == sid
+    assert event["detail"] == (f"Medication session 1 started {local(T0):%a %d %b %Y, %H:%M}"
+                               ": wrong client chosen")
+    again = begin_medication_session(db, ready, at=T0 + timedelta(minutes=30),
+                                     intention="to rest", ride_home_name="Sam T.",
+                                     ride_confirmed=True)
+    assert again == sid and load_session(db, sid).session["number"] == 1
+
+
+@pytest.mark.parametrize("recorded", ["vitals", "draft", "event"])
+def test_a_session_with_anything_in_it_is_not_taken_back(db, ready, recorded):
+    from datetime import timedelta
+
+    from conftest import T0
+    from kapdesk.practice.drafts import save_draft
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.practice.session import record_event, record_vitals, take_back_start
+
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    at = T0 + timedelta(minutes=5)
+    if recorded == "vitals":
+        record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
+                      taken_at=at, checkpoint="pre_dose")
+    elif recorded == "draft":
+        save_draft(db, sid, "observation", "settling in", at=at)
+    else:
+        record_event(db, sid, "anxiety", at=at)
+    before = load_session(db, sid).session
+    with pytest.raises(NotAllowed, match="1 entry is recorded in this session already"):
+        take_back_start(db, sid, at=at, reason="wrong client chosen")
+    assert load_session(db, sid).session == before
+
+
+def test_taking_back_a_start_needs_a_reason_and_a_running_session(db, ready):
+    from datetime import timedelta
+
+    from conftest import T0
+    from kapdesk.domain.errors import InvalidInput
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.practice.session import take_back_start
+
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    with pytest.raises(InvalidInput, match="write why the start is taken back"):
+        take_back_start(db, sid, at=T0, reason=" oops ")
+    assert load_session(db, sid).session["started_at"]
+    record_discharge(db, sid, at=T0 + timedelta(minutes=3), reason="client left, unwell")
+    with pytest.raises(NotAllowed, match="the session has ended"):
+        take_back_start(db, sid, at=T0 + timedelta(minutes=4), reason="wrong client chosen")

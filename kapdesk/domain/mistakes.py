@@ -1,7 +1,10 @@
 """Mis-keyed events. Thirteen letters record an event with one key, so a wrong one will be
 pressed. The last one may be undone for a minute; any one may later be struck out with a
 reason. Either way the entry stays in the record, marked struck with when and why, and no
-longer counts clinically (the band, the prescriber's summary, the course overview)."""
+longer counts clinically (the band, the prescriber's summary, the course overview).
+
+A session started by mistake (the wrong client chosen, a start before the client arrived)
+may be taken back to the plan while nothing but its start is recorded in it."""
 
 from __future__ import annotations
 
@@ -44,3 +47,22 @@ def correction_reason(reason: str | None) -> str:
         raise InvalidInput("reason", "a correction needs its reason, e.g. 'typed 184, cuff "
                                      "showed 148'")
     return text
+
+
+def take_back_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if len(text) < REASON_MIN_CHARS:
+        raise InvalidInput("reason", "write why the start is taken back, e.g. 'wrong client "
+                                     "chosen'")
+    return text
+
+
+def check_take_back(recorded: int) -> None:
+    """Refused once anything is recorded after the start (a reading, a dose, an event, a
+    rating, a note or a draft of one, a track played): the session then took place, and
+    what was wrong in it is struck out or corrected instead."""
+    if recorded:
+        raise NotAllowed(
+            f"{recorded} entr{'y is' if recorded == 1 else 'ies are'} recorded in this session "
+            "already, so it took place and stays in the record: strike out or correct what "
+            "was wrong, and discharge with a written reason")

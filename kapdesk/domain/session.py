@@ -70,6 +70,14 @@ class SessionRecord:
         return self.session["id"]
 
     @property
+    def recorded_anything(self) -> bool:
+        """Anything recorded after the start, struck or replaced entries too (a draft of a
+        note is not part of the record; storage counts it when it matters)."""
+        return bool(self.doses or self.readings or self.events or self.struck_events
+                    or self.ratings or self.struck_ratings or self.notes or self.discharge
+                    or self.music_plays or self.superseded_readings or self.superseded_doses)
+
+    @property
     def started_at(self) -> datetime | None:
         value = self.session.get("started_at")
         return parse_instant(value) if value else None

@@ -79,4 +79,5 @@ AUDIT_ACTIONS: dict[str, str] = {
     "process_notes_viewed": "Process notes viewed",
     "passphrase_changed": "Passphrase changed",
     "encrypted": "Practice encrypted",
+    "start_taken_back": "Session start taken back",
 }

@@ -14,14 +14,14 @@ from kapdesk.domain.dosing import CLOCK_TOLERANCE, decide_dose
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.gates import override_reason
 from kapdesk.domain.kinds import SessionKind
-from kapdesk.domain.mistakes import strike_reason, undo_reason
+from kapdesk.domain.mistakes import check_take_back, strike_reason, take_back_reason, undo_reason
 from kapdesk.domain.protocol import Protocol
 from kapdesk.domain.protocol_rules import validate_protocol
 from kapdesk.domain.scheduling import check_reschedule
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.sharing import check_shareable
 from kapdesk.domain.thresholds import Verdict
-from kapdesk.domain.timeutil import parse_instant, utc_now
+from kapdesk.domain.timeutil import local, parse_instant, utc_now
 from kapdesk.domain.vitals import make_reading
 from kapdesk.domain.vitals_schedule import SKIPPED, schedule
 from kapdesk.domain.vocabulary import (
@@ -29,9 +29,11 @@ from kapdesk.domain.vocabulary import (
     NOTE_KINDS,
     RATING_LEVELS,
     RATING_SCALES,
+    SESSION_KINDS,
     require_kind,
     require_text,
 )
+from kapdesk.practice.audit import audit
 from kapdesk.practice.course import plan_integration
 from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.storage import sessions as store
@@ -85,6 +87,23 @@ def start_session(db: Database, session_id: int, *, started_at: datetime, intent
                           ride_home_name=ride_home_name.strip(),
                           ride_home_phone=ride_home_phone.strip(), order_id=order_id,
                           threshold_version_id=threshold_id, protocol=copy)
+
+
+def take_back_start(db: Database, session_id: int, *, at: datetime, reason: str) -> None:
+    """A medication session started by mistake goes back to the plan, not started, while
+    nothing is recorded in it; the audit trail keeps when it was started, when it was taken
+    back and why."""
+    text = take_back_reason(reason)
+    with db.atomic():
+        record = running(store.load_session(db, session_id))
+        check_take_back(store.count_recorded(db, session_id))
+        started = record.started_at
+        assert started is not None
+        store.set_not_started(db, session_id)
+        name = f"{SESSION_KINDS[record.session['kind']]} session {record.session['number'] or ''}"
+        audit(db, "start_taken_back", client_id=record.session["client_id"],
+              session_id=session_id, at=at,
+              detail=f"{name.strip()} started {local(started):%a %d %b %Y, %H:%M}: {text}")
 
 
 def record_vitals(db: Database, session_id: int, values: Mapping[str, object], *,

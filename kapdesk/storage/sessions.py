@@ -41,6 +41,23 @@ def set_started(db: Database, session_id: int, *, started_at: datetime, intentio
                 threshold_version_id, json.dumps(protocol) if protocol else None, session_id))
 
 
+def set_not_started(db: Database, session_id: int) -> None:
+    """Back to planned: what the start wrote (its instant, the intention, the ride home, the
+    order, thresholds and protocol it fixed) is cleared; the plan's own fields stay."""
+    db.execute("""UPDATE sessions SET started_at = NULL, intention = '', ride_home_name = '',
+                  ride_home_phone = '', ride_confirmed_at = NULL, order_id = NULL,
+                  threshold_version_id = NULL, protocol = NULL WHERE id = ?""", (session_id,))
+
+
+def count_recorded(db: Database, session_id: int) -> int:
+    """Entries of every kind in a session, struck or superseded ones too, and a note draft."""
+    return db.execute(
+        "SELECT " + " + ".join(f"(SELECT count(*) FROM {table} WHERE session_id = :id)"
+                   for table in ("vitals", "doses", "events", "ratings", "notes",
+                                 "note_drafts", "music_plays", "discharges")),
+        {"id": session_id}).fetchone()[0]
+
+
 def get_session(db: Database, session_id: int) -> dict[str, Any]:
     return one(db, "SELECT * FROM sessions WHERE id = ?", (session_id,),
                what=f"session {session_id}")

@@ -10,13 +10,14 @@ from typing import Any
 from PySide6.QtWidgets import QDateTimeEdit, QLabel, QPlainTextEdit, QWidget
 
 from kapdesk.domain.errors import InvalidInput
-from kapdesk.domain.mistakes import strike_reason
+from kapdesk.domain.mistakes import strike_reason, take_back_reason
+from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vitals import LABELS, MEASURES, UNITS, make_reading
 from kapdesk.domain.vocabulary import EVENT_KINDS, RATING_LEVELS, RATING_SCALES
 from kapdesk.practice.amend import amend_note, correct_dose, correct_vitals
 from kapdesk.practice.queries import Database, get_entry, get_note, note_versions
-from kapdesk.practice.session import strike_entry
+from kapdesk.practice.session import strike_entry, take_back_start
 from kapdesk.ui.forms import FormDialog, line
 
 
@@ -85,6 +86,29 @@ class StrikeEntryDialog(FormDialog):
     def _save(self, values: dict[str, Any]) -> None:
         strike_entry(self.db, self.table, self.entry_id, at=self.now(),
                      reason=values["reason"])
+
+
+class TakeBackStartDialog(FormDialog):
+    """A session started by mistake goes back to the plan, with a reason."""
+
+    def __init__(self, db: Database, record: SessionRecord, now: Callable[[], datetime],
+                 parent: QWidget | None = None) -> None:
+        self.db, self.session_id, self.now = db, record.id, now
+        started = record.started_at
+        assert started is not None
+        super().__init__("Undo the start", self._save, parent, save_label="Undo the start",
+                         intro=f"Medication session {record.session['number'] or ''} for "
+                               f"{record.client['display_name']}, started at "
+                               f"{local(started):%H:%M}, goes back to the plan, not started: "
+                               "nothing is recorded in it yet. The audit trail keeps that it "
+                               "was started and taken back, with your reason.")
+        self.add("reason", "Reason", line("", "e.g. wrong client chosen"))
+
+    def check(self, values: dict[str, Any]) -> None:
+        take_back_reason(values["reason"])
+
+    def _save(self, values: dict[str, Any]) -> None:
+        take_back_start(self.db, self.session_id, at=self.now(), reason=values["reason"])
 
 
 class CorrectDoseDialog(FormDialog):

@@ -18,12 +18,14 @@ from kapdesk.practice.queries import Database
 
 if TYPE_CHECKING:
     from kapdesk.audio.backend import AudioBackend
+    from kapdesk.domain.session import SessionRecord
     from kapdesk.domain.timeutil import Clock
     from kapdesk.ui.amend import (
         AmendNoteDialog,
         CorrectDoseDialog,
         CorrectVitalsDialog,
         StrikeEntryDialog,
+        TakeBackStartDialog,
     )
     from kapdesk.ui.audit_trail import AuditTrailDialog
     from kapdesk.ui.client_forms import ClientDialog
@@ -196,6 +198,13 @@ def strike_out(db: Database, table: str, entry_id: int, now: Now,
     from kapdesk.ui.amend import StrikeEntryDialog
 
     return StrikeEntryDialog(db, table, entry_id, now, parent)
+
+
+def take_back_start(db: Database, record: SessionRecord, now: Now,
+                    parent: QWidget) -> TakeBackStartDialog:
+    from kapdesk.ui.amend import TakeBackStartDialog
+
+    return TakeBackStartDialog(db, record, now, parent)
 
 
 # What the practice window's Client menu opens for a chosen client.

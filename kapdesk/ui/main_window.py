@@ -329,6 +329,8 @@ class MainWindow(QMainWindow):
         opened on the first client, found by a first-time user), showing what changed."""
         if self.session_window is not None:
             self.reload(select=self.session_window.record.session["client_id"])
+            if self.session_window.farewell:
+                self.statusBar().showMessage(self.session_window.farewell, 20000)
         self.show()
         self.care.session_closed()
 

@@ -53,6 +53,8 @@ class SessionView(QWidget):
         self.lock_button = QPushButton("Lock  Ctrl+L")
         self.emergency_button = QPushButton("Emergency card  F2")
         self.back_button = QPushButton("Back to practice")
+        # Shown only while nothing is recorded: the wrong client chosen, a start too soon.
+        self.take_back_button = QPushButton("Undo start…  Backspace")
         self.status = _label(name="statusLine")
         self.status.setWordWrap(True)  # a long confirmation wraps; it never widens the window
         # ...and the header keeps room for two lines of it, so it does not move when one
@@ -67,10 +69,11 @@ class SessionView(QWidget):
         header.addWidget(self.status, 1)
         self.export_button = QPushButton("Export summary for the prescriber…")
         for button in (self.export_button, self.back_button, self.discreet_button,
-                       self.lock_button, self.emergency_button):
+                       self.lock_button, self.emergency_button, self.take_back_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # An ended session's export and way back sit above its log (below), so the header
         # keeps room for the title and the confirmation after a discharge.
+        header.addWidget(self.take_back_button)
         header.addWidget(self.discreet_button)
         header.addWidget(self.lock_button)
         header.addWidget(self.emergency_button)
@@ -209,6 +212,7 @@ class SessionView(QWidget):
         ended = bool(record.session["ended_at"])
         self.title.setText(title + (" · ended" if ended else ""))
         self.back_button.setVisible(ended)
+        self.take_back_button.setVisible(not ended and not record.recorded_anything)
         self.cheatsheet.setVisible(not ended)
         self.cheatsheet.setText(cheat_sheet(record.protocol))
         self.panels.setVisible(not ended or self.panels.currentWidget() is self.moment)

@@ -68,6 +68,7 @@ class SessionWindow(QMainWindow):
         self._focusing = False
         self.emergency: EmergencyCard | None = None
         self.edit_dialog: QDialog | None = None
+        self.farewell: str | None = None  # said by the practice window when this one closes
         self.resize(1280, 720)  # fits a 1366x768 laptop screen
 
         self.player = PlayerStrip(db, session_id, self.now, audio)
@@ -95,6 +96,7 @@ class SessionWindow(QMainWindow):
         self.lock_screen = view.lock_screen
         view.emergency_button.clicked.connect(self.show_emergency)
         view.back_button.clicked.connect(self.close)
+        view.take_back_button.clicked.connect(self.take_back_start)
         view.export_button.clicked.connect(self.export_summary)
         view.band.selected.connect(lambda marker: self.focus_moment(marker.at))
         view.band.missed.connect(self.keys_mode)  # a click beside the markers closes a moment
@@ -276,6 +278,9 @@ class SessionWindow(QMainWindow):
         undo by key: an older entry is struck out from its line."""
         if not self._guard():
             return
+        if self.last_entry is None and not self.record.recorded_anything:
+            self.take_back_start()  # the last thing done was the start itself
+            return
         if self.last_entry is None:
             self.say("Nothing to undo by key. To strike out an older event or rating, select "
                      "its line and press Strike out…")
@@ -286,6 +291,23 @@ class SessionWindow(QMainWindow):
             return
         self._saved(f"Undone: {what} at {local(at):%H:%M} (kept in the record, struck out)",
                     keep_panel=True)
+
+    def take_back_start(self) -> None:
+        """The wrong client chosen, or a start too soon: back to the plan, with a reason,
+        while nothing is recorded; the practice window returns on the client."""
+        if self.ended or self.record.recorded_anything:
+            return
+        dialog = dialogs.take_back_start(self.db, self.record, self.clock.now, self)
+        dialog.saved.connect(lambda _: self._taken_back())
+        self.edit_dialog = dialog
+        self.view.place_beside_clock(dialog)
+        dialog.open()
+
+    def _taken_back(self) -> None:
+        number = self.record.session["number"] or ""
+        self.farewell = (f"Medication session {number} of {self.record.client['display_name']} "
+                         "is planned again, not started: its start was taken back.")
+        self.close()
 
     def rate(self, scale: str, value: int) -> None:
         if not self._guard() or not self._in_protocol(scale, self.record.protocol.rating_scales,
