@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import T0
+from conftest import T0, answer_next_box
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.timeutil import ManualClock, local
 from kapdesk.practice.course import add_course, add_screening, schedule_in_course
@@ -34,7 +34,7 @@ def integration(db, client_id):
     integ = schedule_in_course(db, course, "integration", T0 + timedelta(hours=24),
                                medication_session_id=sid)
     with pytest.raises(NotAllowed, match="not taken place yet"):
-        open_integration(db, integ, at=T0)
+        open_integration(db, integ)
     record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
                   taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
     record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
@@ -55,7 +55,7 @@ def test_quote_write_follow_up_and_schedule_the_next_session(db, integration, qt
     window = IntegrationWindow(db, integ, clock)
     qtbot.addWidget(window)
     window.show()
-    assert load_session(db, integ).session["started_at"]  # opening it starts it
+    start(window, qtbot)
     moments = [window.moments.item(i).text() for i in range(window.moments.count())]
     row = next(i for i, text in enumerate(moments) if "door" in text)
     window.moments.setCurrentRow(row)
@@ -82,8 +82,47 @@ def test_quote_write_follow_up_and_schedule_the_next_session(db, integration, qt
                             "ORDER BY id"))
     assert planned == [{"kind": "medication", "number": 2}, {"kind": "integration",
                                                               "number": 2}]
-    window.end()
+    said = answer_next_box("End session")
+    window.end_button.click()
+    assert said and "nothing more can be written in it" in said[0]
     assert load_session(db, integ).session["ended_at"] and not window.editor.isEnabled()
+
+
+def start(window, qtbot) -> None:
+    """The session opens not started, its Start button focused: Enter starts it."""
+    assert not load_session(window.db, window.record.id).session["started_at"]
+    assert window.focusWidget() is window.start_button and not window.editor.isEnabled()
+    qtbot.keyClick(window.start_button, Qt.Key.Key_Return)
+    assert load_session(window.db, window.record.id).session["started_at"]
+    assert window.editor.isEnabled() and not window.start_button.isVisible()
+
+
+def test_opening_a_planned_integration_session_changes_nothing_until_it_starts(
+        db, integration, qtbot, themed_app):
+    """Found by a first-time user: Enter on a planned integration session, only to look,
+    started it (its date became that minute), and a second Enter on the focused "End
+    integration session" ended it for good."""
+    _, integ = integration
+    before = load_session(db, integ).session
+    window = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=2)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert load_session(db, integ).session == before
+    assert window.status.text().startswith("Planned for ") and "not started yet" in \
+        window.status.text()
+    assert not window.end_button.isVisible()
+    qtbot.keyClick(window.start_button, Qt.Key.Key_Escape)  # leaves: still only planned
+    assert not window.isVisible() and load_session(db, integ).session == before
+
+    again = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24)))
+    qtbot.addWidget(again)
+    again.show()
+    start(again, qtbot)
+    said = answer_next_box("Keep it open")  # Enter twice by mistake: asked, and kept
+    again.end_button.setFocus()
+    qtbot.keyClick(again.end_button, Qt.Key.Key_Return)
+    assert said and not load_session(db, integ).session["ended_at"]
 
 
 def test_the_therapists_process_notes_stay_in_the_record_they_see(db, integration, qtbot,
@@ -107,6 +146,7 @@ def test_esc_leaves_the_typing_then_the_window_and_enter_presses_a_focused_butto
     window = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24, minutes=5)))
     qtbot.addWidget(window)
     window.show()
+    start(window, qtbot)
     window.editor.setFocus()
     qtbot.keyClicks(window.editor, "She named the door")
     qtbot.keyClick(window.editor, Qt.Key.Key_Escape)  # leaves the typing, not the window

@@ -15,19 +15,24 @@ from kapdesk.storage import integration as store
 from kapdesk.storage.sessions import get_session
 
 
-def open_integration(db: Database, session_id: int, *, at: datetime) -> dict[str, Any]:
-    """Start the integration session if it has not started; return it."""
+def open_integration(db: Database, session_id: int) -> dict[str, Any]:
+    """The integration session, refused while its medication session has not taken place.
+    Opening it changes nothing (opening one to look had started it, moving its planned date
+    to that minute): it starts when the therapist starts it."""
+    session = get_session(db, session_id)
+    if session["kind"] != SessionKind.INTEGRATION:
+        raise NotAllowed("this is not an integration session")
+    medication = get_session(db, session["medication_session_id"])
+    if not medication["ended_at"]:
+        raise NotAllowed("its medication session has not taken place yet")
+    return session
+
+
+def start_integration(db: Database, session_id: int, *, at: datetime) -> None:
     with db.atomic():
-        session = get_session(db, session_id)
-        if session["kind"] != SessionKind.INTEGRATION:
-            raise NotAllowed("this is not an integration session")
-        medication = get_session(db, session["medication_session_id"])
-        if not medication["ended_at"]:
-            raise NotAllowed("its medication session has not taken place yet")
-        if not session["started_at"]:
-            start_session(db, session_id, started_at=at)
-            session = get_session(db, session_id)
-        return session
+        if open_integration(db, session_id)["started_at"]:
+            raise NotAllowed("this integration session has started already")
+        start_session(db, session_id, started_at=at)
 
 
 def add_follow_up(db: Database, session_id: int, action: str) -> int:

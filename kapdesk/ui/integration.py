@@ -26,10 +26,17 @@ from kapdesk.domain.review import timeline_entries
 from kapdesk.domain.sharing import is_private, quote, quoting_kind
 from kapdesk.domain.timeutil import Clock, local, nearest, parse_instant
 from kapdesk.practice.course import schedule_medication_with_integration
-from kapdesk.practice.integration import add_follow_up, open_integration
+from kapdesk.practice.integration import add_follow_up, open_integration, start_integration
 from kapdesk.practice.live import next_medication_session
-from kapdesk.practice.queries import Database, follow_ups, load_session, open_course
+from kapdesk.practice.queries import (
+    Database,
+    course_numbers,
+    follow_ups,
+    load_session,
+    open_course,
+)
 from kapdesk.practice.session import end_session
+from kapdesk.ui.confirm import confirmed
 from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.models import when
 from kapdesk.ui.ops import Change, follow_changes, run_op
@@ -65,16 +72,21 @@ class IntegrationWindow(QMainWindow):
         super().__init__()
         keep_on_screen(self)
         self.db, self.clock = db, clock
-        session = open_integration(db, session_id, at=clock.now())
+        session = open_integration(db, session_id)
         self.record = load_session(db, session_id)
         self.medication = load_session(db, session["medication_session_id"])
         self.resize(1280, 720)
         client = self.record.client["display_name"]
         number = session["number"] or ""
         self.setWindowTitle(f"kapdesk · Integration session {number}".strip())
+        course = course_numbers(db, session["client_id"]).get(session["course_id"])
+        of_course = f" · course {course}" if course else ""  # over several, which one
 
-        self.title = label(f"{client} · Integration session {number}".strip(), "title")
+        self.title = label(f"{client} · Integration session {number}".strip() + of_course,
+                           "title")
         self.status = label(name="statusLine")
+        self.start_button = QPushButton("Start integration session")
+        self.start_button.clicked.connect(self.start)
         self.end_button = QPushButton("End integration session")
         self.end_button.clicked.connect(self.end)
         self.back_button = back = QPushButton("Back to practice")
@@ -83,6 +95,7 @@ class IntegrationWindow(QMainWindow):
         header.addWidget(self.title)
         header.addSpacing(20)
         header.addWidget(self.status, 1)
+        header.addWidget(self.start_button)
         header.addWidget(self.end_button)
         header.addWidget(back)
 
@@ -90,7 +103,7 @@ class IntegrationWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(label(f"Medication session {m['number'] or ''} · "
+        left_layout.addWidget(label(f"Medication session {m['number'] or ''}{of_course} · "
                                     f"{when(m['started_at'])}", "section"))
         if m["intention"]:
             left_layout.addWidget(label(f"Intention: {m['intention']}", "muted", wrap=True))
@@ -169,6 +182,12 @@ class IntegrationWindow(QMainWindow):
         self.quotes_private = bool(draft and is_private(draft["kind"]))
         follow_changes(self, self.reload, lambda change: change.touches_session(session_id))
         self.reload()
+        if not self.started:  # Enter starts it; nothing else is open to typing yet
+            self.start_button.setFocus()
+
+    @property
+    def started(self) -> bool:
+        return bool(self.record.session["started_at"])
 
     @property
     def ended(self) -> bool:
@@ -195,9 +214,14 @@ class IntegrationWindow(QMainWindow):
                                       else ""))
         for widget in (self.editor, self.save_button, self.follow_up, self.next_at,
                        self.schedule_button, self.end_button):
-            widget.setEnabled(not self.ended)
+            widget.setEnabled(self.started and not self.ended)
+        self.start_button.setVisible(not self.started)
+        self.end_button.setVisible(self.started)
         if self.ended:
             self.status.setText(f"Ended {when(self.record.session['ended_at'])}")
+        elif not self.started:
+            self.status.setText(f"Planned for {when(self.record.session['scheduled_for'])}; "
+                                "not started yet")
 
     def show_note_at(self, at: datetime) -> None:
         """A search result opened here: its note chosen and, once laid out, in view."""
@@ -252,7 +276,18 @@ class IntegrationWindow(QMainWindow):
         if self._run(schedule):
             self.status.setText("✓ Next medication session scheduled, with its integration")
 
+    def start(self) -> None:
+        if self._run(lambda: start_integration(self.db, self.record.id, at=self.clock.now())):
+            self.status.setText("✓ Integration session started")
+            self.moments.setFocus()
+
     def end(self) -> None:
+        """Asked first: ending it for good was one Enter on a focused button."""
+        if not confirmed(self, "End the integration session",
+                         "End the integration session now? Its notes and follow-ups stay; "
+                         "nothing more can be written in it.",
+                         go="End session", stay="Keep it open"):
+            return
         if self.editor.toPlainText().strip():
             self.save_note()
         self._run(lambda: end_session(self.db, self.record.id, at=self.clock.now()))
