@@ -571,7 +571,7 @@ def test_discharge_says_the_day_and_time_it_plans_the_integration_on_a_quarter_h
     panel = sw.discharge
     planned = (T0 + timedelta(hours=24, minutes=45)).astimezone()  # 15:33 -> 15:45 next day
     assert panel.schedule.isChecked()
-    assert panel.hours.text() == f"24 h later: {planned:%a %d %b, %H:%M}"
+    assert panel.hours.text() == f"24 h after the start: {planned:%a %d %b, %H:%M}"
     key(qtbot, panel.hours, Qt.Key.Key_Up)  # one hour more, said at once
     assert panel.hours.text().endswith(f"{planned + timedelta(hours=1):%H:%M}")
     qtbot.keyClicks(panel.reason, "prescriber consulted by phone")
@@ -579,6 +579,37 @@ def test_discharge_says_the_day_and_time_it_plans_the_integration_on_a_quarter_h
     integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?",
                                 (sid,)))
     assert integration["scheduled_for"] == (T0 + timedelta(hours=25, minutes=45)).isoformat()
+    # ...and the confirmation says when it was booked (found by a first-time user)
+    assert sw.view.status.text().endswith(
+        f" · integration {planned + timedelta(hours=1):%a %d %b, %H:%M}")
+
+
+def test_the_discharge_panel_keeps_its_gate_current_while_it_stays_open(db, clock, qtbot,
+                                                                        running):
+    """Found by a first-time user: a panel left open for minutes still said "0 min since
+    the last dose … 120 min to go". A reason being written stays."""
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    record_vitals(db, sid, {"systolic": 128, "diastolic": 80, "heart_rate": 70},
+                  taken_at=T0 + timedelta(minutes=12), checkpoint="pre_dose")
+    record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
+    record_vitals(db, sid, {"systolic": 130, "diastolic": 82, "heart_rate": 72, "spo2": 97},
+                  taken_at=T0 + timedelta(minutes=135), checkpoint="discharge")
+    clock.current = T0 + timedelta(minutes=20 + 118)
+    sw.reload()
+    key(qtbot, sw, Qt.Key.Key_L)
+    panel = sw.discharge
+    assert "only 118 min since the last dose" in panel.info.text()
+    qtbot.keyClicks(panel.reason, "prescriber")
+    clock.advance(minutes=1)
+    qtbot.waitUntil(lambda: "only 119 min since the last dose" in panel.info.text())
+    assert panel.reason.text() == "prescriber" and panel.reason.isEnabled()
+    clock.advance(minutes=1)
+    qtbot.waitUntil(lambda: panel.info.text().startswith("Ready to leave"))
+    assert not panel.reason.isEnabled()  # nothing to override any more
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert load_session(db, sid).discharge["cleared"] == 1
 
 
 def test_after_a_resumed_session_the_practice_window_returns_on_its_client(db, ready, clock,

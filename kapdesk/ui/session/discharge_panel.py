@@ -23,6 +23,7 @@ class DischargePanel(Panel):
         super().__init__("Discharge", "Discharge")
         self.db, self.now = db, now
         self.record: SessionRecord | None = None
+        self._stale_plan: str | None = None  # a planned integration outside 24-48 h
         self.labels = {"reason": "Override reason"}
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to leave")
@@ -46,29 +47,19 @@ class DischargePanel(Panel):
         if self.record is None or self.record.started_at is None:
             return
         slot = integration_slot(self.record.started_at, timedelta(hours=self.hours.value()))
-        self.hours.setSuffix(f" h later: {local(slot):%a %d %b, %H:%M}")
+        self.hours.setSuffix(f" h after the start: {local(slot):%a %d %b, %H:%M}")
 
     def integration(self) -> dict | None:
         return integration_of(self.db, self.record.id)
 
     def open_for(self, record: SessionRecord) -> None:
         self.record = record
-        gate = record.discharge_gate(self.now())
-        ride = record.session["ride_home_name"] or "not recorded"
-        if gate.open:
-            text = f"Ready to leave: every condition holds. Ride home: {ride}."
-            self.reason.setEnabled(False)
-        else:
-            text = ("Not cleared yet:\n• " + "\n• ".join(gate.reasons)
-                    + "\nDischarge now only with a written reason.")
-            self.reason.setEnabled(True)
-        self.info.setText(text)
-        restyle(self.info, "muted" if gate.open else "warning")
         self.reason.clear()
         planned = self.integration()
         stale = planned is not None and not planned["started_at"] and not \
             integration_in_window(self.record.started_at,
                                   parse_instant(planned["scheduled_for"]))
+        self._stale_plan = planned["scheduled_for"] if planned and stale else None
         self.schedule.setChecked(planned is None or stale)
         self.schedule.setEnabled(planned is None or stale)
         self.hours.setEnabled(planned is None or stale)
@@ -77,12 +68,36 @@ class DischargePanel(Panel):
             self.schedule.setText("schedule it for")
         elif stale:
             self.schedule.setText("move it to")
-            self.info.setText(self.info.text() + "\nThe integration session is planned for "
-                              f"{when(planned['scheduled_for'])}, outside 24-48 hours.")
         else:
             self.schedule.setText("already scheduled: " + when(planned["scheduled_for"]))
+        self.reason.setEnabled(False)  # so that the gate's first saying sets it
+        self.say_gate()
         self.clear_error()
         (self.reason if self.reason.isEnabled() else self.action_button).setFocus()
+
+    def say_gate(self) -> None:
+        """The gate as it stands now: said again every second while the panel is open (a
+        panel left open said "0 min since the last dose … 120 min to go" minutes later,
+        found by a first-time user). A reason being written is left as it is."""
+        if self.record is None:
+            return
+        gate = self.record.discharge_gate(self.now())
+        if gate.open:
+            ride = self.record.session["ride_home_name"] or "not recorded"
+            text = f"Ready to leave: every condition holds. Ride home: {ride}."
+        else:
+            text = ("Not cleared yet:\n• " + "\n• ".join(gate.reasons)
+                    + "\nDischarge now only with a written reason.")
+        if self._stale_plan:
+            text += (f"\nThe integration session is planned for {when(self._stale_plan)}, "
+                     "outside 24-48 hours.")
+        if self.info.text() != text:
+            self.info.setText(text)
+            restyle(self.info, "muted" if gate.open else "warning")
+        if self.reason.isEnabled() == gate.open:  # the gate opened or closed meanwhile
+            self.reason.setEnabled(not gate.open)
+            if gate.open and self.isVisible():
+                self.action_button.setFocus()
 
     def save(self) -> str:
         at = self.now()
@@ -91,4 +106,7 @@ class DischargePanel(Panel):
         discharge_and_schedule(self.db, self.record.id, at=at, reason=reason,
                                integration_after=timedelta(hours=self.hours.value())
                                if plan else None)
-        return "Discharged" + (" (override recorded)" if reason else "")
+        planned = self.integration()
+        return "Discharged" + (" (override recorded)" if reason else "") + (
+            f" · integration {local(parse_instant(planned['scheduled_for'])):%a %d %b, %H:%M}"
+            if planned else "")

@@ -408,6 +408,8 @@ class SessionWindow(QMainWindow):
         now = self.now() if not self.ended else parse_instant(self.record.session["ended_at"])
         self.view.show_time(self.record, now)
         self._withdraw_undo_offer(now)
+        if not self.ended and self.discharge.isVisible():
+            self.discharge.say_gate()
 
     def _withdraw_undo_offer(self, now: datetime) -> None:
         """Backspace is offered only while it can undo: once the minute is over, the status
