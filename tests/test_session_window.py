@@ -584,6 +584,31 @@ def test_discharge_says_the_day_and_time_it_plans_the_integration_on_a_quarter_h
         f" · integration {planned + timedelta(hours=1):%a %d %b, %H:%M}")
 
 
+def test_a_closed_dosing_gate_shows_its_words_and_the_reason_field_whole(qtbot, running):
+    """Found by a first-time user at 720 lines: with the dosing gate closed the override
+    field was cut in half, and after the refusal the gate's words scrolled out of view."""
+    _, sw, _ = running
+    sw.resize(1280, 720)
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_D)  # no pre-dose vitals: the gate is closed
+    panel = sw.dose
+    assert panel.info.text().splitlines()[1].startswith("Dosing gate closed")
+
+    def whole_in_view(widget) -> bool:
+        QApplication.processEvents()
+        area = widget.geometry().translated(widget.parentWidget().mapTo(
+            panel.body.widget(), widget.parentWidget().rect().topLeft()))
+        shown = panel.body.viewport().rect().translated(0, panel.body.verticalScrollBar()
+                                                         .value())
+        return shown.contains(area)
+
+    assert whole_in_view(panel.gate_reason) and whole_in_view(panel.info)
+    key(qtbot, sw, Qt.Key.Key_Return)  # no reason written: refused
+    assert panel.error.isVisible() and panel.gate_reason.hasFocus()
+    assert whole_in_view(panel.gate_reason) and whole_in_view(panel.info)
+
+
 def test_the_discharge_panel_keeps_its_gate_current_while_it_stays_open(db, clock, qtbot,
                                                                         running):
     """Found by a first-time user: a panel left open for minutes still said "0 min since

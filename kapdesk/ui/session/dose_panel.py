@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtWidgets import QLineEdit, QSpinBox
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from kapdesk.domain.dosing import minutes_back_allowed
 from kapdesk.domain.errors import InvalidInput
@@ -27,12 +27,20 @@ class DosePanel(Panel):
                        "reason": "Override reason"}
         self.mg = QLineEdit()
         self.mg.setFixedWidth(120)
-        self.form.addRow("Amount (mg)", self.mg)
         self.minutes_ago = QSpinBox()
         self.minutes_ago.setRange(0, 60)
         self.minutes_ago.setSuffix(" min ago")
         self.minutes_ago.setSpecialValueText("now")
-        self.form.addRow("Given", self.minutes_ago)
+        # Amount and time share a row: with a closed gate's words above them, four rows cut
+        # the override reason in half at 720 lines (found by a first-time user).
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.mg)
+        line.addSpacing(12)
+        line.addWidget(QLabel("given"))
+        line.addWidget(self.minutes_ago, 1)
+        self.form.addRow("Amount (mg)", row)
         self.amount_reason = QLineEdit()
         self.amount_reason.setPlaceholderText("only if the amount differs from the order")
         self.form.addRow("Different amount", self.amount_reason)
