@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
@@ -122,6 +122,12 @@ def test_years_of_sessions_in_several_courses_stay_readable(demo, qtbot, themed_
     qtbot.addWidget(window)
     assert [window.model.index(row, 0).data() for row in range(48)] == [
         str(n) for n in range(1, 49)]
+    # ...and the line under the title says where each course begins (#7 was "Medication
+    # 1 · course 2" in the practice window, found by a first-time user)
+    assert any(lbl.text().endswith("Numbered across 8 courses: course 1 from #1, course 2 "
+                                   "from #7, course 3 from #13, course 4 from #19, course 5 "
+                                   "from #25, course 6 from #31, course 7 from #37, course 8 "
+                                   "from #43.") for lbl in window.findChildren(QLabel))
     [categories] = [a for a in window.charts["dose"].axes()
                     if isinstance(a, QBarCategoryAxis)]
     assert categories.count() == 48  # one bar each, none merged

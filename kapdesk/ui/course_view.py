@@ -44,6 +44,18 @@ def _hr(reading) -> str:
     return str(reading.reading.heart_rate) if reading and reading.reading.heart_rate else "—"
 
 
+def courses_said(rows: list[CourseRow]) -> str:
+    """Where each course begins in a table numbered across several ("#7" was "Medication
+    1 · course 2" everywhere else, found by a first-time user); empty for one course."""
+    firsts = list(dict.fromkeys(row.course_id for row in rows))
+    if len(firsts) < 2:
+        return ""
+    labels = row_labels(rows)
+    starts = [labels[[row.course_id for row in rows].index(course)] for course in firsts]
+    return (f" Numbered across {len(firsts)} courses: "
+            + ", ".join(f"course {n} from #{start}" for n, start in enumerate(starts, 1)) + ".")
+
+
 def row_labels(rows: list[CourseRow]) -> list[str]:
     """What the table's first column and the dose chart call each session: its number in
     the course, or across several courses its place in the whole record (a second course's
@@ -188,7 +200,8 @@ class CourseWindow(QMainWindow):
         layout.addWidget(label(f"{client['display_name']} · course overview", "title"))
         layout.addWidget(label("Each medication session that took place. ⚑ marks a reading "
                                "outside the prescriber's thresholds; dashed lines are the "
-                               "thresholds each session was judged by.", "muted", wrap=True))
+                               "thresholds each session was judged by."
+                               + courses_said(self.rows), "muted", wrap=True))
         if self.rows:
             layout.addWidget(view)
             # A long course opens at its latest session, the keyboard's place in the table
