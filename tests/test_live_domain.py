@@ -91,7 +91,8 @@ def test_a_draft_is_kept_as_typed_and_becomes_a_note_timed_when_typing_began(db,
     assert get_draft(db, sid)["body"] == "the light is warm"
     commit_draft(db, sid, "client_words", "the light is warm", at=at(42))
     assert get_draft(db, sid) is None
-    note = load_session(db, sid).notes[0]
+    [intention, note] = load_session(db, sid).notes  # the pre-flight's, then this one
+    assert intention["kind"] == "intention"
     assert (note["body"], note["at"]) == ("the light is warm", "2026-11-20T15:40:00+00:00")
 
 
@@ -112,3 +113,16 @@ def test_cautions_before_another_medication_session():
     # none planned: nothing to say about it
     assert cautions(last_ended=ended, last_number=3, integration_held=None,
                     now=ended + timedelta(days=3)) == []
+
+
+def test_the_preflight_intention_is_a_note_in_the_log_and_in_search(db, ready):
+    """Found by a first-time user: an intention written in the pre-flight was found by no
+    search and shown in no session log (the demo's, written as notes, were)."""
+    from kapdesk.domain.review import timeline_entries
+    from kapdesk.storage.search import search_notes
+
+    sid = begin_medication_session(db, ready, at=T0, intention="to meet the grief I carry",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    assert any(entry.text.endswith("to meet the grief I carry")
+               for entry in timeline_entries(load_session(db, sid)))
+    assert [row["session_id"] for row in search_notes(db, "grief")] == [sid]

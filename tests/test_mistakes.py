@@ -217,7 +217,9 @@ def test_a_session_started_by_mistake_goes_back_to_the_plan(db, ready):
 
     sid = begin_medication_session(db, ready, at=T0, intention="to rest",
                                    ride_home_name="Sam T.", ride_confirmed=True)
+    assert [n["body"] for n in load_session(db, sid).notes] == ["to rest"]  # its intention
     take_back_start(db, sid, at=T0 + timedelta(minutes=2), reason="wrong client chosen")
+    assert load_session(db, sid).notes == []  # written with the start, gone with it
     session = load_session(db, sid).session
     assert session["started_at"] is None and session["ride_confirmed_at"] is None
     assert session["intention"] == "" and session["threshold_version_id"] is None

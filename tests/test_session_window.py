@@ -129,8 +129,9 @@ def test_a_whole_session_from_preflight_to_discharge(db, ready, clock, qtbot, th
         key(qtbot, sw, Qt.Key.Key_Escape)  # back to single keys
         assert not focused(sw, sw.notes.box)
     notes = load_session(db, sid).notes
-    assert [n["kind"] for n in notes] == ["observation", "client_words", "process", "summary"]
-    assert [n["shareable"] for n in notes] == [0, 0, 0, 1]
+    assert [n["kind"] for n in notes] == ["intention",  # the pre-flight's, at the start
+                                          "observation", "client_words", "process", "summary"]
+    assert [n["shareable"] for n in notes] == [1, 0, 0, 0, 1]
     assert get_draft(db, sid) is None
     assert db["events"].count == 1  # the letters typed into notes were not shortcuts
 
@@ -338,7 +339,7 @@ def test_a_private_process_note_is_never_marked_shared(db, qtbot, running):
     assert not sw.notes.share.isChecked() and not sw.notes.share.isEnabled()
     qtbot.keyClicks(sw.notes.box, "my own restlessness")
     key(qtbot, sw, Qt.Key.Key_Return)
-    [note] = load_session(db, sid).notes
+    [_intention, note] = load_session(db, sid).notes
     assert note["kind"] == "process" and note["shareable"] == 0
 
 
@@ -452,7 +453,8 @@ def test_a_correction_dialog_leaves_the_clock_and_phase_in_view(qtbot, running, 
     key(qtbot, sw, Qt.Key.Key_V)
     type_vitals(qtbot, sw, systolic=132, diastolic=84, heart_rate=76)
     key(qtbot, sw, Qt.Key.Key_Return)
-    sw.view.log.setCurrentRow(sw.view.log.count() - 1)
+    sw.view.log.setCurrentRow(next(row for row in range(sw.view.log.count())
+                                   if "vitals" in sw.view.log.item(row).text()))
     qtbot.mouseClick(sw.view.correct_button, Qt.MouseButton.LeftButton)
     dialog = sw.edit_dialog
     assert dialog is not None and dialog.isVisible()

@@ -71,11 +71,15 @@ class SessionRecord:
 
     @property
     def recorded_anything(self) -> bool:
-        """Anything recorded after the start, struck or replaced entries too (a draft of a
-        note is not part of the record; storage counts it when it matters)."""
+        """Anything recorded after the start, struck or replaced entries too; the intention
+        the pre-flight wrote with the start is part of it (a draft of a note is not part of
+        the record; storage counts it when it matters)."""
+        started = self.session.get("started_at")
+        notes = [n for n in self.notes if not (n["kind"] == "intention" and n["at"] == started)]
         return bool(self.doses or self.readings or self.events or self.struck_events
-                    or self.ratings or self.struck_ratings or self.notes or self.discharge
-                    or self.music_plays or self.superseded_readings or self.superseded_doses)
+                    or self.ratings or self.struck_ratings or notes or self.discharge
+                    or self.music_plays or self.superseded_readings or self.superseded_doses
+                    or self.note_versions)
 
     @property
     def started_at(self) -> datetime | None:

@@ -15,7 +15,7 @@ from kapdesk.domain.preflight import Check, cautions, missing, preflight
 from kapdesk.domain.protocol import Protocol
 from kapdesk.domain.timeutil import parse_instant
 from kapdesk.practice.course import schedule_in_course
-from kapdesk.practice.session import confirm_ride_home, start_session
+from kapdesk.practice.session import add_note, confirm_ride_home, start_session
 from kapdesk.storage.clients import get_client
 from kapdesk.storage.courses import latest_screening, open_course
 from kapdesk.storage.music import list_playlists, playlist_tracks
@@ -118,6 +118,8 @@ def begin_medication_session(db: Database, client_id: int, *, at: datetime, inte
                       ride_home_name=ride_home_name, ride_home_phone=ride_home_phone,
                       protocol=protocol)
         confirm_ride_home(db, session_id, at=at, name=ride_home_name, phone=ride_home_phone)
+        if intention.strip():  # a note too: in the session's log, searchable, as typed
+            add_note(db, session_id, "intention", intention, at=at, shareable=True)
         if playlist_id:
             set_playlist(db, session_id, playlist_id)
     return session_id

@@ -99,6 +99,7 @@ def take_back_start(db: Database, session_id: int, *, at: datetime, reason: str)
         check_take_back(store.count_recorded(db, session_id))
         started = record.started_at
         assert started is not None
+        store.delete_start_intention(db, session_id)
         store.set_not_started(db, session_id)
         name = f"{SESSION_KINDS[record.session['kind']]} session {record.session['number'] or ''}"
         audit(db, "start_taken_back", client_id=record.session["client_id"],
