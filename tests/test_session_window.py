@@ -446,6 +446,22 @@ def test_given_minutes_ago_reach_back_only_to_the_session_start(qtbot, running, 
     assert db.execute("SELECT given_at FROM doses").fetchone()[0] == T0.isoformat()
 
 
+def test_the_emergency_card_leaves_the_clocks_in_view(qtbot, running, clock):
+    """Found by a first-time user: F2 opened the card over the clocks, and the time since
+    the dose is what an emergency call asks first."""
+    _, sw, _ = running
+    sw.resize(1280, 720)
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_F2)
+    card = sw.emergency
+    assert card is not None and card.isVisible()
+    for widget in (sw.view.elapsed, sw.view.since_dose, sw.view.phase):
+        bottom = widget.mapToGlobal(widget.rect().bottomLeft()).y()
+        assert card.frameGeometry().top() > bottom, widget.objectName()
+    card.close()
+
+
 def test_a_correction_dialog_leaves_the_clock_and_phase_in_view(qtbot, running, db, clock):
     main, sw, _ = running
     sw.show()

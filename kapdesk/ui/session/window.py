@@ -361,6 +361,9 @@ class SessionWindow(QMainWindow):
 
     def show_emergency(self) -> None:
         self.emergency = EmergencyCard(self.db, self.record.session["client_id"], self)
+        # below the clocks: the time since the dose is what the emergency call asks first
+        # (the card opened over them, found by a first-time user)
+        self.view.place_beside_clock(self.emergency)
         self.emergency.show()
 
     def _saved(self, text: str, keep_panel: bool = False) -> None:
