@@ -110,6 +110,18 @@ def test_archiving_hides_a_client_but_keeps_them(window, qtbot):
                              ).fetchone()[0] == 1
 
 
+def test_the_menus_schedule_says_why_when_the_cards_button_is_greyed(window, qtbot):
+    """Found by a first-time user: Client ▸ Schedule session… stayed enabled where the
+    card's button was greyed (no course in progress); it opened a form that could only
+    fail. It says what to do instead."""
+    window.client_view.selectRow(0)  # Avery L.: the course has ended
+    assert not window.page.schedule.isEnabled()
+    window.actions["schedule"].trigger()
+    assert window.dialog is None or not window.dialog.isVisible()
+    assert window.statusBar().currentMessage().startswith(
+        "Avery L. has no course in progress: start one first")
+
+
 def test_clock_shows_local_time_from_the_clock_not_ticks(window):
     window.clock.advance(minutes=95)
     window.refresh_clock()

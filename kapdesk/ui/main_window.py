@@ -221,6 +221,11 @@ class MainWindow(QMainWindow):
         if key == "audit":
             self.open_audit(client["id"])
             return
+        if key == "schedule" and not self.page.schedule.isEnabled():  # as its button says
+            self.statusBar().showMessage(
+                f"{client['display_name']} has no course in progress: start one first "
+                "(Client ▸ Start course…), then schedule its sessions.", 8000)
+            return
         if key == "archive":
             change = restore_client if client["archived_at"] else archive_client
             run_op(lambda: change(self.db, client["id"]), show=self.say_refusal,
