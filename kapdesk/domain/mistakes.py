@@ -41,20 +41,21 @@ def strike_reason(reason: str | None) -> str:
 REASON_MIN_CHARS = 5
 
 
-def correction_reason(reason: str | None) -> str:
+def _written_reason(reason: str | None, asked: str) -> str:
     text = (reason or "").strip()
     if len(text) < REASON_MIN_CHARS:
-        raise InvalidInput("reason", "a correction needs its reason, e.g. 'typed 184, cuff "
-                                     "showed 148'")
+        raise InvalidInput("reason", asked)
     return text
+
+
+def correction_reason(reason: str | None) -> str:
+    return _written_reason(reason, "a correction needs its reason, e.g. 'typed 184, cuff "
+                                   "showed 148'")
 
 
 def take_back_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < REASON_MIN_CHARS:
-        raise InvalidInput("reason", "write why the start is taken back, e.g. 'wrong client "
-                                     "chosen'")
-    return text
+    return _written_reason(reason, "write why the start is taken back, e.g. 'wrong client "
+                                   "chosen'")
 
 
 def check_take_back(recorded: int) -> None:
