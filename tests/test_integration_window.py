@@ -162,3 +162,40 @@ def test_esc_leaves_the_typing_then_the_window_and_enter_presses_a_focused_butto
     back.setFocus()
     qtbot.keyClick(back, Qt.Key.Key_Return)
     assert not again.isVisible()
+
+
+def test_a_long_header_never_widens_the_window_past_a_laptop_screen(db, integration, qtbot,
+                                                                    themed_app):
+    """Found by a first-time user: a long name, "· course 2" and "Planned for …; not
+    started yet" made the window 1352 px wide, its right-hand buttons off the screen."""
+    from kapdesk.practice.records import update_client
+
+    _, integ = integration
+    client_id = load_session(db, integ).session["client_id"]
+    update_client(db, client_id, display_name="Maximiliana Oyelaran-Whitcombe T.")
+    window = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=2)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.minimumSizeHint().width() <= 1280
+    assert window.title.text().startswith("Maximiliana Oyelaran-Whitcombe T. · Integration")
+
+
+def test_tab_leaves_the_note_and_a_started_session_opens_on_its_moments(db, integration,
+                                                                       qtbot, themed_app):
+    """Found by a first-time user: Tab typed tab characters into the note, and a started
+    session reopened with "End integration session" focused."""
+    _, integ = integration
+    window = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24)))
+    qtbot.addWidget(window)
+    window.show()
+    start(window, qtbot)
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "a thought")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == "a thought" and not window.editor.hasFocus()
+    again = IntegrationWindow(db, integ, ManualClock(T0 + timedelta(hours=24, minutes=5)))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.focusWidget() is again.moments

@@ -41,7 +41,12 @@ from kapdesk.ui.drafts import DraftKeeper
 from kapdesk.ui.models import when
 from kapdesk.ui.ops import Change, follow_changes, run_op
 from kapdesk.ui.screen_fit import keep_on_screen
-from kapdesk.ui.widgets import label, pressed_focused_button, show_current_when_laid_out
+from kapdesk.ui.widgets import (
+    ElidedLabel,
+    label,
+    pressed_focused_button,
+    show_current_when_laid_out,
+)
 
 
 class MomentList(QListWidget):
@@ -82,9 +87,12 @@ class IntegrationWindow(QMainWindow):
         course = course_numbers(db, session["client_id"]).get(session["course_id"])
         of_course = f" · course {course}" if course else ""  # over several, which one
 
-        self.title = label(f"{client} · Integration session {number}".strip() + of_course,
-                           "title")
-        self.status = label(name="statusLine")
+        # The header never widens the window past a laptop's screen (a long name, a course
+        # and "Planned for …; not started yet" made it 1352 px, found by a first-time user):
+        # the title ends in … and the status line wraps.
+        self.title = ElidedLabel(f"{client} · Integration session {number}".strip()
+                                 + of_course, "title")
+        self.status = label(name="statusLine", wrap=True)
         self.start_button = QPushButton("Start integration session")
         self.start_button.clicked.connect(self.start)
         self.end_button = QPushButton("End integration session")
@@ -124,6 +132,7 @@ class IntegrationWindow(QMainWindow):
         self.editor.setPlaceholderText("Integration note: what came up, what it means now. "
                                        "Ctrl+Enter saves it.")
         self.editor.commit.connect(self.save_note)
+        self.editor.setTabChangesFocus(True)  # Tab moves on, as everywhere else
         self.save_button = QPushButton("Save note  Ctrl+Enter")
         self.save_button.clicked.connect(self.save_note)
         self.draft_state = label(name="muted")
@@ -184,6 +193,8 @@ class IntegrationWindow(QMainWindow):
         self.reload()
         if not self.started:  # Enter starts it; nothing else is open to typing yet
             self.start_button.setFocus()
+        else:  # the moments to quote, not "End integration session" (found by a first-time
+            self.moments.setFocus()  # user: Enter on opening asked to end it)
 
     @property
     def started(self) -> bool:
@@ -285,7 +296,8 @@ class IntegrationWindow(QMainWindow):
         """Asked first: ending it for good was one Enter on a focused button."""
         if not confirmed(self, "End the integration session",
                          "End the integration session now? Its notes and follow-ups stay; "
-                         "nothing more can be written in it.",
+                         "nothing more can be written in it, nor the next medication "
+                         "session scheduled from it.",
                          go="End session", stay="Keep it open"):
             return
         if self.editor.toPlainText().strip():
