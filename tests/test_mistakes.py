@@ -192,6 +192,7 @@ def test_backspace_right_after_a_mistaken_start_takes_it_back(db, clock, qtbot, 
 
 def test_once_anything_is_recorded_the_start_stays(db, clock, qtbot, running):
     _, sw, sid = running
+    sw.resize(1280, 720)
     sw.show()
     qtbot.waitExposed(sw)
     clock.advance(minutes=5)
@@ -201,6 +202,23 @@ def test_once_anything_is_recorded_the_start_stays(db, clock, qtbot, running):
     assert not sw.view.take_back_button.isVisible()
     key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.edit_dialog is None and sw.view.status.text().startswith("Nothing to undo")
+    one_line = sw.view.status.fontMetrics().lineSpacing()
+    assert sw.view.status.heightForWidth(sw.view.status.width()) <= 2 * one_line
+    assert load_session(db, sid).session["started_at"]
+
+
+def test_a_note_being_written_keeps_the_start_and_says_so(db, clock, qtbot, running):
+    """Found by a first-time user: with a draft typed, the dialog said "nothing is recorded"
+    and then refused, "1 entry is recorded"."""
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_N)
+    qtbot.keyClicks(sw.notes.box, "settling")
+    key(qtbot, sw, Qt.Key.Key_Escape)  # back to single keys; the draft stays
+    key(qtbot, sw, Qt.Key.Key_Backspace)
+    assert sw.edit_dialog is None
+    assert sw.view.status.text().startswith("A note is being written in this session")
     assert load_session(db, sid).session["started_at"]
 
 

@@ -460,6 +460,13 @@ def test_the_emergency_card_leaves_the_clocks_in_view(qtbot, running, clock):
         bottom = widget.mapToGlobal(widget.rect().bottomLeft()).y()
         assert card.frameGeometry().top() > bottom, widget.objectName()
     card.close()
+    # In discreet mode the card covered the only clock: the full view comes back with it.
+    key(qtbot, sw, Qt.Key.Key_H)
+    assert sw.view.discreet
+    key(qtbot, sw, Qt.Key.Key_F2)
+    assert not sw.view.discreet and sw.emergency.isVisible()
+    bottom = sw.view.since_dose.mapToGlobal(sw.view.since_dose.rect().bottomLeft()).y()
+    assert sw.emergency.frameGeometry().top() > bottom
 
 
 def test_a_correction_dialog_leaves_the_clock_and_phase_in_view(qtbot, running, db, clock):

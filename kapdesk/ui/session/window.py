@@ -281,9 +281,9 @@ class SessionWindow(QMainWindow):
         if self.last_entry is None and not self.record.recorded_anything:
             self.take_back_start()  # the last thing done was the start itself
             return
-        if self.last_entry is None:
-            self.say("Nothing to undo by key. To strike out an older event or rating, select "
-                     "its line and press Strike out…")
+        if self.last_entry is None:  # short enough for the header's two lines
+            self.say("Nothing to undo by key: strike out an older entry from its line in the "
+                     "log.", warning=True)
             return
         table, entry_id, what, at = self.last_entry
         if not self._run(lambda: strike_entry(self.db, table, entry_id, at=self.now(),
@@ -296,6 +296,10 @@ class SessionWindow(QMainWindow):
         """The wrong client chosen, or a start too soon: back to the plan, with a reason,
         while nothing is recorded; the practice window returns on the client."""
         if self.ended or self.record.recorded_anything:
+            return
+        if self.notes.box.toPlainText().strip():  # a draft is kept as typed: it counts
+            self.say("A note is being written in this session: clear it first to undo the "
+                     "start, or keep the session.", warning=True)
             return
         dialog = dialogs.take_back_start(self.db, self.record, self.clock.now, self)
         dialog.saved.connect(lambda _: self._taken_back())
@@ -360,6 +364,8 @@ class SessionWindow(QMainWindow):
         return f"In an emergency: prescriber on call {number}" if number else ""
 
     def show_emergency(self) -> None:
+        if self.view.discreet:  # the card would cover the only clock: the full view, with
+            self.toggle_discreet()  # the time since the dose, comes back in an emergency
         self.emergency = EmergencyCard(self.db, self.record.session["client_id"], self)
         # below the clocks: the time since the dose is what the emergency call asks first
         # (the card opened over them, found by a first-time user)
