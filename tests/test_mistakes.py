@@ -13,6 +13,7 @@ from kapdesk.domain.timeutil import local
 from kapdesk.export.record import client_record
 from kapdesk.export.summary import session_summary
 from kapdesk.practice.session import record_discharge
+from kapdesk.storage.drafts import get_draft
 from kapdesk.storage.sessions import load_session
 
 
@@ -215,6 +216,7 @@ def test_a_note_being_written_keeps_the_start_and_says_so(db, clock, qtbot, runn
     qtbot.waitExposed(sw)
     key(qtbot, sw, Qt.Key.Key_N)
     qtbot.keyClicks(sw.notes.box, "settling")
+    qtbot.waitUntil(lambda: (get_draft(db, sid) or {}).get("body") == "settling")
     key(qtbot, sw, Qt.Key.Key_Escape)  # back to single keys; the draft stays
     key(qtbot, sw, Qt.Key.Key_Backspace)
     assert sw.edit_dialog is None
