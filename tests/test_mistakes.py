@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from gui import column, key, type_into
 from kapdesk.domain.errors import NotAllowed
@@ -212,15 +212,20 @@ def test_a_note_being_written_keeps_the_start_and_says_so(db, clock, qtbot, runn
     """Found by a first-time user: with a draft typed, the dialog said "nothing is recorded"
     and then refused, "1 entry is recorded"."""
     _, sw, sid = running
+    sw.resize(1280, 720)
     sw.show()
     qtbot.waitExposed(sw)
+    clocks = sw.view.elapsed.mapTo(sw, sw.view.elapsed.rect().topLeft())
     key(qtbot, sw, Qt.Key.Key_N)
     qtbot.keyClicks(sw.notes.box, "settling")
     qtbot.waitUntil(lambda: (get_draft(db, sid) or {}).get("body") == "settling")
     key(qtbot, sw, Qt.Key.Key_Escape)  # back to single keys; the draft stays
     key(qtbot, sw, Qt.Key.Key_Backspace)
-    assert sw.edit_dialog is None
-    assert sw.view.status.text().startswith("A note is being written in this session")
+    assert sw.edit_dialog is None and sw.view.take_back_button.isVisible()
+    assert sw.view.status.text() == "Clear the note being written first to undo the start."
+    QApplication.processEvents()
+    # said in the header's two lines: it wrapped to four and moved the clocks down
+    assert sw.view.elapsed.mapTo(sw, sw.view.elapsed.rect().topLeft()) == clocks
     assert load_session(db, sid).session["started_at"]
 
 

@@ -54,7 +54,9 @@ class SessionView(QWidget):
         self.emergency_button = QPushButton("Emergency card  F2")
         self.back_button = QPushButton("Back to practice")
         # Shown only while nothing is recorded: the wrong client chosen, a start too soon.
-        self.take_back_button = QPushButton("Undo start…  Backspace")
+        # Its key is Backspace, the cheat sheet's undo; a longer label left the status line
+        # too narrow, and a message there wrapped to four lines and moved the clocks.
+        self.take_back_button = QPushButton("Undo start…")
         self.status = _label(name="statusLine")
         self.status.setWordWrap(True)  # a long confirmation wraps; it never widens the window
         # ...and the header keeps room for two lines of it, so it does not move when one

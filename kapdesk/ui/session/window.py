@@ -298,8 +298,7 @@ class SessionWindow(QMainWindow):
         if self.ended or self.record.recorded_anything:
             return
         if self.notes.box.toPlainText().strip():  # a draft is kept as typed: it counts
-            self.say("A note is being written in this session: clear it first to undo the "
-                     "start, or keep the session.", warning=True)
+            self.say("Clear the note being written first to undo the start.", warning=True)
             return
         dialog = dialogs.take_back_start(self.db, self.record, self.clock.now, self)
         dialog.saved.connect(lambda _: self._taken_back())
