@@ -227,6 +227,18 @@ def test_a_note_being_written_keeps_the_start_and_says_so(db, clock, qtbot, runn
     # said in the header's two lines: it wrapped to four and moved the clocks down
     assert sw.view.elapsed.mapTo(sw, sw.view.elapsed.rect().topLeft()) == clocks
     assert load_session(db, sid).session["started_at"]
+    # cleared, and Backspace at once (before the half-second autosave): the start goes
+    key(qtbot, sw, Qt.Key.Key_N)
+    sw.notes.box.selectAll()
+    qtbot.keyClick(sw.notes.box, Qt.Key.Key_Backspace)
+    key(qtbot, sw, Qt.Key.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_Backspace)
+    dialog = sw.edit_dialog
+    assert dialog is not None and sw.view.status.text() == ""
+    qtbot.keyClicks(dialog.fields["reason"], "wrong client chosen")
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not sw.isVisible())
+    assert load_session(db, sid).session["started_at"] is None
 
 
 def test_a_session_started_by_mistake_goes_back_to_the_plan(db, ready):

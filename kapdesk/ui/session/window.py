@@ -297,9 +297,11 @@ class SessionWindow(QMainWindow):
         while nothing is recorded; the practice window returns on the client."""
         if self.ended or self.record.recorded_anything:
             return
+        self.notes.flush()  # a note just cleared: its draft goes now, not half a second on
         if self.notes.box.toPlainText().strip():  # a draft is kept as typed: it counts
             self.say("Clear the note being written first to undo the start.", warning=True)
             return
+        self.say("")  # what was said before (e.g. to clear the note) no longer holds
         dialog = dialogs.take_back_start(self.db, self.record, self.clock.now, self)
         dialog.saved.connect(lambda _: self._taken_back())
         self.edit_dialog = dialog
