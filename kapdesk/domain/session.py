@@ -70,16 +70,28 @@ class SessionRecord:
         return self.session["id"]
 
     @property
-    def recorded_anything(self) -> bool:
-        """Anything recorded after the start, struck or replaced entries too; the intention
-        the pre-flight wrote with the start is part of it (a draft of a note is not part of
-        the record; storage counts it when it matters)."""
+    def start_intention(self) -> dict[str, Any] | None:
+        """The intention the pre-flight wrote with the start, as a note at its instant: part
+        of the start, not something recorded after it."""
         started = self.session.get("started_at")
-        notes = [n for n in self.notes if not (n["kind"] == "intention" and n["at"] == started)]
-        return bool(self.doses or self.readings or self.events or self.struck_events
-                    or self.ratings or self.struck_ratings or notes or self.discharge
-                    or self.music_plays or self.superseded_readings or self.superseded_doses
-                    or self.note_versions)
+        return next((n for n in self.notes if n["kind"] == "intention" and n["at"] == started),
+                    None)
+
+    @property
+    def recorded_after_start(self) -> int:
+        """Entries recorded after the start, struck or replaced ones and a note's earlier
+        versions too (a draft of a note is not part of the record; it is counted where it
+        matters)."""
+        return (len(self.doses) + len(self.superseded_doses) + len(self.readings)
+                + len(self.superseded_readings) + len(self.events) + len(self.struck_events)
+                + len(self.ratings) + len(self.struck_ratings) + len(self.music_plays)
+                + len(self.notes) - (self.start_intention is not None)
+                + sum(len(v) for v in self.note_versions.values())
+                + (self.discharge is not None))
+
+    @property
+    def recorded_anything(self) -> bool:
+        return self.recorded_after_start > 0
 
     @property
     def started_at(self) -> datetime | None:

@@ -37,6 +37,7 @@ from kapdesk.practice.audit import audit
 from kapdesk.practice.course import plan_integration
 from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.storage import sessions as store
+from kapdesk.storage.drafts import get_draft
 from kapdesk.storage.prescriptions import current_order, current_thresholds
 
 
@@ -96,10 +97,12 @@ def take_back_start(db: Database, session_id: int, *, at: datetime, reason: str)
     text = take_back_reason(reason)
     with db.atomic():
         record = running(store.load_session(db, session_id))
-        check_take_back(store.count_recorded(db, session_id))
+        draft = get_draft(db, session_id) is not None  # kept as typed: it counts
+        check_take_back(record.recorded_after_start + draft)
         started = record.started_at
         assert started is not None
-        store.delete_start_intention(db, session_id)
+        if record.start_intention is not None:  # written with the start, it goes with it
+            store.delete_note(db, record.start_intention["id"])
         store.set_not_started(db, session_id)
         name = f"{SESSION_KINDS[record.session['kind']]} session {record.session['number'] or ''}"
         audit(db, "start_taken_back", client_id=record.session["client_id"],

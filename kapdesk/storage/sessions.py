@@ -49,29 +49,8 @@ def set_not_started(db: Database, session_id: int) -> None:
                   threshold_version_id = NULL, protocol = NULL WHERE id = ?""", (session_id,))
 
 
-# The intention the pre-flight wrote, as a note at the start's instant: part of the start.
-START_INTENTION = """SELECT n.id FROM notes n JOIN sessions s ON s.id = n.session_id
-    WHERE n.session_id = :id AND n.kind = 'intention' AND n.at = s.started_at"""
-
-
-def count_recorded(db: Database, session_id: int) -> int:
-    """Entries of every kind in a session after its start (struck or superseded ones too, a
-    note draft, a note's earlier versions); not the start's own intention note."""
-    return db.execute(
-        "SELECT " + " + ".join(f"(SELECT count(*) FROM {table} WHERE session_id = :id)"
-                               for table in ("vitals", "doses", "events", "ratings",
-                                             "note_drafts", "music_plays", "discharges"))
-        + f" + (SELECT count(*) FROM notes WHERE session_id = :id AND id NOT IN "
-          f"({START_INTENTION}))"
-        + " + (SELECT count(*) FROM note_versions v JOIN notes n ON n.id = v.note_id"
-          " WHERE n.session_id = :id)",
-        {"id": session_id}).fetchone()[0]
-
-
-def delete_start_intention(db: Database, session_id: int) -> None:
-    """With a start taken back, the intention written with it goes too (it may belong to
-    another client, chosen by mistake)."""
-    db.execute(f"DELETE FROM notes WHERE id IN ({START_INTENTION})", {"id": session_id})
+def delete_note(db: Database, note_id: int) -> None:
+    db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
 
 
 def get_session(db: Database, session_id: int) -> dict[str, Any]:

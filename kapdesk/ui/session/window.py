@@ -61,6 +61,8 @@ class SessionWindow(QMainWindow):
         keep_on_screen(self, maximized_first=True)  # three hours in the room: all the screen
         self.db, self.clock = db, clock
         self.record = load_session(db, session_id)
+        s = self.record.session  # over several courses, which one: said in the heading
+        self.course_no = course_numbers(db, s["client_id"]).get(s["course_id"])
         # What Backspace undoes: the event or rating just recorded, and nothing older.
         self.last_entry: tuple[str, int, str, datetime] | None = None
         # When the entry Backspace can undo was recorded, and the status line offering it.
@@ -400,9 +402,8 @@ class SessionWindow(QMainWindow):
 
     def _heading(self) -> str:
         s = self.record.session
-        course = course_numbers(self.db, s["client_id"]).get(s["course_id"])
         return (f"{self.record.client['display_name']} · Medication session {s['number'] or ''}"
-                .strip() + (f" · course {course}" if course else ""))
+                .strip() + (f" · course {self.course_no}" if self.course_no else ""))
 
     def reload(self) -> None:
         self.record = load_session(self.db, self.record.id)
