@@ -92,6 +92,8 @@ def in_session(db, client_id, clock, qtbot, themed_app, ticks):
     qtbot.waitExposed(sw)
     qtbot.keyClick(sw, Qt.Key.Key_Space)  # the music starts
     assert backend.playing
+    # keys are watched a moment after the window opens, as a person's first key would be
+    qtbot.waitUntil(lock.listening, timeout=2000)
     return main, sw, backend
 
 
@@ -305,10 +307,10 @@ db = open_database({path!r})
 set_practice(db, name="Cedar Room")
 main = open_windows(db)
 main.show()
-QTimer.singleShot(300, lambda: subprocess.run(
+QTimer.singleShot(1000, lambda: subprocess.run(  # once the app watches (a moment after)
     ["dbus-send", "--session", "--type=signal", "/org/freedesktop/ScreenSaver",
      "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"], check=True))
-QTimer.singleShot(1500, app.quit)
+QTimer.singleShot(2200, app.quit)
 app.exec()
 print("locked" if main.locker.locked else "not locked")
 """

@@ -33,6 +33,7 @@ from kapdesk.ui.widgets import label
 
 log = logging.getLogger("kapdesk")
 
+WATCH_DELAY_MS = 500  # after the event loop starts: the first window is painted by then
 INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                           QEvent.Type.Wheel, QEvent.Type.TouchBegin})
 
@@ -150,16 +151,32 @@ class _LastInput(QObject):
 
 
 _last_input: _LastInput | None = None
+_listening = False
 
 
 def last_input() -> _LastInput:
     global _last_input
     if _last_input is None:
         _last_input = _LastInput(time.monotonic)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(_last_input)
     return _last_input
+
+
+def listening() -> bool:
+    """True once keys and clicks anywhere in the app are seen (a moment after the start)."""
+    return _listening
+
+
+def listen_for_input() -> bool:
+    """Put the input filter on the whole application (once); True once it is on.
+
+    Not before the first window is painted: the first event an application-wide Python
+    filter sees makes the binding resolve and build ~130 enum types, ~30 ms of the start."""
+    global _listening
+    app = QApplication.instance()
+    if not _listening and app is not None:
+        app.installEventFilter(last_input())
+        _listening = True
+    return _listening
 
 
 class Locker(QObject):
@@ -182,8 +199,13 @@ class Locker(QObject):
         self._idle = QTimer(self)
         self._idle.timeout.connect(self.check_idle)
         self._idle.start(1000)
-        # after the window shows: connecting to the buses is no part of start-up
-        QTimer.singleShot(0, self, lambda: watch_screen_lock(self))  # not if it is gone
+        # after the window is painted: watching the input and the desktop's screen lock is
+        # no part of start-up (nobody is idle, or locks the screen, in its first second)
+        QTimer.singleShot(WATCH_DELAY_MS, self, self._start_watching)  # not if it is gone
+
+    def _start_watching(self) -> None:
+        listen_for_input()
+        watch_screen_lock(self)
 
     # when ----------------------------------------------------------------------------
     def lock_after_min(self) -> int:
