@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import SLOT, QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kapdesk.domain.locking import (
@@ -129,9 +129,14 @@ class LockHost(Protocol):
 
 
 class _LastInput(QObject):
-    """When the therapist last pressed a key, clicked or scrolled anywhere in the app, and
-    Ctrl+L in any window (the emergency card, a dialog): one filter for the whole
-    application, however many practice windows come and go."""
+    """When the therapist last pressed a key, clicked or scrolled in any of the app's
+    windows, and Ctrl+L in any window (the emergency card, a dialog).
+
+    It watches each window as it gets the focus, where a key or a click arrives before any
+    widget sees it, rather than the whole application: an application-wide filter takes
+    every event of every object through Python (each paint, each timer), and the first
+    one for an object of a private Qt class makes the binding build ~150 enum types, a
+    25-30 ms stall."""
 
     lock_key = Signal()
 
@@ -140,10 +145,13 @@ class _LastInput(QObject):
         self.monotonic = monotonic
         self.at = monotonic()
 
+    def watch(self, window: QWindow | None) -> None:
+        if window is not None:
+            window.installEventFilter(self)  # a window watched again is still seen once
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() in INPUT_EVENTS:
             self.at = self.monotonic()
-            # seen once per widget the key travels through; locking twice does nothing
             if (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_L
                     and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
                 self.lock_key.emit()
@@ -151,32 +159,18 @@ class _LastInput(QObject):
 
 
 _last_input: _LastInput | None = None
-_listening = False
 
 
 def last_input() -> _LastInput:
+    """The one input watcher, however many practice windows come and go."""
     global _last_input
     if _last_input is None:
         _last_input = _LastInput(time.monotonic)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(_last_input.watch)
+            _last_input.watch(app.focusWindow())
     return _last_input
-
-
-def listening() -> bool:
-    """True once keys and clicks anywhere in the app are seen (a moment after the start)."""
-    return _listening
-
-
-def listen_for_input() -> bool:
-    """Put the input filter on the whole application (once); True once it is on.
-
-    Not before the first window is painted: the first event an application-wide Python
-    filter sees makes the binding resolve and build ~130 enum types, ~30 ms of the start."""
-    global _listening
-    app = QApplication.instance()
-    if not _listening and app is not None:
-        app.installEventFilter(last_input())
-        _listening = True
-    return _listening
 
 
 class Locker(QObject):
@@ -199,13 +193,9 @@ class Locker(QObject):
         self._idle = QTimer(self)
         self._idle.timeout.connect(self.check_idle)
         self._idle.start(1000)
-        # after the window is painted: watching the input and the desktop's screen lock is
-        # no part of start-up (nobody is idle, or locks the screen, in its first second)
-        QTimer.singleShot(WATCH_DELAY_MS, self, self._start_watching)  # not if it is gone
-
-    def _start_watching(self) -> None:
-        listen_for_input()
-        watch_screen_lock(self)
+        # after the window is painted: connecting to the buses (QtDBus's import) is no part
+        # of start-up, and nobody locks the screen in the app's first half second
+        QTimer.singleShot(WATCH_DELAY_MS, self, lambda: watch_screen_lock(self))  # not if gone
 
     # when ----------------------------------------------------------------------------
     def lock_after_min(self) -> int:
