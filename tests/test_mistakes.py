@@ -163,7 +163,8 @@ def test_a_mis_keyed_rating_is_undone_or_struck_and_stops_counting(db, clock, qt
                for line in log_lines(sw))
 
 
-def test_backspace_right_after_a_mistaken_start_takes_it_back(db, clock, qtbot, running):
+def test_backspace_right_after_a_mistaken_start_takes_it_back(db, clock, qtbot, running,
+                                                              caplog):
     """The wrong client chosen, Ctrl+R, Enter: Backspace (the button says so) undoes the
     start itself, with a reason; the practice window returns on the client, whose session
     is planned again."""
@@ -189,6 +190,8 @@ def test_backspace_right_after_a_mistaken_start_takes_it_back(db, clock, qtbot, 
     assert main.isVisible() and load_session(db, sid).session["started_at"] is None
     assert main.statusBar().currentMessage().endswith("its start was taken back.")
     assert column(main.page.session_view, 2) == ["next"]  # Status: planned again
+    # the closing window did not try to show a clock for a session no longer started
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
 def test_once_anything_is_recorded_the_start_stays(db, clock, qtbot, running):

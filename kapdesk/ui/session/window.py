@@ -407,6 +407,8 @@ class SessionWindow(QMainWindow):
 
     def reload(self) -> None:
         self.record = load_session(self.db, self.record.id)
+        if self.record.started_at is None:  # its start was just taken back: it closes
+            return
         self.view.show_record(self.record, self._heading())
         self.setWindowTitle(self._title())
         self.player.setVisible(not self.ended)
