@@ -235,11 +235,43 @@ def test_the_practice_window_locks_from_its_menu_and_keeps_its_menus_out_of_reac
     assert lock_action.shortcut().toString() == "Ctrl+L"
     lock_action.trigger()
     assert main.locker.locked and "Robin T." not in on_screen()
+    # the trail does not say "on Ctrl+L" of a lock chosen from the menu (first-time user)
+    detail = db.execute("SELECT detail FROM audit_events WHERE action = 'locked'").fetchone()
+    assert "Practice ▸ Lock" in detail[0]
     assert not main.menuBar().isVisible()
     main.actions["start"].trigger()  # Ctrl+R and the rest are switched off
     assert main.dialog is None
     main.locker.try_unlock(GOOD)
     assert "Robin T." in on_screen() and main.menuBar().isVisible()
+
+
+def test_a_form_comes_back_as_it_was_with_what_was_being_typed(
+        db, client_id, clock, qtbot, themed_app, ticks):
+    """Found by a first-time user: shown again after the lock, a form selected all of the
+    field being typed in, and the next key replaced it; an open menu came back too."""
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.actions["edit"].trigger()  # Client ▸ Edit details…
+    form = main.dialog
+    qtbot.waitExposed(form)
+    field = form.fields["display_name"]
+    field.setFocus()
+    field.end(False)
+    qtbot.keyClicks(field, " Jr")
+    place, size = form.pos(), form.size()
+    menu = main.menuBar().actions()[0].menu()
+    menu.popup(main.mapToGlobal(main.rect().center()))
+    qtbot.waitExposed(menu)
+    main.locker.lock()
+    assert not form.isVisible() and not menu.isVisible()
+    main.locker.try_unlock(GOOD)
+    assert form.isVisible() and not menu.isVisible()  # the menu was closed, not hidden
+    assert (form.pos(), form.size()) == (place, size)
+    assert form.focusWidget() is field and not field.hasSelectedText()
+    qtbot.keyClicks(field, ".")
+    assert field.text() == "Robin T. Jr."
 
 
 def test_the_desktop_screen_lock_locks_the_app(db, client_id, clock, qtbot, themed_app):

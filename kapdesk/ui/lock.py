@@ -18,7 +18,15 @@ from typing import Protocol
 
 from PySide6.QtCore import SLOT, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QWindow
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kapdesk.domain.locking import (
     LOCK_AFTER_DEFAULT_MIN,
@@ -173,6 +181,36 @@ def last_input() -> _LastInput:
     return _last_input
 
 
+class _HiddenWindow:
+    """A window put away while the app is locked, brought back as it was: in the same place
+    and size (shown again, a window manager places a window anew, lower by its title bar),
+    and with the line being typed in as it was. A dialog shown again gives its field the
+    focus as if Tab had reached it, which selects all of it: the next key replaced what
+    had been typed (found by a first-time user)."""
+
+    def __init__(self, window: QWidget) -> None:
+        self.window = window
+        self.place, self.size = window.pos(), window.size()
+        focus = window.focusWidget()
+        if isinstance(focus, QAbstractSpinBox):
+            focus = focus.findChild(QLineEdit)
+        self.line = focus if isinstance(focus, QLineEdit) else None
+        if self.line is not None:
+            self.cursor = self.line.cursorPosition()
+            self.selection = (self.line.selectionStart(), self.line.selectionLength())
+        window.hide()
+
+    def show_again(self) -> None:
+        self.window.show()
+        QWidget.resize(self.window, self.size)
+        QWidget.move(self.window, self.place)
+        if self.line is not None:
+            self.line.deselect()
+            self.line.setCursorPosition(self.cursor)
+            if self.selection[1]:
+                self.line.setSelection(*self.selection)
+
+
 class Locker(QObject):
     """One per open practice. ``host`` says which window shows the lock screen now."""
 
@@ -183,7 +221,7 @@ class Locker(QObject):
         self.db, self._host = db, host
         self.locked = False
         self.failed_at: list[datetime] = []
-        self._hidden: list[QWidget] = []
+        self._hidden: list[_HiddenWindow] = []
         self._focus: QWidget | None = None
         self._active: QWidget | None = None
         self._locked_host: LockHost | None = None
@@ -235,10 +273,10 @@ class Locker(QObject):
         # not active, and a clicked button never takes it.
         self._focus = host.focusWidget()
         self._active = QApplication.activeWindow()
-        self._hidden = [w for w in QApplication.topLevelWidgets()
-                        if w.isVisible() and w is not host]
-        for window in self._hidden:
-            window.hide()
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not host]
+        for popup in [w for w in shown if w.windowType() == Qt.WindowType.Popup]:
+            popup.close()  # an open menu or list is gone after the lock, not brought back
+        self._hidden = [_HiddenWindow(w) for w in shown if w.isVisible()]
         host.lock_screen.prepare(has_passphrase=passphrase_of(self.db) is not None)
         host.lock_screen.unlock_requested.connect(self.try_unlock)
         host.set_locked(True)
@@ -262,8 +300,8 @@ class Locker(QObject):
         host.lock_screen.unlock_requested.disconnect(self.try_unlock)
         host.lock_screen.passphrase.clear()  # the typed passphrase leaves the field
         host.set_locked(False)
-        for window in self._hidden:
-            window.show()
+        for hidden in self._hidden:
+            hidden.show_again()
         self._hidden = []
         if self._active is not None and self._active.isVisible():
             self._active.activateWindow()

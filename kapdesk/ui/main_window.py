@@ -134,7 +134,9 @@ class MainWindow(QMainWindow):
         act(practice, "Find a client", self.find_client, QKeySequence.StandardKey.Find)
         act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
         act(practice, "Audit trail…", lambda: self.open_audit(None))
-        act(practice, "Lock", lambda: self.locker.lock(), "Ctrl+L")
+        # one action for the menu and the key: the trail cannot tell which, so names both
+        act(practice, "Lock", lambda: self.locker.lock("on Ctrl+L or Practice ▸ Lock"),
+            "Ctrl+L")
         act(practice, "Recovery sheet…", lambda: security.save_recovery_sheet(self))
         act(practice, "Backups…", self.open_backups, "Ctrl+B").setVisible(bool(self.db_path))
         self.encrypt_action = act(practice, "Encrypt this practice…",
