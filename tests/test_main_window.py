@@ -296,3 +296,24 @@ def test_home_and_end_go_to_the_first_and_last_client(window, qtbot):
     assert window.page.client["display_name"] == view.currentIndex().data()
     qtbot.keyClick(view, Qt.Key.Key_Home)
     assert view.currentIndex().row() == 0
+
+
+def test_the_offline_line_returns_after_a_menu_or_a_message(window, qtbot):
+    """Found by a first-time user: the status bar's 'Offline · everything stays on this
+    laptop' went for good once a menu had been opened (its items' empty tips clear it)."""
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    def offline_shown() -> bool:
+        return any(label.isVisible() and label.text().startswith(
+            "Offline · everything stays on this laptop")
+            for label in window.statusBar().findChildren(QLabel))
+
+    window.show()
+    qtbot.waitExposed(window)
+    assert offline_shown()
+    QApplication.sendEvent(window, QStatusTipEvent(""))  # a menu item hovered
+    assert offline_shown()
+    window.statusBar().showMessage("Choose a client first.", 50)
+    assert not offline_shown()  # a message takes the line while it lasts
+    qtbot.waitUntil(offline_shown, timeout=1000)

@@ -38,6 +38,7 @@ from kapdesk.ui.ops import Change, Refusal, changes, follow_changes, run_op
 from kapdesk.ui.practice_view import PracticeView
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
+from kapdesk.ui.widgets import ElidedLabel
 
 if TYPE_CHECKING:
     from kapdesk.ui.session.window import SessionWindow
@@ -84,8 +85,9 @@ class MainWindow(QMainWindow):
         changes().lasting = None  # a practice just opened: nothing said about it yet
         self.banner = TroubleBanner(restore=self.open_backups if db_path else None)
         self.setCentralWidget(with_banner(self.pages, self.banner))
-        self.statusBar().showMessage(
-            f"Offline · everything stays on this laptop · {db_path or 'in memory'}")
+        # a widget of the status bar, not a message: a menu item's empty tip clears messages
+        self.statusBar().addWidget(ElidedLabel(  # a long path never widens the window
+            f"Offline · everything stays on this laptop · {db_path or 'in memory'}"), 1)
 
         self.client_view.selectionModel().currentRowChanged.connect(self._client_changed)
         self._build_menus()
