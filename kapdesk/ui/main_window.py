@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(with_banner(self.pages, self.banner))
         # a widget of the status bar, not a message: a menu item's empty tip clears messages
         self.statusBar().addWidget(ElidedLabel(  # a long path never widens the window
-            f"Offline · everything stays on this laptop · {db_path or 'in memory'}"), 1)
+            f"Offline · everything stays on this laptop · {db_path or 'in memory'}", "muted"), 1)
 
         self.client_view.selectionModel().currentRowChanged.connect(self._client_changed)
         self._build_menus()
