@@ -198,7 +198,12 @@ class _HiddenWindow:
         if self.line is not None:
             self.cursor = self.line.cursorPosition()
             self.selection = (self.line.selectionStart(), self.line.selectionLength())
+
+    @classmethod
+    def put_away(cls, window: QWidget) -> _HiddenWindow:
+        hidden = cls(window)
         window.hide()
+        return hidden
 
     def show_again(self) -> None:
         self.window.show()
@@ -276,7 +281,7 @@ class Locker(QObject):
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not host]
         for popup in [w for w in shown if w.windowType() == Qt.WindowType.Popup]:
             popup.close()  # an open menu or list is gone after the lock, not brought back
-        self._hidden = [_HiddenWindow(w) for w in shown if w.isVisible()]
+        self._hidden = [_HiddenWindow.put_away(w) for w in shown if w.isVisible()]
         host.lock_screen.prepare(has_passphrase=passphrase_of(self.db) is not None)
         host.lock_screen.unlock_requested.connect(self.try_unlock)
         host.set_locked(True)
