@@ -274,6 +274,26 @@ def test_a_form_comes_back_as_it_was_with_what_was_being_typed(
     assert field.text() == "Robin T. Jr."
 
 
+def test_a_list_open_at_the_lock_leaves_the_focus_where_it_was(
+        db, client_id, clock, qtbot, themed_app, ticks):
+    """Found by a first-time user: a drop-down list open at the lock closed, and the focus
+    moved on to the next field with all its text selected (the emergency contact)."""
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    main.show()
+    main.actions["edit"].trigger()
+    form = main.dialog
+    qtbot.waitExposed(form)
+    box = form.fields["prescriber_id"]
+    box.setFocus()
+    box.showPopup()
+    qtbot.waitUntil(lambda: box.view().isVisible())
+    main.locker.lock()
+    main.locker.try_unlock(GOOD)
+    assert form.isVisible() and not box.view().isVisible()
+    assert form.focusWidget() is box  # the next key goes to the list, not a neighbour
+
+
 def test_the_desktop_screen_lock_locks_the_app(db, client_id, clock, qtbot, themed_app):
     main = open_windows(db, clock=clock)
     qtbot.addWidget(main)

@@ -191,7 +191,7 @@ class _HiddenWindow:
     def __init__(self, window: QWidget) -> None:
         self.window = window
         self.place, self.size = window.pos(), window.size()
-        focus = window.focusWidget()
+        focus = self.focus = window.focusWidget()
         if isinstance(focus, QAbstractSpinBox):
             focus = focus.findChild(QLineEdit)
         self.line = focus if isinstance(focus, QLineEdit) else None
@@ -199,16 +199,12 @@ class _HiddenWindow:
             self.cursor = self.line.cursorPosition()
             self.selection = (self.line.selectionStart(), self.line.selectionLength())
 
-    @classmethod
-    def put_away(cls, window: QWidget) -> _HiddenWindow:
-        hidden = cls(window)
-        window.hide()
-        return hidden
-
     def show_again(self) -> None:
         self.window.show()
         QWidget.resize(self.window, self.size)
         QWidget.move(self.window, self.place)
+        if self.focus is not None and self.focus.isVisible():
+            self.focus.setFocus()
         if self.line is not None:
             self.line.deselect()
             self.line.setCursorPosition(self.cursor)
@@ -277,11 +273,19 @@ class Locker(QObject):
         # The window's own memory of its focus: the app's may be empty when the window is
         # not active, and a clicked button never takes it.
         self._focus = host.focusWidget()
-        self._active = QApplication.activeWindow()
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not host]
-        for popup in [w for w in shown if w.windowType() == Qt.WindowType.Popup]:
+        popups = [w for w in shown if w.windowType() == Qt.WindowType.Popup]
+        # the windows as they are with the menu or list still open, before it closes: its
+        # closing moves a dialog's focus on to the next field (found by a first-time user)
+        kept = [_HiddenWindow(w) for w in shown if w not in popups]
+        active = QApplication.activeWindow()
+        self._active = active.parentWidget().window() if active in popups and \
+            active.parentWidget() is not None else active
+        for popup in popups:
             popup.close()  # an open menu or list is gone after the lock, not brought back
-        self._hidden = [_HiddenWindow.put_away(w) for w in shown if w.isVisible()]
+        for window in kept:
+            window.window.hide()
+        self._hidden = kept
         host.lock_screen.prepare(has_passphrase=passphrase_of(self.db) is not None)
         host.lock_screen.unlock_requested.connect(self.try_unlock)
         host.set_locked(True)
