@@ -446,6 +446,13 @@ def test_given_minutes_ago_reach_back_only_to_the_session_start(qtbot, running, 
     assert db.execute("SELECT given_at FROM doses").fetchone()[0] == T0.isoformat()
 
 
+def assert_below(window, *widgets) -> None:
+    """The window opens below each widget: they stay in view."""
+    for widget in widgets:
+        bottom = widget.mapToGlobal(widget.rect().bottomLeft()).y()
+        assert window.frameGeometry().top() > bottom, widget.objectName()
+
+
 def test_the_emergency_card_leaves_the_clocks_in_view(qtbot, running, clock):
     """Found by a first-time user: F2 opened the card over the clocks, and the time since
     the dose is what an emergency call asks first."""
@@ -456,17 +463,14 @@ def test_the_emergency_card_leaves_the_clocks_in_view(qtbot, running, clock):
     key(qtbot, sw, Qt.Key.Key_F2)
     card = sw.emergency
     assert card is not None and card.isVisible()
-    for widget in (sw.view.elapsed, sw.view.since_dose, sw.view.phase):
-        bottom = widget.mapToGlobal(widget.rect().bottomLeft()).y()
-        assert card.frameGeometry().top() > bottom, widget.objectName()
+    assert_below(card, sw.view.elapsed, sw.view.since_dose, sw.view.phase)
     card.close()
     # In discreet mode the card covered the only clock: the full view comes back with it.
     key(qtbot, sw, Qt.Key.Key_H)
     assert sw.view.discreet
     key(qtbot, sw, Qt.Key.Key_F2)
     assert not sw.view.discreet and sw.emergency.isVisible()
-    bottom = sw.view.since_dose.mapToGlobal(sw.view.since_dose.rect().bottomLeft()).y()
-    assert sw.emergency.frameGeometry().top() > bottom
+    assert_below(sw.emergency, sw.view.since_dose)
 
 
 def test_a_correction_dialog_leaves_the_clock_and_phase_in_view(qtbot, running, db, clock):
@@ -481,9 +485,7 @@ def test_a_correction_dialog_leaves_the_clock_and_phase_in_view(qtbot, running, 
     qtbot.mouseClick(sw.view.correct_button, Qt.MouseButton.LeftButton)
     dialog = sw.edit_dialog
     assert dialog is not None and dialog.isVisible()
-    for widget in (sw.view.elapsed, sw.view.phase, sw.view.next_step):
-        bottom = widget.mapToGlobal(widget.rect().bottomLeft()).y()
-        assert dialog.frameGeometry().top() > bottom, widget.objectName()
+    assert_below(dialog, sw.view.elapsed, sw.view.phase, sw.view.next_step)
     dialog.reject()
 
 
