@@ -754,3 +754,37 @@ def test_an_override_discharge_stays_amber(db, clock, qtbot, running):
     colour = sw.view.next_step.palette().color(sw.view.next_step.foregroundRole()).name()
     assert sw.view.next_step.text().endswith("(override)")
     assert colour == COLORS["incomplete"]
+
+
+def test_a_note_half_typed_at_the_discharge_is_saved_with_it(db, clock, qtbot, running):
+    """Found by a first-time user: words typed and not yet saved stayed behind as a draft
+    once the client was discharged, and no screen of the ended session showed them."""
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_N)
+    qtbot.keyClicks(sw.notes.box, "Calm, hands warm; said the")
+    key(qtbot, sw, Qt.Key.Key_Escape)
+    clock.advance(minutes=5)
+    key(qtbot, sw, Qt.Key.Key_L)
+    assert "note being typed is saved" in sw.discharge.info.text()
+    qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone, cleared")
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert sw.ended
+    assert [n["body"] for n in db["notes"].rows_where("session_id = ?", [sid])
+            if n["kind"] == "observation"] == ["Calm, hands warm; said the"]
+    assert get_draft(db, sid) is None
+    assert "note typed from" in sw.view.status.text()
+    assert any("Calm, hands warm" in sw.view.log.item(r).text()
+               for r in range(sw.view.log.count()))
+
+
+def test_a_discharge_without_a_typed_note_says_nothing_of_one(db, clock, qtbot, running):
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_L)
+    assert "note" not in sw.discharge.info.text()
+    qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone, cleared")
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert sw.ended and "note" not in sw.view.status.text()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
+from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.scheduling import integration_hours, integration_in_window, integration_slot
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
@@ -18,10 +20,24 @@ from kapdesk.ui.session.panel import Panel
 from kapdesk.ui.widgets import restyle
 
 
+class TypedNote(Protocol):
+    """The session's note box: words typed there and not yet saved."""
+
+    def typed(self) -> str: ...
+
+    def commit(self) -> datetime | None: ...
+
+
 class DischargePanel(Panel):
-    def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
+    """A note half typed when the client leaves is saved with the discharge, as ending an
+    integration session saves its note: after the discharge the session is read, not
+    written, and the words would have stayed behind as a draft no screen shows (found by
+    a first-time user). The panel says so before the Enter that does it."""
+
+    def __init__(self, db: Database, now: Callable[[], datetime],
+                 note: TypedNote | None = None) -> None:
         super().__init__("Discharge", "Discharge")
-        self.db, self.now = db, now
+        self.db, self.now, self.note = db, now, note
         self.record: SessionRecord | None = None
         self._stale_plan: str | None = None  # a planned integration outside 24-48 h
         self.labels = {"reason": "Override reason"}
@@ -91,6 +107,8 @@ class DischargePanel(Panel):
         if self._stale_plan:
             text += (f"\nThe integration session is planned for {when(self._stale_plan)}, "
                      "outside 24-48 hours.")
+        if self.note is not None and self.note.typed():
+            text += "\nThe note being typed is saved as a note with the discharge."
         if self.info.text() != text:
             self.info.setText(text)
             restyle(self.info, "muted" if gate.open else "warning")
@@ -100,6 +118,12 @@ class DischargePanel(Panel):
                 self.action_button.setFocus()
 
     def save(self) -> str:
+        noted = None
+        if self.note is not None and self.note.typed():
+            noted = self.note.commit()
+            if noted is None:
+                raise KapdeskError("the note being typed could not be saved, so the client "
+                                   "is not discharged yet: its line says why")
         at = self.now()
         reason = self.reason.text() if self.reason.isEnabled() else None
         plan = self.schedule.isChecked() and self.schedule.isEnabled()
@@ -109,4 +133,5 @@ class DischargePanel(Panel):
         planned = self.integration()
         return "Discharged" + (" (override recorded)" if reason else "") + (
             f" · integration {local(parse_instant(planned['scheduled_for'])):%a %d %b, %H:%M}"
-            if planned else "")
+            if planned else "") + (f" · the note typed from {local(noted):%H:%M} saved"
+                                   if noted else "")

@@ -136,8 +136,15 @@ class NotesPanel(QWidget):
     def flush(self) -> None:
         self.draft.flush()
 
-    def commit(self) -> None:
+    def typed(self) -> str:
+        """The words in the box, not yet saved as a note."""
+        return self.box.toPlainText().strip()
+
+    def commit(self) -> datetime | None:
+        """Save the box as a note; its time (when its typing began), or None when there
+        was nothing to save or the save was refused (said in the box's state line)."""
         kind = self.kind
         at = self.draft.commit(shareable=self.share.isChecked() and self.share.isEnabled())
         if at is not None:  # the time the log shows it under: when its typing began
             self.saved.emit(f"{NOTE_KINDS[kind]} note of {local(at):%H:%M} saved")
+        return at

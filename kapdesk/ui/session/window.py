@@ -78,7 +78,7 @@ class SessionWindow(QMainWindow):
         self.notes = NotesPanel(db, self.now)
         self.vitals = VitalsPanel(db, self.now)
         self.dose = DosePanel(db, self.now)
-        self.discharge = DischargePanel(db, self.now)
+        self.discharge = DischargePanel(db, self.now, self.notes)
         self.prn = PrnPanel(db, self.now)
         self.skip = SkipPanel(db, self.now)
         self.view = SessionView((self.notes, self.vitals, self.dose, self.discharge, self.prn,
