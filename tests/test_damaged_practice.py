@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from conftest import answer_next_box
 from gui import key
 from kapdesk.demo import build_demo
 from kapdesk.practice import drafts as practice_drafts
@@ -95,6 +96,7 @@ def test_a_file_damaged_where_start_does_not_look_opens_read_only_and_offers_a_b
     db.close()
     assert bytes_of(demo_file) == before  # not one byte written to the damaged file
 
+    answer_next_box("Give up the changes")  # the refused client is not kept
     window.dialog.reject()
     qtbot.mouseClick(window.banner.restore_button, Qt.MouseButton.LeftButton)
     dialog = window.dialog
@@ -222,7 +224,6 @@ def test_a_full_disk_while_typing_is_said_once_and_the_words_are_kept(running, q
 
 def test_a_file_too_damaged_to_open_offers_the_newest_good_backup(demo_file, qtbot,
                                                                   themed_app):
-    from conftest import answer_next_box
     from kapdesk.ui.app import _offer_backup
 
     older = back_up(demo_file, passphrase=None, reason="after-session")

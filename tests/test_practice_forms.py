@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from gui import choose, column, save, type_into
+from gui import choose, column, key, save, type_into
 from kapdesk.practice.records import add_prescriber, set_practice
 from kapdesk.storage import open_database
 from kapdesk.ui.client_forms import ClientDialog
@@ -145,8 +145,8 @@ def enter_thresholds(window, qtbot, entries, set_by="Dr. Ines Varga, MD"):
     window.page.card.buttons["thresholds"].click()
     dialog = window.dialog
     assert isinstance(dialog, ThresholdsDialog)
-    for key, value in entries.items():
-        type_into(qtbot, dialog, key, value)
+    for field, value in entries.items():
+        type_into(qtbot, dialog, field, value)
     type_into(qtbot, dialog, "set_by", set_by)
     return dialog
 
@@ -164,9 +164,9 @@ def test_enter_thresholds_refusing_implausible_bounds(window, qtbot):
     type_into(qtbot, dialog, "pre_dose.systolic.min", "150")  # min above max: named plainly
     assert dialog.error.text() == "Pre-dose Systolic BP: min 150 is above max 140"
     type_into(qtbot, dialog, "pre_dose.systolic.min", "")
-    for key, value in {"pre_dose.heart_rate.min": "50", "pre_dose.heart_rate.max": "100",
+    for field, value in {"pre_dose.heart_rate.min": "50", "pre_dose.heart_rate.max": "100",
                        "discharge.systolic.max": "150", "discharge.spo2.min": "94"}.items():
-        type_into(qtbot, dialog, key, value)
+        type_into(qtbot, dialog, field, value)
     save(qtbot, dialog)
     assert not dialog.isVisible()
     row = next(window.db.query("SELECT * FROM threshold_versions WHERE client_id = ?", (cid,)))
@@ -319,3 +319,34 @@ def test_the_practice_can_be_named(window, qtbot):
     assert window.practice_name.text() == "Cedar Room Therapy"
     row = window.db["practice"].get(1)
     assert (row["name"], row["therapist"]) == ("Cedar Room Therapy", "Alex Moreno, LMFT")
+
+
+def test_esc_on_an_edited_form_asks_before_the_changes_are_given_up(window, qtbot):
+    """Found by a first-time user: Esc on a form with typed changes closed it at once and
+    the changes were gone without a word."""
+    from conftest import answer_next_box
+
+    cid = new_client(window, qtbot)
+    key(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    assert isinstance(dialog, ClientDialog) and dialog.isVisible()
+    qtbot.keyClick(dialog.fields["display_name"], Qt.Key.Key_End)
+    qtbot.keyClicks(dialog.fields["display_name"], " Jr.")
+    seen = answer_next_box("Keep editing")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert seen and "not kept" in seen[0]
+    assert dialog.isVisible() and dialog.fields["display_name"].text() == "Robin T. Jr."
+
+    seen = answer_next_box("Give up the changes")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert seen and not dialog.isVisible()
+    assert window.db["clients"].get(cid)["display_name"] == "Robin T."
+
+
+def test_esc_on_an_unchanged_form_closes_it_without_a_question(window, qtbot):
+    new_client(window, qtbot)
+    key(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    assert isinstance(dialog, ClientDialog) and dialog.isVisible()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)  # a question would wait here
+    assert not dialog.isVisible()

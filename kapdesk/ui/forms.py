@@ -3,6 +3,8 @@
 Checks run as the therapist types, but speak only about fields already touched (or every
 field once Save was pressed). Save hands the values to a storage call, which checks them
 again and writes all or nothing; a refusal stays on screen, inline, naming the field.
+Esc, Cancel or the window's close button leave at once when nothing was changed; after a
+change they ask first, keeping the form by default.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.ui.confirm import confirmed
 from kapdesk.ui.errors import REFUSALS, message
 from kapdesk.ui.ops import Refusal, run_op
 from kapdesk.ui.screen_fit import grow_to_content, keep_on_screen
@@ -75,6 +78,7 @@ def combo(options: list[tuple[str, Any]], current: Any = None, *,
 
 class FormDialog(QDialog):
     saved = Signal(object)
+    LEAVE_ANSWERS = ("Give up the changes", "Keep editing")  # the leave question's buttons
 
     def __init__(self, title: str, submit: Submit, parent: QWidget | None = None, *,
                  intro: str = "", save_label: str = "Save", window_title: str = "") -> None:
@@ -89,6 +93,7 @@ class FormDialog(QDialog):
         self.labels: dict[str, str] = {}
         self._touched: set[str] = set()
         self._tried = False
+        self._opened_with: dict[str, Any] | None = None  # the values first shown
         self.result_value: Any = None
 
         outer = QVBoxLayout(self)
@@ -166,6 +171,8 @@ class FormDialog(QDialog):
     def showEvent(self, event) -> None:  # noqa: N802
         """Open with the cursor in the first field: the form is typed into, not clicked."""
         super().showEvent(event)
+        if self._opened_with is None:
+            self._opened_with = self.values()
         if self.fields and not self.focusWidget():
             next(iter(self.fields.values())).setFocus()
 
@@ -236,3 +243,22 @@ class FormDialog(QDialog):
 
     def show_refusal(self, refusal: Refusal) -> None:
         self._show_text(refusal.text, refusal.field)
+
+    def changed(self) -> bool:
+        """Whether a value differs from what the form opened with."""
+        return self._opened_with is not None and self.values() != self._opened_with
+
+    def leave_question(self) -> str:
+        """What Esc asks before leaving, or "" to leave at once."""
+        return "Close without saving? What you changed here is not kept." \
+            if self.changed() else ""
+
+    def reject(self) -> None:
+        """Esc, Cancel or the close button: nothing is saved. Typed changes are given up
+        only when the therapist says so (found by a first-time user: Esc on an edited form
+        dropped them without a word). Enter or Esc on the question keeps the form."""
+        question = self.leave_question()
+        go, stay = self.LEAVE_ANSWERS
+        if question and not confirmed(self, self.windowTitle(), question, go=go, stay=stay):
+            return
+        super().reject()

@@ -20,13 +20,14 @@ from kapdesk.practice.live import (
 from kapdesk.practice.protocols import protocol_for_client
 from kapdesk.practice.queries import Database, get_client
 from kapdesk.ui.client_forms import playlist_options
-from kapdesk.ui.confirm import confirmed
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.screen_fit import grow_to_content
 from kapdesk.ui.theme import COLORS
 
 
 class PreflightDialog(FormDialog):
+    LEAVE_ANSWERS = ("Leave", "Keep writing")
+
     def __init__(self, db: Database, client_id: int, now: Callable[[], datetime],
                  parent: QWidget | None = None) -> None:
         self.db, self.client_id, self.now = db, client_id, now
@@ -124,12 +125,9 @@ class PreflightDialog(FormDialog):
             ride_confirmed=values["ride_confirmed"], playlist_id=values.get("playlist_id"),
             protocol=self.offered[values["protocol"]])
 
-    def reject(self) -> None:
+    def leave_question(self) -> str:
         """Esc or Cancel: nothing starts. An intention already written is given up only
         when the therapist says so (found by a first-time user: Esc lost it silently)."""
-        if self.fields["intention"].toPlainText().strip() and not confirmed(
-                self, "Start a medication session",
-                "Leave without starting? The intention you wrote is not kept.",
-                go="Leave", stay="Keep writing"):
-            return
-        super().reject()
+        if self.fields["intention"].toPlainText().strip():
+            return "Leave without starting? The intention you wrote is not kept."
+        return super().leave_question()
