@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 
 from conftest import T0
 from gui import column, key
@@ -317,3 +318,35 @@ def test_the_offline_line_returns_after_a_menu_or_a_message(window, qtbot):
     window.statusBar().showMessage("Choose a client first.", 50)
     assert not offline_shown()  # a message takes the line while it lasts
     qtbot.waitUntil(offline_shown, timeout=1000)
+
+
+def test_the_windows_shortcuts_work_while_the_cursor_is_in_find_a_client(demo_window,
+                                                                          qtbot):
+    """Found by a first-time user: under X11 "Find a client", which has the cursor at
+    start, took Ctrl+E as end-of-line and "Edit details  Ctrl+E" did nothing. The field
+    asks before any key that may be a shortcut; it lets the window's own go."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    def field_keeps(combination) -> bool:
+        asking = QKeyEvent(QEvent.Type.ShortcutOverride, combination.key(),
+                           combination.keyboardModifiers())
+        QApplication.sendEvent(demo_window.search, asking)
+        return asking.isAccepted()
+
+    window = demo_window
+    window.find_client()
+    shortcuts = [a.shortcut()[0] for a in window.findChildren(QAction)
+                 if not a.shortcut().isEmpty()]
+    assert len(shortcuts) >= 10
+    assert not [s.toString() for s in shortcuts if field_keeps(s)]
+    # keys that are no shortcut of the window stay the field's own editing keys
+    select_all = QKeySequence(QKeySequence.StandardKey.SelectAll)[0]
+    assert field_keeps(select_all)
+    # and a shortcut the field also claims for itself goes to the window: a line edit
+    # takes Ctrl+A here as under X11 it takes Ctrl+E
+    window.actions["edit"].setShortcut(QKeySequence(select_all))
+    assert not field_keeps(select_all)
+    key(qtbot, window, select_all.key(), select_all.keyboardModifiers())
+    assert window.dialog is not None and window.dialog.isVisible()

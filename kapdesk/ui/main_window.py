@@ -38,7 +38,7 @@ from kapdesk.ui.ops import Change, Refusal, changes, follow_changes, run_op
 from kapdesk.ui.practice_view import PracticeView
 from kapdesk.ui.screen_fit import keep_on_screen
 from kapdesk.ui.trouble_banner import TroubleBanner, with_banner
-from kapdesk.ui.widgets import ElidedLabel
+from kapdesk.ui.widgets import ElidedLabel, ShortcutsFirst
 
 if TYPE_CHECKING:
     from kapdesk.ui.session.window import SessionWindow
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
 
         self.client_view.selectionModel().currentRowChanged.connect(self._client_changed)
         self._build_menus()
+        ShortcutsFirst(self.search, self)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_clock)
         self._timer.start(1000)

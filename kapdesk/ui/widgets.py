@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -52,6 +53,29 @@ def table(model, *, sized_by_rows: bool = True) -> QTableView:
     if sized_by_rows and hasattr(source, "rows_set"):
         source.rows_set.connect(view.resizeColumnsToContents)
     return view
+
+
+class ShortcutsFirst(QObject):
+    """The window's shortcuts go before a text field's editing keys. Under X11 a line edit
+    claims Ctrl+E (end of line) and a few other Ctrl keys as its own, so "Edit details
+    Ctrl+E" did nothing while the cursor was in "Find a client", where it is at start
+    (found by a first-time user). Keys no action of the window has stay the field's."""
+
+    def __init__(self, field: QWidget, window: QWidget) -> None:
+        super().__init__(field)
+        self._window = window
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride:
+            pressed = QKeySequence(event.keyCombination())
+            exact = QKeySequence.SequenceMatch.ExactMatch
+            if any(action.isEnabled() and any(s.matches(pressed) == exact
+                                              for s in action.shortcuts())
+                   for action in self._window.findChildren(QAction)):
+                event.ignore()  # not the field's: the shortcut runs
+                return True
+        return False
 
 
 def restyle(widget: QWidget, name: str | None = None, **properties: object) -> None:
