@@ -294,6 +294,30 @@ def test_a_list_open_at_the_lock_leaves_the_focus_where_it_was(
     assert form.focusWidget() is box  # the next key goes to the list, not a neighbour
 
 
+def test_keys_reach_the_search_again_after_a_lock_with_a_menu_open(
+        db, client_id, clock, qtbot, themed_app, ticks):
+    """Found by a first-time user: with a menu opened by Alt at the lock, every key after
+    the unlock went nowhere (the menu bar kept the focus its menu had taken)."""
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()  # Alt+P opens the menu of the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
+    main.find_client()
+    qtbot.keyClicks(main.search, "Ro")
+    key(qtbot, main, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # Practice menu
+    menu = main.menuBar().actions()[0].menu()
+    qtbot.waitUntil(menu.isVisible)
+    main.locker.lock()
+    assert not menu.isVisible()
+    main.locker.try_unlock(GOOD)
+    key(qtbot, main, Qt.Key.Key_B)
+    assert main.search.text() == "Rob"
+    key(qtbot, main, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # and shortcuts
+    assert main.dialog is not None and main.dialog.isVisible()
+
+
 def test_the_desktop_screen_lock_locks_the_app(db, client_id, clock, qtbot, themed_app):
     main = open_windows(db, clock=clock)
     qtbot.addWidget(main)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMenuBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -212,6 +213,18 @@ class _HiddenWindow:
                 self.line.setSelection(*self.selection)
 
 
+def _out_of_menu_bar(focus: QWidget | None) -> QWidget | None:
+    """Where the keys go once a menu bar gives them back. A menu opened by Alt takes the
+    focus to its bar; closed by the lock, it left the bar holding the focus without its
+    menu, and after the unlock every key went nowhere (found by a first-time user). Esc
+    is how the bar gives the focus back to the field it came from."""
+    if not isinstance(focus, QMenuBar):
+        return focus
+    QApplication.sendEvent(focus, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
+                                            Qt.KeyboardModifier.NoModifier))
+    return focus.window().focusWidget()
+
+
 class Locker(QObject):
     """One per open practice. ``host`` says which window shows the lock screen now."""
 
@@ -272,7 +285,7 @@ class Locker(QObject):
         self.locked = True
         # The window's own memory of its focus: the app's may be empty when the window is
         # not active, and a clicked button never takes it.
-        self._focus = host.focusWidget()
+        focus = host.focusWidget()
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not host]
         popups = [w for w in shown if w.windowType() == Qt.WindowType.Popup]
         # the windows as they are with the menu or list still open, before it closes: its
@@ -283,6 +296,7 @@ class Locker(QObject):
             active.parentWidget() is not None else active
         for popup in popups:
             popup.close()  # an open menu or list is gone after the lock, not brought back
+        self._focus = _out_of_menu_bar(focus)
         for window in kept:
             window.window.hide()
         self._hidden = kept
