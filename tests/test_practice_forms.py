@@ -3,11 +3,13 @@ thresholds, screen, start a course, schedule, score. Refusals name the field and
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
+from conftest import T0
 from gui import choose, column, key, save, type_into
 from kapdesk.practice.records import add_prescriber, set_practice
 from kapdesk.storage import open_database
@@ -350,3 +352,55 @@ def test_esc_on_an_unchanged_form_closes_it_without_a_question(window, qtbot):
     assert isinstance(dialog, ClientDialog) and dialog.isVisible()
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)  # a question would wait here
     assert not dialog.isVisible()
+
+
+def test_a_course_is_ended_from_the_client_menu_naming_what_is_still_planned(demo_window,
+                                                                             qtbot):
+    """Found by a first-time user: nothing could end a course, which read "in progress"
+    with the next session offered after all its sessions were held."""
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert window.page.end_course.isVisible() and not window.page.start_course.isVisible()
+    window.actions["end_course"].trigger()  # Client ▸ End course…
+    dialog = window.dialog
+    intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "3 of 6 medication sessions held" in intro
+    assert "Still planned in it: Medication 4 on" in intro and "not held" in intro
+    type_into(qtbot, dialog, "ended_on", "2000-01-01")
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    assert "cannot end before" in dialog.error.text() and dialog.isVisible()
+    type_into(qtbot, dialog, "ended_on", today())
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    jonah = window.page.client["id"]
+    assert window.db.execute("SELECT ended_on FROM courses WHERE client_id = ? ORDER BY id "
+                             "DESC", (jonah,)).fetchone()[0] == today()
+    assert f"(ended {today()})" in window.page.course_line.text()
+    assert window.page.start_course.isVisible() and not window.page.end_course.isVisible()
+    statuses = dict(zip(column(window.page.session_view, 1), column(window.page.session_view,
+                                                                    2), strict=True))
+    assert statuses["Medication 4"] == statuses["Integration 4"] == "not held"
+    assert statuses["Medication 3"] == "done"
+    window.actions["end_course"].trigger()  # nothing left to end: said, nothing opens
+    assert "no course in progress to end" in window.statusBar().currentMessage()
+
+
+def test_the_course_line_says_when_every_planned_session_is_held(db, client_id, clock,
+                                                                 qtbot, themed_app):
+    from kapdesk.practice.course import add_course, add_screening
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.practice.session import record_discharge
+
+    add_screening(db, client_id, items={}, screened_on=today(), cleared_on=today())
+    add_course(db, client_id, started_on=today(), planned_sessions=1)
+    sid = begin_medication_session(db, client_id, at=T0, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    record_discharge(db, sid, at=T0 + timedelta(hours=3), reason="cleared by phone")
+    window = MainWindow(db, clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    line = window.page.course_line.text()
+    assert "1 of 1 medication sessions done" in line and "End course" in line
+    assert window.page.end_course.isVisible()

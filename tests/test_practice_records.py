@@ -115,6 +115,39 @@ def course_id(db, client_id):
     return add_course(db, client_id, started_on=today(), planned_sessions=2)
 
 
+def test_a_course_does_not_end_under_a_running_session_nor_twice(db, client_id, course_id):
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.practice.session import record_discharge
+
+    at = datetime.now(UTC) - timedelta(minutes=30)
+    sid = begin_medication_session(db, client_id, at=at, intention="to rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    with pytest.raises(NotAllowed, match="a session of this course is running"):
+        end_course(db, course_id, ended_on=today())
+    record_discharge(db, sid, at=at + timedelta(minutes=10), reason="cleared by phone")
+    end_course(db, course_id, ended_on=today())
+    with pytest.raises(NotAllowed, match="already ended on"):
+        end_course(db, course_id, ended_on=today())
+
+
+def test_an_ended_courses_planned_sessions_read_not_held_but_a_due_integration_stays():
+    from kapdesk.domain.course import sequence_status
+
+    def session(sid, kind, *, course=1, held=False, follows=None):
+        return {"id": sid, "kind": kind, "course_id": course, "medication_session_id": follows,
+                "started_at": "x" if held else None, "ended_at": "x" if held else None}
+
+    ended_after_the_sixth = [session(1, "medication", held=True),
+                             session(2, "integration", follows=1),  # tomorrow: still held
+                             session(3, "medication"), session(4, "integration", follows=3)]
+    assert sequence_status(ended_after_the_sixth, {1}) == {
+        1: "done", 2: "next", 3: "not held", 4: "not held"}
+    assert sequence_status(ended_after_the_sixth) == {
+        1: "done", 2: "next", 3: "planned", 4: "planned"}
+    a_new_course = [*ended_after_the_sixth, session(5, "medication", course=2)]
+    assert sequence_status(a_new_course, {1})[5] == "planned"  # after the one still due
+
+
 def test_scheduling_numbers_sessions_and_links_integration(db, client_id, course_id):
     when = datetime(2030, 1, 7, 15, tzinfo=UTC)
     prep = schedule_in_course(db, course_id, "preparation", when - timedelta(days=7))

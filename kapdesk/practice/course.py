@@ -57,13 +57,21 @@ def add_course(db: Database, client_id: int, *, started_on: date | str,
 
 
 def end_course(db: Database, course_id: int, *, ended_on: date | str) -> None:
+    """Close a course: no medication session starts in it after this. Not while one of its
+    sessions is running, and not on a day before its last session was held."""
     day = parse_day("ended_on", ended_on, required=True)
     assert day is not None
     with db.atomic():
         course = store.get_course(db, course_id)
+        if course["ended_on"]:
+            raise NotAllowed(f"this course already ended on {course['ended_on']}")
+        sessions = [s for s in session_store.list_sessions(db, course["client_id"])
+                    if s["course_id"] == course_id]
+        if any(s["started_at"] and not s["ended_at"] for s in sessions):
+            raise NotAllowed("a session of this course is running: end the course after it "
+                             "has ended")
         held = [local(parse_instant(s["started_at"])).date()
-                for s in session_store.list_sessions(db, course["client_id"])
-                if s["course_id"] == course_id and s["started_at"]]
+                for s in sessions if s["started_at"]]
         check_course_end(date.fromisoformat(course["started_on"]), day,
                          max(held, default=None))
         store.set_course_ended(db, course_id, ended_on=day)

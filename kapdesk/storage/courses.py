@@ -82,9 +82,12 @@ def course_numbers(db: Database, client_id: int) -> dict[int, int]:
 
 
 def course_sequence(db: Database, client_id: int) -> list[dict[str, Any]]:
-    """The client's sessions in order with status (done / in progress / next / planned)."""
+    """The client's sessions in order with status (done / in progress / next / planned /
+    not held)."""
     sessions = list_sessions(db, client_id)
-    status = sequence_status(sessions)
+    ended = {row[0] for row in db.execute(
+        "SELECT id FROM courses WHERE client_id = ? AND ended_on IS NOT NULL", (client_id,))}
+    status = sequence_status(sessions, ended)
     return [{**s, "status": status[s["id"]]} for s in sessions]
 
 

@@ -134,6 +134,8 @@ class ClientPage(QWidget):
         self.start_course = QPushButton("Start course…")
         self.schedule = QPushButton("Schedule session…")
         self.start_course.clicked.connect(lambda: self.action.emit("course"))
+        self.end_course = QPushButton("End course…")
+        self.end_course.clicked.connect(lambda: self.action.emit("end_course"))
         self.start_session = QPushButton("Start medication session…  Ctrl+R")
         self.start_session.setObjectName("primary")
         self.start_session.clicked.connect(lambda: self.action.emit("start"))
@@ -157,6 +159,7 @@ class ClientPage(QWidget):
         bar.addWidget(self.start_course)
         bar.addWidget(self.schedule)
         bar.addStretch(1)
+        bar.addWidget(self.end_course)
         course_layout.addLayout(bar)
         course_layout.addWidget(self.session_view, 1)
 
@@ -222,8 +225,11 @@ class ClientPage(QWidget):
             done = sum(1 for s in sequence if s["kind"] == "medication" and s["course_id"] ==
                        course["id"] and s["status"] == "done")
             state = f"ended {course['ended_on']}" if course["ended_on"] else "in progress"
-            self.course_line.setText(f"Course from {course['started_on']} ({state}): {done} of "
-                                     f"{course['planned_sessions']} medication sessions done.")
+            line = (f"Course from {course['started_on']} ({state}): {done} of "
+                    f"{course['planned_sessions']} medication sessions done.")
+            if not course["ended_on"] and done >= course["planned_sessions"]:
+                line += " All planned are held: End course… closes it."
+            self.course_line.setText(line)
         elif (latest_screening(self.db, client["id"]) or {}).get("cleared_on"):
             self.course_line.setText("No course yet. The screening is cleared: start one "
                                      "with Start course… when the client is ready.")
@@ -232,6 +238,7 @@ class ClientPage(QWidget):
                                      "has cleared the screening.")
         open_course = bool(course and not course["ended_on"])
         self.start_course.setVisible(not open_course)
+        self.end_course.setVisible(open_course)
         self.schedule.setEnabled(open_course)
         self.start_session.setVisible(open_course)
         self.outcomes.set_rows(outcomes(self.db, client["id"]))

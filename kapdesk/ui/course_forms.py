@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QPlainTextEdit, QSpinBox, QWidget
 
-from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
 from kapdesk.domain.scheduling import integration_hours
 from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
@@ -17,11 +17,13 @@ from kapdesk.practice.course import (
     add_course,
     add_outcome,
     add_screening,
+    end_course,
     schedule_in_course,
     schedule_medication_with_integration,
 )
 from kapdesk.practice.queries import (
     Database,
+    course_sequence,
     current_order,
     current_thresholds,
     get_client,
@@ -31,6 +33,7 @@ from kapdesk.practice.queries import (
 )
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
+from kapdesk.ui.models import when
 
 
 class ScreeningDialog(FormDialog):
@@ -95,6 +98,38 @@ class CourseDialog(FormDialog):
 
     def _save(self, values: dict[str, Any]) -> int:
         return add_course(self.db, self.client_id, **values)
+
+
+class EndCourseDialog(FormDialog):
+    """The course is closed when the work is done (or stops): the practice window read "in
+    progress" and offered the next session after 6 of 6, with no way to end it (found by a
+    first-time user). What is still planned in it is named before it ends."""
+
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None) -> None:
+        self.db, self.client_id = db, client_id
+        self.course = open_course(db, client_id)
+        if self.course is None:
+            raise NotAllowed("there is no course in progress to end")
+        client = get_client(db, client_id)
+        mine = [s for s in course_sequence(db, client_id)
+                if s["course_id"] == self.course["id"]]
+        held = sum(1 for s in mine if s["kind"] == "medication" and s["status"] == "done")
+        planned = [s for s in mine if not s["started_at"]]
+        intro = (f"{held} of {self.course['planned_sessions']} medication sessions held since "
+                 f"{self.course['started_on']}. Once ended, no medication session starts in "
+                 "this course; a new course can be started later.")
+        if planned:
+            names = ", ".join(f"{SESSION_KINDS[s['kind']]} {s['number'] or ''}".strip()
+                              + f" on {when(s['scheduled_for'])}" for s in planned)
+            intro += (f" Still planned in it: {names}. Its medication sessions will then "
+                      "read \"not held\"; an integration after a session already held can "
+                      "still take place.")
+        super().__init__(f"End the course for {client['display_name']}", self._save, parent,
+                         window_title="End the course", intro=intro, save_label="End course")
+        self.add("ended_on", "Ended on", line(date.today().isoformat(), "YYYY-MM-DD"))
+
+    def _save(self, values: dict[str, Any]) -> None:
+        end_course(self.db, self.course["id"], ended_on=values["ended_on"])
 
 
 SCHEDULE_KINDS = [

@@ -29,7 +29,13 @@ if TYPE_CHECKING:
     )
     from kapdesk.ui.audit_trail import AuditTrailDialog
     from kapdesk.ui.client_forms import ClientDialog
-    from kapdesk.ui.course_forms import CourseDialog, OutcomeDialog, ScheduleDialog, ScreeningDialog
+    from kapdesk.ui.course_forms import (
+        CourseDialog,
+        EndCourseDialog,
+        OutcomeDialog,
+        ScheduleDialog,
+        ScreeningDialog,
+    )
     from kapdesk.ui.course_view import CourseWindow
     from kapdesk.ui.emergency import EmergencyCard
     from kapdesk.ui.export_preview import ExportDialog
@@ -116,6 +122,12 @@ def start_course(db: Database, client_id: int, parent: QWidget) -> CourseDialog:
     from kapdesk.ui.course_forms import CourseDialog
 
     return CourseDialog(db, client_id, parent=parent)
+
+
+def end_course(db: Database, client_id: int, parent: QWidget) -> EndCourseDialog:
+    from kapdesk.ui.course_forms import EndCourseDialog
+
+    return EndCourseDialog(db, client_id, parent=parent)
 
 
 def schedule(db: Database, client_id: int, parent: QWidget) -> ScheduleDialog:
@@ -211,6 +223,7 @@ def take_back_start(db: Database, record: SessionRecord, now: Now,
 ClientDialogFactory = Callable[[Database, int, QWidget], "FormDialog | EmergencyCard"]
 CLIENT_DIALOGS: dict[str, ClientDialogFactory] = {
     "edit": client_details, "order": order, "thresholds": thresholds, "screening": screening,
-    "course": start_course, "schedule": schedule, "outcome": outcome,
+    "course": start_course, "end_course": end_course, "schedule": schedule,
+    "outcome": outcome,
     "emergency": emergency_card,
 }

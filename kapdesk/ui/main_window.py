@@ -156,7 +156,8 @@ class MainWindow(QMainWindow):
         for key, text, shortcut in (
                 ("edit", "Edit details…", "Ctrl+E"), ("order", "Prescriber's order…", None),
                 ("thresholds", "Thresholds…", None), ("screening", "Screening…", None),
-                ("course", "Start course…", None), ("schedule", "Schedule session…", None),
+                ("course", "Start course…", None), ("end_course", "End course…", None),
+                ("schedule", "Schedule session…", None),
                 ("outcome", "Record outcome score…", None),
                 ("overview", "Course overview and charts…", "Ctrl+G"),
                 ("export", "Export course summary…", None),

@@ -126,7 +126,7 @@ class SessionsModel(RowsModel):
                 return QColor(COLORS["accent"])
             if row.get("discharge_cleared") == 0:
                 return QColor(COLORS["incomplete"])
-            return QColor(COLORS["muted"]) if status == "planned" else None
+            return QColor(COLORS["muted"]) if status in ("planned", "not held") else None
         return QColor(COLORS["muted"]) if column in (3, 4) else None
 
 
