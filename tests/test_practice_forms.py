@@ -404,3 +404,34 @@ def test_the_course_line_says_when_every_planned_session_is_held(db, client_id, 
     line = window.page.course_line.text()
     assert "1 of 1 medication sessions done" in line and "End course" in line
     assert window.page.end_course.isVisible()
+
+
+def test_scheduling_on_an_hour_already_booked_says_so_and_still_schedules(demo_window,
+                                                                          qtbot):
+    """Found by a first-time user: three clients' integration sessions were booked on one
+    hour without a word."""
+    from PySide6.QtCore import QDateTime
+
+    from kapdesk.domain.timeutil import local, parse_instant
+
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    booked = window.db.execute(
+        "SELECT scheduled_for, number FROM sessions WHERE kind = 'integration' AND "
+        "started_at IS NULL ORDER BY scheduled_for").fetchone()
+    window.actions["schedule"].trigger()
+    dialog = window.dialog
+    assert dialog.clash.isHidden()
+    choose(dialog, "kind", "preparation")
+    at = local(parse_instant(booked[0])) + timedelta(minutes=30)
+    dialog.fields["when"].setDateTime(QDateTime(at.replace(tzinfo=None)))
+    assert dialog.clash.isVisible()
+    assert dialog.clash.text().startswith(f"⚑ Already booked then: Jonah R., Integration "
+                                          f"{booked[1]}, ")
+    dialog.fields["when"].setDateTime(QDateTime((at + timedelta(hours=2)).replace(tzinfo=None)))
+    assert dialog.clash.isHidden()
+    dialog.fields["when"].setDateTime(QDateTime(at.replace(tzinfo=None)))
+    save(qtbot, dialog)  # a warning, not a refusal
+    assert not dialog.isVisible()

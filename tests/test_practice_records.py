@@ -182,3 +182,13 @@ def test_outcome_scores_are_checked_against_each_range(db, client_id, instrument
     with pytest.raises(InvalidInput, match="whole number"):
         add_outcome(db, client_id, instrument, "ten", taken_on=today())
     assert [o["score"] for o in outcomes(db, client_id)] == [0, high]
+
+
+def test_two_bookings_clash_only_when_they_share_time():
+    from kapdesk.domain.scheduling import overlap
+
+    ten = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert overlap("integration", ten + timedelta(hours=2, minutes=59), "medication", ten)
+    assert not overlap("integration", ten + timedelta(hours=3), "medication", ten)
+    assert not overlap("medication", ten, "integration", ten - timedelta(hours=1))
+    assert overlap("medication", ten, "integration", ten - timedelta(minutes=59))

@@ -788,3 +788,25 @@ def test_a_discharge_without_a_typed_note_says_nothing_of_one(db, clock, qtbot, 
     qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone, cleared")
     key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.ended and "note" not in sw.view.status.text()
+
+
+def test_the_discharge_says_when_the_integration_hour_is_taken_without_naming_who(
+        db, clock, qtbot, running):
+    """Found by a first-time user: three clients' integrations were planned on one hour
+    without a word. The client sits beside the screen: no other client is named."""
+    from kapdesk.domain.scheduling import integration_slot
+    from kapdesk.practice.course import schedule_session
+    from kapdesk.practice.records import add_client
+
+    _, sw, sid = running
+    other = add_client(db, display_name="Kit P.")
+    slot = integration_slot(T0, timedelta(hours=24))
+    schedule_session(db, other, "preparation", scheduled_for=slot - timedelta(minutes=30))
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_L)
+    info = sw.discharge.info.text()
+    assert f"Another session is booked at {local(slot):%a %H:%M}" in info
+    assert "Kit" not in info
+    sw.discharge.hours.setValue(30)  # six hours later: free
+    assert "Another session is booked" not in sw.discharge.info.text()

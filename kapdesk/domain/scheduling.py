@@ -15,6 +15,18 @@ INTEGRATION_AFTER_MAX = timedelta(hours=48)
 # morning slot two days on) still counts as planned rather than asking to be moved.
 INTEGRATION_SLACK = timedelta(hours=4)
 QUARTER_HOUR = timedelta(minutes=15)
+# How long each kind of session holds the room, for telling two bookings that overlap: a
+# medication session is a three-hour appointment (design §1), the others about an hour.
+SESSION_LENGTH: dict[str, timedelta] = {SessionKind.MEDICATION: timedelta(hours=3),
+                                        SessionKind.INTEGRATION: timedelta(hours=1),
+                                        SessionKind.PREPARATION: timedelta(hours=1)}
+LONGEST_SESSION = max(SESSION_LENGTH.values())
+
+
+def overlap(kind: str, start: datetime, other_kind: str, other_start: datetime) -> bool:
+    """Whether a session of ``kind`` at ``start`` and another booking share any time."""
+    return (start < other_start + SESSION_LENGTH[other_kind]
+            and other_start < start + SESSION_LENGTH[kind])
 
 
 def check_planned_sessions(planned: object) -> int:

@@ -12,12 +12,15 @@ from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.outcomes import check_score
 from kapdesk.domain.scheduling import (
     INTEGRATION_AFTER_MIN,
+    LONGEST_SESSION,
+    SESSION_LENGTH,
     check_course_end,
     check_integration_after,
     check_planned_sessions,
     check_reschedule,
     check_schedule,
     integration_slot,
+    overlap,
 )
 from kapdesk.domain.screening import clean_screening, require_cleared
 from kapdesk.domain.session import SessionRecord
@@ -75,6 +78,17 @@ def end_course(db: Database, course_id: int, *, ended_on: date | str) -> None:
         check_course_end(date.fromisoformat(course["started_on"]), day,
                          max(held, default=None))
         store.set_course_ended(db, course_id, ended_on=day)
+
+
+def clashes(db: Database, kind: str, when: datetime, *,
+            besides: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+    """The bookings, of any client, that a session of ``kind`` at ``when`` would overlap
+    (``besides``: sessions not to count, e.g. the one being moved). A warning only: two
+    therapists or two rooms may share one practice file."""
+    near = session_store.booked_between(db, when - LONGEST_SESSION,
+                                        when + SESSION_LENGTH[kind])
+    return [s for s in near if s["id"] not in besides
+            and overlap(kind, when, s["kind"], parse_instant(s["date"]))]
 
 
 def schedule_session(db: Database, client_id: int, kind: str, *, course_id: int | None = None,

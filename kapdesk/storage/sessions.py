@@ -70,6 +70,19 @@ def list_sessions(db: Database, client_id: int | None = None) -> list[dict[str, 
         {where} ORDER BY coalesce(s.started_at, s.scheduled_for, s.created_at), s.id""", params))
 
 
+def booked_between(db: Database, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Sessions not yet over whose start (or planned start) falls in [start, end], with
+    their client; not a medication session that will not be held (its course ended)."""
+    return list(db.query("""
+        SELECT s.*, c.display_name AS client_name,
+               coalesce(s.started_at, s.scheduled_for) AS date
+        FROM sessions s JOIN clients c ON c.id = s.client_id
+        WHERE s.ended_at IS NULL AND coalesce(s.started_at, s.scheduled_for) BETWEEN ? AND ?
+          AND NOT (s.started_at IS NULL AND s.kind = 'medication' AND s.course_id IN
+                   (SELECT id FROM courses WHERE ended_on IS NOT NULL))
+        ORDER BY date, s.id""", (to_iso(start), to_iso(end))))
+
+
 def running_session(db: Database) -> int | None:
     """The medication session that was started and not yet ended (for resume)."""
     row = maybe(db, """SELECT id FROM sessions WHERE started_at IS NOT NULL AND ended_at IS NULL

@@ -6,7 +6,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
@@ -17,6 +24,7 @@ from kapdesk.practice.course import (
     add_course,
     add_outcome,
     add_screening,
+    clashes,
     end_course,
     schedule_in_course,
     schedule_medication_with_integration,
@@ -153,11 +161,11 @@ class ScheduleDialog(FormDialog):
                          intro=("Needed before a medication session can start: "
                                 + " and ".join(missing) + ".") if missing else "")
         self.add("kind", "Session", combo(SCHEDULE_KINDS))
-        when = QDateTimeEdit(QDateTime(datetime.combine(date.today() + timedelta(days=1),
-                                                        time(10, 0))))
-        when.setDisplayFormat("ddd dd MMM yyyy, HH:mm")
-        when.setCalendarPopup(True)
-        self.add("when", "Starts", when)
+        starts = QDateTimeEdit(QDateTime(datetime.combine(date.today() + timedelta(days=1),
+                                                          time(10, 0))))
+        starts.setDisplayFormat("ddd dd MMM yyyy, HH:mm")
+        starts.setCalendarPopup(True)
+        self.add("when", "Starts", starts)
         hours = QSpinBox()
         hours.setRange(*integration_hours())
         hours.setValue(integration_hours()[0])
@@ -165,6 +173,36 @@ class ScheduleDialog(FormDialog):
         self.add("integration_after", "Integration", hours)
         self.fields["kind"].currentIndexChanged.connect(
             lambda: hours.setEnabled(self.fields["kind"].currentData() == "medication+integration"))
+        # Said, not refused: found by a first-time user, three clients' integration
+        # sessions were booked on one hour without a word.
+        self.clash = QLabel()
+        self.clash.setObjectName("warning")
+        self.clash.setWordWrap(True)
+        self.add_block(self.clash)
+        for signal in (self.fields["kind"].currentIndexChanged, starts.dateTimeChanged,
+                       hours.valueChanged):
+            signal.connect(self._say_clashes)
+        self._say_clashes()
+
+    def _bookings(self) -> list[tuple[str, datetime]]:
+        """What Schedule would book: (kind, start) for each session."""
+        kind = self.fields["kind"].currentData()
+        at = self.fields["when"].dateTime().toPython().astimezone()
+        if kind == "medication+integration":
+            later = timedelta(hours=self.fields["integration_after"].value())
+            return [("medication", at), ("integration", at + later)]
+        return [(kind, at)]
+
+    def _say_clashes(self) -> None:
+        found = {s["id"]: s for kind, at in self._bookings()
+                 for s in clashes(self.db, kind, at)}
+        lines = [f"⚑ Already booked then: {s['client_name']}, {SESSION_KINDS[s['kind']]} "
+                 f"{s['number'] or ''}".rstrip() + f", {when(s['date'])}"
+                 for s in found.values()]
+        text = "\n".join(lines[:3]) + (f"\n… and {len(lines) - 3} more" if len(lines) > 3
+                                        else "")
+        self.clash.setText(text)
+        self.clash.setVisible(bool(text))
 
     def _save(self, values: dict[str, Any]) -> int:
         if self.course is None:

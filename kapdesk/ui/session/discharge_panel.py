@@ -13,6 +13,7 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.scheduling import integration_hours, integration_in_window, integration_slot
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
+from kapdesk.practice.course import clashes
 from kapdesk.practice.queries import Database, integration_of
 from kapdesk.practice.session import discharge_and_schedule
 from kapdesk.ui.models import when
@@ -40,6 +41,7 @@ class DischargePanel(Panel):
         self.db, self.now, self.note = db, now, note
         self.record: SessionRecord | None = None
         self._stale_plan: str | None = None  # a planned integration outside 24-48 h
+        self._clash = ""  # another booking at the hour the integration would be planned
         self.labels = {"reason": "Override reason"}
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to leave")
@@ -64,6 +66,13 @@ class DischargePanel(Panel):
             return
         slot = integration_slot(self.record.started_at, timedelta(hours=self.hours.value()))
         self.hours.setSuffix(f" h after the start: {local(slot):%a %d %b, %H:%M}")
+        # No other client is named here: the client sits beside the screen.
+        taken = [s for s in clashes(self.db, "integration", slot) if s["client_id"] !=
+                 self.record.session["client_id"] or s["medication_session_id"] !=
+                 self.record.id] if self.hours.isEnabled() else []
+        self._clash = (f"Another session is booked at {local(slot):%a %H:%M}: other hours "
+                       "can be chosen." if taken else "")
+        self.say_gate()
 
     def integration(self) -> dict | None:
         return integration_of(self.db, self.record.id)
@@ -107,6 +116,8 @@ class DischargePanel(Panel):
         if self._stale_plan:
             text += (f"\nThe integration session is planned for {when(self._stale_plan)}, "
                      "outside 24-48 hours.")
+        if self._clash:
+            text += "\n" + self._clash
         if self.note is not None and self.note.typed():
             text += "\nThe note being typed is saved as a note with the discharge."
         if self.info.text() != text:
