@@ -233,3 +233,22 @@ def test_a_checked_box_carries_a_tick(themed_app, qtbot):
                    if QColor(image.pixel(x, y)).lightness() <= dark.lightness() + 25)
 
     assert tick_pixels(True) > 6  # the dark tick drawn on the accent square
+
+
+def test_the_preflight_opens_without_a_blank_band(demo_window, qtbot):
+    """Found by a first-time user: the pre-flight opened with ~100 px of blank around its
+    last line (the past sessions), sized for a guess of its wrapped lines' heights."""
+    from gui import key
+
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    qtbot.waitExposed(dialog)
+    past = dialog.past
+    assert past.isVisible() and past.text().startswith("Last 3 sessions")
+    assert past.height() <= past.heightForWidth(past.width()) + 4
+    below = dialog.buttons.mapTo(dialog, dialog.buttons.rect().topLeft()).y()
+    assert below - past.mapTo(dialog, past.rect().bottomLeft()).y() < 40

@@ -173,8 +173,18 @@ class FormDialog(QDialog):
         super().showEvent(event)
         if self._opened_with is None:
             self._opened_with = self.values()
+            self._fit_height()
         if self.fields and not self.focusWidget():
             next(iter(self.fields.values())).setFocus()
+
+    def _fit_height(self) -> None:
+        """No taller than the fields need at the width the form opened with: wrapped
+        lines measured before it had a width guessed more lines, and the pre-flight
+        opened with ~100 px of blank around its last line (found by a first-time user)."""
+        self.layout().activate()
+        spare = self.scroll.height() - self.scroll.sizeHint().height()
+        if spare > 0:
+            QWidget.resize(self, self.width(), self.height() - spare)
 
     def values(self) -> dict[str, Any]:
         return {key: read(widget) for key, widget in self.fields.items()}

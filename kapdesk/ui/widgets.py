@@ -148,9 +148,15 @@ class FittingScroll(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        inner = self.widget().sizeHint()
+        """The content's size at the width it will have: wrapped labels guess their
+        height for a narrower width, and a form opened with a blank band of that guess
+        (the pre-flight's last line sat in ~100 px; found by a first-time user)."""
+        content = self.widget()
+        inner = content.sizeHint()
+        width = max(inner.width(), self.viewport().width() if self.isVisible() else 0)
+        height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
         return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
-                     inner.height() + 2 * self.frameWidth())
+                     (height if height > 0 else inner.height()) + 2 * self.frameWidth())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(self.widget().minimumSizeHint().width()
