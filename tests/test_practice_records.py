@@ -192,3 +192,30 @@ def test_two_bookings_clash_only_when_they_share_time():
     assert not overlap("integration", ten + timedelta(hours=3), "medication", ten)
     assert not overlap("medication", ten, "integration", ten - timedelta(hours=1))
     assert overlap("medication", ten, "integration", ten - timedelta(minutes=59))
+
+
+def test_after_a_course_ends_the_next_session_starts_in_the_new_course(tmp_path):
+    """Found by a first-time user: with the old course ended and a new one begun, Ctrl+R
+    started the old course's planned "Medication 4", which the app called not held."""
+    from kapdesk.demo import build_demo
+    from kapdesk.practice.live import begin_medication_session
+    from kapdesk.storage import open_database
+    from kapdesk.storage.courses import open_course
+
+    db = open_database(tmp_path / "demo.sqlite")
+    build_demo(db, today=date.today())
+    jonah = db.execute("SELECT id FROM clients WHERE display_name = 'Jonah R.'").fetchone()[0]
+    old = open_course(db, jonah)
+    end_course(db, old["id"], ended_on=today())
+    with pytest.raises(InvalidInput, match=f"the last course ended on {today()}"):
+        add_course(db, jonah, started_on=today() - timedelta(days=1))
+    new = add_course(db, jonah, started_on=today())
+    playlist = db.execute("SELECT min(id) FROM playlists").fetchone()[0]
+    sid = begin_medication_session(db, jonah, at=datetime.now(UTC), intention="to rest",
+                                   ride_home_name="Marisol R.", ride_confirmed=True,
+                                   playlist_id=playlist)
+    started = db["sessions"].get(sid)
+    assert (started["course_id"], started["number"]) == (new, 1)
+    statuses = {s["id"]: s["status"] for s in course_sequence(db, jonah)}
+    assert [statuses[s["id"]] for s in course_sequence(db, jonah)
+            if s["course_id"] == old["id"] and not s["started_at"]] == ["not held"] * 2

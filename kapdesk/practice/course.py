@@ -54,6 +54,10 @@ def add_course(db: Database, client_id: int, *, started_on: date | str,
         assert screening is not None
         if store.open_course(db, client_id):
             raise NotAllowed("this client already has a course in progress")
+        last = store.latest_course(db, client_id)
+        if last is not None and last["ended_on"] and day.isoformat() < last["ended_on"]:
+            raise InvalidInput("started_on", f"the last course ended on {last['ended_on']}; "
+                                             "the next cannot start before that")
         return store.insert_course(db, client_id, planned_sessions=planned,
                                    started_on=day.isoformat(), note=note.strip(),
                                    screening_id=screening["id"], uid=uid)

@@ -32,8 +32,15 @@ NO_MUSIC = 0  # an explicit choice of silence, unlike None ("not chosen yet")
 
 
 def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | None:
+    """The first planned medication session of the course in progress. One planned in an
+    ended course is never started: a session begun after a new course began was recorded
+    as the old course's (found by a first-time user)."""
+    course = open_course(db, client_id)
+    if course is None:
+        return None
     return next((s for s in list_sessions(db, client_id)
-                 if s["kind"] == SessionKind.MEDICATION and not s["started_at"]), None)
+                 if s["kind"] == SessionKind.MEDICATION and not s["started_at"]
+                 and s["course_id"] in (course["id"], None)), None)
 
 
 def past_timings_for(db: Database, client_id: int, *, route: str,
