@@ -60,3 +60,15 @@ def test_override_needs_a_written_reason_only_when_closed():
     assert override_reason(closed, " prescriber consulted by phone, cleared ") == (
         "prescriber consulted by phone, cleared")
     assert override_reason(gate(), None) is None
+
+
+def test_a_short_override_reason_is_refused_saying_how_long_it_must_be():
+    """Found by a first-time user: "Trial run" was refused as not "a few words"."""
+    from kapdesk.domain.errors import GateClosed
+    from kapdesk.domain.gates import Gate, override_reason
+
+    closed = Gate(("ride home not confirmed",))
+    with pytest.raises(GateClosed) as refused:
+        override_reason(closed, "Trial run")
+    assert "at least 10 characters (9 so far)" in refused.value.advice
+    assert override_reason(closed, "Trial run only") == "Trial run only"

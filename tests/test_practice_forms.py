@@ -435,3 +435,22 @@ def test_scheduling_on_an_hour_already_booked_says_so_and_still_schedules(demo_w
     dialog.fields["when"].setDateTime(QDateTime(at.replace(tzinfo=None)))
     save(qtbot, dialog)  # a warning, not a refusal
     assert not dialog.isVisible()
+
+
+@pytest.mark.parametrize("form, table", [("thresholds", "threshold_versions"),
+                                         ("order", "orders")])
+def test_enter_on_an_untouched_order_or_thresholds_makes_no_new_version(demo_window, qtbot,
+                                                                        form, table):
+    """Found by a first-time user: Enter on the untouched form saved version 2, "set by"
+    the prescriber today, repeating version 1."""
+    window = demo_window
+    before = window.db[table].count
+    window.actions[form].trigger()  # Client ▸ Thresholds… / Prescriber's order…
+    dialog = window.dialog
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "no new version is saved" in dialog.error.text()
+    assert window.db[table].count == before
+    field = "pre_dose.heart_rate.max" if form == "thresholds" else "dose_mg"
+    type_into(qtbot, dialog, field, "110")
+    key(qtbot, dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and window.db[table].count == before + 1

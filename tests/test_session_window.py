@@ -565,7 +565,8 @@ def test_a_refusal_does_not_squeeze_the_panel_or_a_long_line_move_the_header(db,
     room = panel.body.viewport().height()
     key(qtbot, sw, Qt.Key.Key_Return)  # no reason written: refused
     assert panel.error.isVisible() and panel.error.text() == (
-        "The gate is closed: write why you are going ahead anyway (a few words)")
+        "The gate is closed: write why you are going ahead anyway, in at least 10 "
+        "characters")
     QApplication.processEvents()
     row = panel.reason.height()
     assert room - panel.body.viewport().height() < row  # above the buttons it took 60 px

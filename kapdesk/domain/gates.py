@@ -81,13 +81,20 @@ def discharge_gate(
     return Gate(tuple(reasons))
 
 
+OVERRIDE_REASON_MIN_CHARS = 10  # a why the prescriber can read later, not a word
+
+
 def override_reason(gate: Gate, reason: str | None) -> str | None:
     """The reason to store with a gated action: None when the gate is open, else the written
     reason, which must be present and meaningful."""
     if gate.open:
         return reason.strip() if reason and reason.strip() else None
     text = (reason or "").strip()
-    if len(text) < 10:
-        raise GateClosed(gate.reasons, "write why you are going ahead anyway (a few words)",
+    if len(text) < OVERRIDE_REASON_MIN_CHARS:
+        # the rule said in full: "Trial run", two words, was refused as not "a few words"
+        # (found by a first-time user)
+        said = (f" ({len(text)} so far)" if text else "")
+        raise GateClosed(gate.reasons, "write why you are going ahead anyway, in at least "
+                                       f"{OVERRIDE_REASON_MIN_CHARS} characters{said}",
                          example="prescriber consulted by phone, cleared")
     return text

@@ -94,6 +94,10 @@ class FormDialog(QDialog):
         self._touched: set[str] = set()
         self._tried = False
         self._opened_with: dict[str, Any] | None = None  # the values first shown
+        # Saving makes a new version of a record (an order, thresholds): never one that
+        # repeats the last with today's date and the prescriber's name (found by a
+        # first-time user: Enter on an untouched form did that).
+        self.versioned = False
         self.result_value: Any = None
 
         outer = QVBoxLayout(self)
@@ -236,6 +240,10 @@ class FormDialog(QDialog):
             super().keyPressEvent(event)
 
     def accept(self) -> None:
+        if self.versioned and not self.changed():
+            self._show_text("Nothing was changed, so no new version is saved. Change what "
+                            "the prescriber changed, or press Esc to close.", None)
+            return
         self._tried = True
         values = self.values()
         try:

@@ -64,6 +64,7 @@ class OrderDialog(FormDialog):
                  line(get("prn_medicines") or "",
                       "e.g. ondansetron 4 mg ODT; lorazepam 0.5 mg (separate with ;)"))
         self.add("ordered_on", "Ordered on", line(date.today().isoformat(), "YYYY-MM-DD"))
+        self.versioned = bool(current)
 
     def check(self, values: dict[str, Any]) -> None:
         clean_order(values)
@@ -138,6 +139,7 @@ class ThresholdsDialog(FormDialog):
         self.add("set_by", "Set by", line(prescriber_label(prescriber) if prescriber else "",
                                           "the prescriber who set them"))
         self.add("set_on", "Set on", line(date.today().isoformat(), "YYYY-MM-DD"))
+        self.versioned = previous is not None
 
     @staticmethod
     def _head(text: str) -> QLabel:
