@@ -42,6 +42,7 @@ from kapdesk.practice.queries import (
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.models import when
+from kapdesk.ui.screen_fit import grow_to_content
 
 
 class ScreeningDialog(FormDialog):
@@ -202,7 +203,9 @@ class ScheduleDialog(FormDialog):
         text = "\n".join(lines[:3]) + (f"\n… and {len(lines) - 3} more" if len(lines) > 3
                                         else "")
         self.clash.setText(text)
-        self.clash.setVisible(bool(text))
+        if bool(text) != self.clash.isVisibleTo(self):
+            self.clash.setVisible(bool(text))
+            grow_to_content(self)  # the warning in view, not scrolled below the fold
 
     def _save(self, values: dict[str, Any]) -> int:
         if self.course is None:
