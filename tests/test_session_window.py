@@ -769,7 +769,11 @@ def test_a_note_half_typed_at_the_discharge_is_saved_with_it(db, clock, qtbot, r
     clock.advance(minutes=5)
     key(qtbot, sw, Qt.Key.Key_L)
     assert "note being typed is saved" in sw.discharge.info.text()
-    qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone, cleared")
+    qtbot.keyClicks(sw.discharge.reason, "Trial run")  # refused: too short a why
+    key(qtbot, sw, Qt.Key.Key_Return)
+    assert not sw.ended and sw.discharge.error.isVisible()
+    assert sw.notes.typed() == "Calm, hands warm; said the"  # not saved by a refusal
+    qtbot.keyClicks(sw.discharge.reason, ": prescriber consulted by phone, cleared")
     key(qtbot, sw, Qt.Key.Key_Return)
     assert sw.ended
     assert [n["body"] for n in db["notes"].rows_where("session_id = ?", [sid])

@@ -10,6 +10,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
 from kapdesk.domain.errors import KapdeskError
+from kapdesk.domain.gates import override_reason
 from kapdesk.domain.scheduling import integration_hours, integration_in_window, integration_slot
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
@@ -129,14 +130,17 @@ class DischargePanel(Panel):
                 self.action_button.setFocus()
 
     def save(self) -> str:
+        at = self.now()
+        reason = self.reason.text() if self.reason.isEnabled() else None
+        # A refusal comes before the note is saved: a discharge refused for a short reason
+        # had already put the half-typed note in the log (seen in the real app).
+        override_reason(self.record.discharge_gate(at), reason)
         noted = None
         if self.note is not None and self.note.typed():
             noted = self.note.commit()
             if noted is None:
                 raise KapdeskError("the note being typed could not be saved, so the client "
                                    "is not discharged yet: its line says why")
-        at = self.now()
-        reason = self.reason.text() if self.reason.isEnabled() else None
         plan = self.schedule.isChecked() and self.schedule.isEnabled()
         discharge_and_schedule(self.db, self.record.id, at=at, reason=reason,
                                integration_after=timedelta(hours=self.hours.value())
