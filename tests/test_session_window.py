@@ -815,3 +815,19 @@ def test_the_discharge_says_when_the_integration_hour_is_taken_without_naming_wh
     assert "Kit" not in info
     sw.discharge.hours.setValue(30)  # six hours later: free
     assert "Another session is booked" not in sw.discharge.info.text()
+
+
+def test_a_note_typed_again_in_an_emptied_box_takes_the_time_it_was_begun(db, clock, qtbot,
+                                                                         running):
+    _, sw, sid = running
+    sw.show()
+    qtbot.waitExposed(sw)
+    key(qtbot, sw, Qt.Key.Key_N)
+    qtbot.keyClicks(sw.notes.box, "first thought")
+    sw.notes.box.selectAll()
+    qtbot.keyClick(sw.notes.box, Qt.Key.Key_Backspace)  # given up
+    clock.advance(minutes=25)
+    qtbot.keyClicks(sw.notes.box, "Eyes open, asked for water")
+    key(qtbot, sw, Qt.Key.Key_Return)
+    note = next(db["notes"].rows_where("session_id = ? AND kind = 'observation'", [sid]))
+    assert note["at"] == (T0 + timedelta(minutes=25)).isoformat(timespec="seconds")

@@ -53,7 +53,12 @@ class DraftKeeper(QObject):
         return draft
 
     def _typed(self) -> None:
-        if self.started is None and self.editor.toPlainText().strip():
+        """A note's time is when its typing began: a box emptied and typed into again
+        begins a new note (its words were filed under the old draft's time, seen in the
+        real app)."""
+        if not self.editor.toPlainText().strip():
+            self.started = None
+        elif self.started is None:
             self.started = self.now()
         self.state.setText("typing…")
         if not self.timer.isActive():
