@@ -365,6 +365,11 @@ def test_a_course_is_ended_from_the_client_menu_naming_what_is_still_planned(dem
     assert window.page.end_course.isVisible() and not window.page.start_course.isVisible()
     window.actions["end_course"].trigger()  # Client ▸ End course…
     dialog = window.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)  # laid out at its width
+    for label in dialog.findChildren(QLabel):  # every line whole (the intro was clipped)
+        if label.isVisible() and label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
     intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "3 of 6 medication sessions held" in intro
     assert "Still planned in it: Medication 4 on" in intro and "not held" in intro

@@ -811,10 +811,10 @@ def test_the_discharge_says_when_the_integration_hour_is_taken_without_naming_wh
     qtbot.waitExposed(sw)
     key(qtbot, sw, Qt.Key.Key_L)
     info = sw.discharge.info.text()
-    assert f"Another session is booked at {local(slot):%a %H:%M}" in info
+    assert f"An integration at {local(slot):%a %H:%M} would overlap another session" in info
     assert "Kit" not in info
     sw.discharge.hours.setValue(30)  # six hours later: free
-    assert "Another session is booked" not in sw.discharge.info.text()
+    assert "would overlap" not in sw.discharge.info.text()
 
 
 def test_a_note_typed_again_in_an_emptied_box_takes_the_time_it_was_begun(db, clock, qtbot,

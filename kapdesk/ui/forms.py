@@ -182,13 +182,20 @@ class FormDialog(QDialog):
             next(iter(self.fields.values())).setFocus()
 
     def _fit_height(self) -> None:
-        """No taller than the fields need at the width the form opened with: wrapped
-        lines measured before it had a width guessed more lines, and the pre-flight
-        opened with ~100 px of blank around its last line (found by a first-time user)."""
+        """As tall as the form needs at the width it opened with. Sized before it had a
+        width, wrapped lines guess their heights: the fields' area kept ~100 px of blank
+        (the pre-flight) while an intro above them was cut (End the course); both found by
+        first-time users."""
         self.layout().activate()
+        short = 0
+        for label in self.findChildren(QLabel):  # the lines above and below the fields
+            if label.wordWrap() and label.isVisible() and not self.scroll.isAncestorOf(label):
+                needed = label.heightForWidth(label.width())
+                short += max(0, needed - label.height())
+                label.setMinimumHeight(needed)  # kept whole when the fields give back room
         spare = self.scroll.height() - self.scroll.sizeHint().height()
-        if spare > 0:
-            QWidget.resize(self, self.width(), self.height() - spare)
+        if spare > 0 or short:
+            QWidget.resize(self, self.width(), self.height() - max(spare, 0) + short)
 
     def values(self) -> dict[str, Any]:
         return {key: read(widget) for key, widget in self.fields.items()}

@@ -71,8 +71,8 @@ class DischargePanel(Panel):
         taken = [s for s in clashes(self.db, "integration", slot) if s["client_id"] !=
                  self.record.session["client_id"] or s["medication_session_id"] !=
                  self.record.id] if self.hours.isEnabled() else []
-        self._clash = (f"Another session is booked at {local(slot):%a %H:%M}: other hours "
-                       "can be chosen." if taken else "")
+        self._clash = (f"An integration at {local(slot):%a %H:%M} would overlap another "
+                       "session already booked: other hours can be chosen." if taken else "")
         self.say_gate()
 
     def integration(self) -> dict | None:
