@@ -350,3 +350,12 @@ def test_the_windows_shortcuts_work_while_the_cursor_is_in_find_a_client(demo_wi
     assert not field_keeps(select_all)
     key(qtbot, window, select_all.key(), select_all.keyboardModifiers())
     assert window.dialog is not None and window.dialog.isVisible()
+
+
+def test_esc_in_find_a_client_brings_the_whole_list_back(demo_window, qtbot):
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    assert column(window.client_view, 0) == ["Jonah R."]
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and len(column(window.client_view, 0)) == 3

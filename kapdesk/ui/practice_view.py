@@ -96,12 +96,15 @@ class PracticeView(QWidget):
         return left
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        """Down from "Find a client" moves into the list, as in any search box (found by
-        a first-time user)."""
-        if watched is self.search and event.type() == QEvent.Type.KeyPress \
-                and event.key() == Qt.Key.Key_Down and self.client_filter.rowCount():
-            self.client_view.setFocus()
-            return True
+        """Down from "Find a client" moves into the list, as in any search box; Esc clears
+        it, so the whole list is back (both found by first-time users)."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.client_filter.rowCount():
+                self.client_view.setFocus()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
         return super().eventFilter(watched, event)
 
     def _filter_clients(self, text: str) -> None:
