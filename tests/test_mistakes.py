@@ -189,6 +189,9 @@ def test_backspace_right_after_a_mistaken_start_takes_it_back(db, clock, qtbot, 
     qtbot.waitUntil(lambda: not sw.isVisible())
     assert main.isVisible() and load_session(db, sid).session["started_at"] is None
     assert main.statusBar().currentMessage().endswith("its start was taken back.")
+    # the message is not drawn over the offline line (found by a first-time user)
+    from kapdesk.ui.widgets import ElidedLabel
+    assert not main.statusBar().findChild(ElidedLabel).isVisible()
     assert column(main.page.session_view, 2) == ["next"]  # Status: planned again
     # the closing window did not try to show a clock for a session no longer started
     assert not [r for r in caplog.records if r.levelname == "ERROR"]

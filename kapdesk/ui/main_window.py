@@ -338,11 +338,11 @@ class MainWindow(QMainWindow):
     def _session_closed(self) -> None:
         """The practice window returns on the session's client (after a resume it had
         opened on the first client, found by a first-time user), showing what changed."""
+        self.show()  # first: a message shown while hidden was drawn over the offline line
         if self.session_window is not None:
             self.reload(select=self.session_window.record.session["client_id"])
             if self.session_window.farewell:
                 self.statusBar().showMessage(self.session_window.farewell, 20000)
-        self.show()
         self.care.session_closed()
 
     def check_practice(self) -> None:
