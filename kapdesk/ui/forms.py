@@ -269,6 +269,15 @@ class FormDialog(QDialog):
     def show_refusal(self, refusal: Refusal) -> None:
         self._show_text(refusal.text, refusal.field)
 
+    def done(self, result: int) -> None:
+        """Closed either way, the window it was opened from takes the keys again. After a
+        question box over the form, the desktop gave them to no window: Ctrl+F and typing
+        did nothing until a click (found by a first-time user)."""
+        super().done(result)
+        parent = self.parentWidget()
+        if parent is not None and parent.window().isVisible():
+            parent.window().activateWindow()
+
     def changed(self) -> bool:
         """Whether a value differs from what the form opened with."""
         return self._opened_with is not None and self.values() != self._opened_with
