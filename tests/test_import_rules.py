@@ -338,3 +338,16 @@ def test_mutated_records_never_crash_and_never_import_the_impossible(
             assert impossible_rows(db) == []
     finally:
         db.close()
+
+
+def test_a_record_with_two_courses_at_once_is_refused(tmp_path, record):
+    """As the app refuses since a first-time user started course 2 before course 1 ended
+    (the import took the same record from an exported file)."""
+    data = copy.deepcopy(record)
+    first = data["courses"][0]
+    assert first["ended_on"], "the demo's first client has a finished course"
+    second = {**first, "uid": "c0ffee0000004000800000000000000a", "ended_on": None,
+              "started_on": (date.fromisoformat(first["ended_on"]) - timedelta(days=3))
+              .isoformat(), "note": ""}
+    data["courses"].append(second)
+    assert "starts before the course before it ended" in refusal(tmp_path, data)

@@ -36,6 +36,7 @@ from kapdesk.practice.record_rules import (
     Plan,
     check_amendments,
     check_course,
+    check_courses_apart,
     check_links,
     check_protocol,
     check_quotes,
@@ -260,6 +261,7 @@ def _read_record(data: Any) -> Plan:
                                                what="prescriber"),
         })
     courses: dict[str, dict[str, Any]] = {}
+    placed: list[tuple[str, dict[str, Any]]] = []
     in_progress = None
     for path, co in c.items(root, "courses", ""):
         c.uid(co, path, seen)
@@ -272,6 +274,8 @@ def _read_record(data: Any) -> Plan:
         })
         check_course(path, row, screenings.get(row["screening_uid"] or ""), in_progress)
         in_progress = in_progress or (None if row["ended_on"] else path)
+        placed.append((path, row))
+    check_courses_apart(placed)
     session_list = c.items(root, "sessions", "")
     session_uids = {u for _, s in session_list if isinstance(u := s.get("uid"), str)}
     for path, s in session_list:

@@ -65,6 +65,18 @@ def check_course(path: str, course: Mapping[str, Any],
             raise InvalidInput(f"{path}.ended_on", exc.reason) from None
 
 
+def check_courses_apart(courses: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    """As :func:`kapdesk.practice.course.add_course` allows: a course starts no earlier
+    than the day the one before it ended (two courses at once in a record, found by a
+    first-time user, who imported one the app itself should have refused)."""
+    ordered = sorted(courses, key=lambda item: item[1]["started_on"])
+    for (_, before), (path, after) in zip(ordered, ordered[1:], strict=False):
+        if before["ended_on"] and after["started_on"] < before["ended_on"]:
+            raise InvalidInput(f"{path}.started_on",
+                               f"starts before the course before it ended "
+                               f"({before['ended_on']}); courses do not overlap")
+
+
 def protocol_text(protocol: Any, path: str) -> str | None:
     if protocol is None:
         return None
