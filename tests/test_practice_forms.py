@@ -396,12 +396,14 @@ def test_the_course_line_says_when_every_planned_session_is_held(db, client_id, 
                                                                  qtbot, themed_app):
     from kapdesk.practice.course import add_course, add_screening
     from kapdesk.practice.live import begin_medication_session
-    from kapdesk.practice.session import record_discharge
+    from kapdesk.practice.session import record_discharge, record_dose
 
     add_screening(db, client_id, items={}, screened_on=today(), cleared_on=today())
     add_course(db, client_id, started_on=today(), planned_sessions=1)
     sid = begin_medication_session(db, client_id, at=T0, intention="to rest",
                                    ride_home_name="Sam T.", ride_confirmed=True)
+    record_dose(db, sid, given_at=T0 + timedelta(minutes=20),
+                gate_reason="test: no pre-dose vitals in this setup")
     record_discharge(db, sid, at=T0 + timedelta(hours=3), reason="cleared by phone")
     window = MainWindow(db, clock=clock)
     qtbot.addWidget(window)
@@ -459,3 +461,41 @@ def test_enter_on_an_untouched_order_or_thresholds_makes_no_new_version(demo_win
     type_into(qtbot, dialog, field, "110")
     key(qtbot, dialog, Qt.Key.Key_Return)
     assert not dialog.isVisible() and window.db[table].count == before + 1
+
+
+def test_a_medication_session_ended_without_a_dose_is_not_counted_as_one(demo_window, qtbot):
+    """Found by a first-time user: a session discharged without a dose read "1 of 6 done",
+    counted in the client list, showed "0" mg in the course overview, and the next
+    pre-flight asked about "another dose today"."""
+    from datetime import UTC, datetime
+
+    from kapdesk.practice.live import begin_medication_session, preflight_cautions
+    from kapdesk.practice.session import record_discharge
+
+    window = demo_window
+    db = window.db
+    jonah = db.execute("SELECT id FROM clients WHERE display_name = 'Jonah R.'").fetchone()[0]
+    playlist = db.execute("SELECT min(id) FROM playlists").fetchone()[0]
+    start = datetime.now(UTC) - timedelta(minutes=40)
+    sid = begin_medication_session(db, jonah, at=start, intention="to rest",
+                                   ride_home_name="Marisol R.", ride_confirmed=True,
+                                   playlist_id=playlist)
+    record_discharge(db, sid, at=start + timedelta(minutes=30),
+                     reason="client declined the dose today, prescriber informed")
+    window.reload()
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert column(window.client_view, 2) == ["3"]  # Med. sessions: the three with a dose
+    line = window.page.course_line.text()
+    assert "3 of 6 medication sessions done. 1 more ended without a dose." in line
+    statuses = dict(zip(column(window.page.session_view, 1),
+                        column(window.page.session_view, 2), strict=False))
+    assert statuses["Medication 4"] == "done · override · no dose"
+    assert statuses["Medication 3"] == "done"
+    assert not [c for c in preflight_cautions(db, jonah, now=datetime.now(UTC))
+                if "another dose" in c]
+    key(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    model = window.course_window.model
+    doses = [model.index(r, 2).data() for r in range(model.rowCount())]
+    assert doses[-1] == "no dose" and "0" not in doses

@@ -182,7 +182,7 @@ def test_the_preflight_names_a_dose_given_within_the_day(demo_window, qtbot):
     from datetime import timedelta
 
     from kapdesk.practice.live import begin_medication_session
-    from kapdesk.practice.session import record_discharge
+    from kapdesk.practice.session import record_discharge, record_dose
 
     def cautions(dialog) -> list[str]:
         return [label.text() for label in dialog.findChildren(QLabel)
@@ -197,6 +197,8 @@ def test_the_preflight_names_a_dose_given_within_the_day(demo_window, qtbot):
     sid = begin_medication_session(db, jonah, at=now - timedelta(minutes=50),
                                    intention="to rest", ride_home_name="Marisol Reyes",
                                    ride_confirmed=True, playlist_id=playlist)
+    record_dose(db, sid, given_at=now - timedelta(minutes=45),
+                gate_reason="test: no pre-dose vitals in this setup")
     record_discharge(db, sid, at=now - timedelta(minutes=9),
                      reason="test: prescriber consulted by phone")
     demo_window.reload()

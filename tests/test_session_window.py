@@ -688,6 +688,8 @@ def test_a_discharge_with_an_override_says_so_in_the_sessions_list(db, clock, ru
     from kapdesk.practice.session import record_discharge
 
     main, sw, sid = running
+    record_dose(db, sid, given_at=clock.now() + timedelta(minutes=20),
+                gate_reason="test: no pre-dose vitals in this setup")
     record_discharge(db, sid, at=clock.now() + timedelta(minutes=30),
                      reason="prescriber consulted by phone, cleared")
     sw.close()

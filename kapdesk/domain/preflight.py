@@ -47,14 +47,15 @@ def missing(checks: list[Check]) -> list[str]:
 
 
 def cautions(*, last_ended: datetime | None, last_number: int | None,
-             integration_held: bool | None, now: datetime) -> list[str]:
+             integration_held: bool | None, now: datetime, last_dosed: bool = True) -> list[str]:
     """What the pre-flight says before another medication session starts, without stopping
     it (the therapist decides): a dose within the last day, and an integration session
     not yet held for the last one. Found by a first-time user, who started a second
     session for the same client nine minutes after the first, with nothing said."""
     said = []
     session = f"medication session {last_number}" if last_number else "the last medication session"
-    if last_ended is not None and now - last_ended < RECENT_DOSE:
+    # "another dose today?" only after a dose: one that ended without one gave none
+    if last_ended is not None and last_dosed and now - last_ended < RECENT_DOSE:
         hours = int((now - last_ended).total_seconds() // 3600)
         when = f"{local(last_ended):%H:%M}" + ("" if local(last_ended).date() == local(now).date()
                                                else " yesterday")

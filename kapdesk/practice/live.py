@@ -94,7 +94,7 @@ def preflight_cautions(db: Database, client_id: int, *, now: datetime) -> list[s
              and s["medication_session_id"] == last["id"]]
     return cautions(last_ended=parse_instant(last["ended_at"]), last_number=last["number"],
                     integration_held=any(s["started_at"] for s in after) if after else None,
-                    now=now)
+                    now=now, last_dosed=bool(last["dosed"]))
 
 
 def begin_medication_session(db: Database, client_id: int, *, at: datetime, intention: str,

@@ -47,7 +47,9 @@ _CLIENT_ROWS = """
            EXISTS (SELECT 1 FROM threshold_versions t WHERE t.client_id = c.id)
                AS has_thresholds,
            (SELECT count(*) FROM sessions s WHERE s.client_id = c.id
-               AND s.kind = 'medication' AND s.ended_at IS NOT NULL) AS medication_sessions
+               AND s.kind = 'medication' AND s.ended_at IS NOT NULL
+               AND EXISTS (SELECT 1 FROM doses g WHERE g.session_id = s.id))
+               AS medication_sessions
     FROM clients c LEFT JOIN prescribers p ON p.id = c.prescriber_id"""
 
 

@@ -64,7 +64,8 @@ def list_sessions(db: Database, client_id: int | None = None) -> list[dict[str, 
     return list(db.query(f"""
         SELECT s.*, c.display_name AS client_name,
                coalesce(s.started_at, s.scheduled_for) AS date,
-               d.at AS discharged_at, d.cleared AS discharge_cleared
+               d.at AS discharged_at, d.cleared AS discharge_cleared,
+               EXISTS (SELECT 1 FROM doses g WHERE g.session_id = s.id) AS dosed
         FROM sessions s JOIN clients c ON c.id = s.client_id
         LEFT JOIN discharges d ON d.session_id = s.id
         {where} ORDER BY coalesce(s.started_at, s.scheduled_for, s.created_at), s.id""", params))

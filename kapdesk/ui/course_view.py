@@ -69,8 +69,9 @@ class CourseRowsModel(RowsModel):
     columns = (
         ("#", lambda r: ""),  # from row_labels, in data()
         ("Date", lambda r: r.started_at.astimezone().strftime("%d %b %Y")),
-        ("Dose mg", lambda r: f"{r.dose_mg:g}" + (f" (+{r.booster_mg:g})" if r.booster_mg
-                                                   else "")),
+        # a session ended without a dose says so: "0" read as a dose of 0 mg
+        ("Dose mg", lambda r: "no dose" if not r.dose_mg else f"{r.dose_mg:g}"
+         + (f" (+{r.booster_mg:g})" if r.booster_mg else "")),
         ("Pre-dose BP / HR", lambda r: f"{_bp(r.pre_dose)} / {_hr(r.pre_dose)}"),
         ("Discharge BP / HR", lambda r: f"{_bp(r.discharge)} / {_hr(r.discharge)}"
          + ("  overridden" if r.discharge_overridden else "")),

@@ -99,6 +99,13 @@ def session_status(row: dict[str, Any]) -> str:
     return "in progress" if row["started_at"] else "planned"
 
 
+def undosed(row: dict[str, Any]) -> bool:
+    """A medication session that ended without a dose (the client declined, a reading
+    closed the gate): held, but not one of the course's doses (found by a first-time user:
+    it counted as a session done, and the overview read "0 mg")."""
+    return row["kind"] == "medication" and bool(row["ended_at"]) and not row.get("dosed", 1)
+
+
 def session_name(row: dict[str, Any]) -> str:
     number = f" {row['number']}" if row["number"] and row["kind"] != "preparation" else ""
     return SESSION_KINDS[row["kind"]] + number
@@ -114,7 +121,8 @@ class SessionsModel(RowsModel):
                                                   if r.get("course_no") else "")),
         # Amber alone did not say why: an overridden discharge says it in words too.
         ("Status", lambda r: (r.get("status") or session_status(r))
-         + (" · override" if r.get("discharge_cleared") == 0 else "")),
+         + (" · override" if r.get("discharge_cleared") == 0 else "")
+         + (" · no dose" if undosed(r) else "")),
         ("Follows", lambda r: f"medication {r['follows']}" if r.get("follows") else ""),
         ("ID", lambda r: str(r["id"])),
     )
