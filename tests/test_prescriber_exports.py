@@ -205,3 +205,24 @@ def test_every_demo_session_took_its_planned_readings(tmp_path):
         planned = session_summary(db, session)["scheduled_vitals"]
         assert {d["state"] for d in planned} == {"taken"}, (session, planned)
         assert {d["checkpoint"] for d in planned} >= {"pre_dose", "discharge"}
+
+
+def test_a_session_without_a_dose_reads_no_dose_in_the_course_pdf(db, tmp_path):
+    """Found by a first-time user: such a session's row read "0", as a dose of 0 mg."""
+    from conftest import sample_thresholds
+    from kapdesk.export.course_summary import course_summary
+    from kapdesk.export.summary_html import course_summary_html
+
+    prescriber = add_prescriber(db, name="Dr. Ines Varga", credentials="MD")
+    client = add_client(db, display_name="Kit P.", prescriber_id=prescriber)
+    add_order(db, client, dose_mg=100, ordered_on=date.today(), prescriber_id=prescriber)
+    add_thresholds(db, client, sample_thresholds())
+    add_screening(db, client, items={}, screened_on=date.today(), cleared_on=date.today())
+    add_course(db, client, started_on=date.today())
+    sid = begin_medication_session(db, client, at=T0, intention="rest",
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    record_discharge(db, sid, at=T0 + timedelta(minutes=40),
+                     reason="client declined the dose today, prescriber informed")
+    html = course_summary_html(course_summary(db, client))
+    row = html[html.find("<td>1</td>"):]
+    assert row.startswith("<td>1</td>") and "<td>no dose</td>" in row[:200]

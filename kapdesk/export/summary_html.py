@@ -212,6 +212,7 @@ def course_summary_html(summary: dict[str, Any]) -> str:
         return f"{reading['systolic']}/{reading['diastolic']}{flag}"
 
     rows = [[e(s["number"]), local(parse_instant(s["started_at"])).strftime("%d %b %Y"),
+             "no dose" if not s["dose_mg"] else  # not "0", as a dose of 0 mg
              f"{s['dose_mg']:g}" + (f" (+{s['booster_mg']:g})" if s["booster_mg"] else ""),
              bp(s["pre_dose"]), bp(s["discharge"]) + (" <span class='breach'>overridden</span>"
                                                       if s["discharge_overridden"] else ""),
