@@ -61,17 +61,22 @@ def test_the_session_pdf_carries_every_field(demo, tmp_path):
     assert len(PdfReader(target).pages) <= 2
 
 
-def test_an_overridden_discharge_is_plain_in_the_pdf(db, tmp_path):
-    prescriber = add_prescriber(db, name="Dr. Ines Varga", credentials="MD")
-    client = add_client(db, display_name="Zoë Renée — test", prescriber_id=prescriber)
-    add_order(db, client, dose_mg=100, ordered_on=date.today(), prescriber_id=prescriber)
+def started_session(db, name: str) -> tuple[int, int]:
+    """A client ready for a course, and a medication session started at T0: (client, id)."""
     from conftest import sample_thresholds
 
+    prescriber = add_prescriber(db, name="Dr. Ines Varga", credentials="MD")
+    client = add_client(db, display_name=name, prescriber_id=prescriber)
+    add_order(db, client, dose_mg=100, ordered_on=date.today(), prescriber_id=prescriber)
     add_thresholds(db, client, sample_thresholds())
     add_screening(db, client, items={}, screened_on=date.today(), cleared_on=date.today())
     add_course(db, client, started_on=date.today())
-    sid = begin_medication_session(db, client, at=T0, intention="rest",
-                                   ride_home_name="Renée M.", ride_confirmed=True)
+    return client, begin_medication_session(db, client, at=T0, intention="rest",
+                                            ride_home_name="Renée M.", ride_confirmed=True)
+
+
+def test_an_overridden_discharge_is_plain_in_the_pdf(db, tmp_path):
+    _, sid = started_session(db, "Zoë Renée — test")
     record_vitals(db, sid, {"systolic": 120, "diastolic": 80, "heart_rate": 70},
                   taken_at=T0, checkpoint="pre_dose")
     record_dose(db, sid, given_at=T0 + timedelta(minutes=20))
@@ -209,18 +214,10 @@ def test_every_demo_session_took_its_planned_readings(tmp_path):
 
 def test_a_session_without_a_dose_reads_no_dose_in_the_course_pdf(db, tmp_path):
     """Found by a first-time user: such a session's row read "0", as a dose of 0 mg."""
-    from conftest import sample_thresholds
     from kapdesk.export.course_summary import course_summary
     from kapdesk.export.summary_html import course_summary_html
 
-    prescriber = add_prescriber(db, name="Dr. Ines Varga", credentials="MD")
-    client = add_client(db, display_name="Kit P.", prescriber_id=prescriber)
-    add_order(db, client, dose_mg=100, ordered_on=date.today(), prescriber_id=prescriber)
-    add_thresholds(db, client, sample_thresholds())
-    add_screening(db, client, items={}, screened_on=date.today(), cleared_on=date.today())
-    add_course(db, client, started_on=date.today())
-    sid = begin_medication_session(db, client, at=T0, intention="rest",
-                                   ride_home_name="Sam T.", ride_confirmed=True)
+    client, sid = started_session(db, "Kit P.")
     record_discharge(db, sid, at=T0 + timedelta(minutes=40),
                      reason="client declined the dose today, prescriber informed")
     html = course_summary_html(course_summary(db, client))
