@@ -782,6 +782,9 @@ def test_a_note_half_typed_at_the_discharge_is_saved_with_it(db, clock, qtbot, r
             if n["kind"] == "observation"] == ["Calm, hands warm; said the"]
     assert get_draft(db, sid) is None
     assert "note typed from" in sw.view.status.text()
+    # an override is not announced with a green tick (found by a first-time user)
+    assert sw.view.status.text().startswith("⚑ Discharged (override recorded)")
+    assert sw.view.status.property("warning")
     assert any("Calm, hands warm" in sw.view.log.item(r).text()
                for r in range(sw.view.log.count()))
 

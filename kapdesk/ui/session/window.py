@@ -380,7 +380,10 @@ class SessionWindow(QMainWindow):
         self._undo_offer = None
         if self.ended:
             self.player.fade_out()  # the session is over: the music fades away
-        warning = "breach" in text.lower()  # a breach is never announced as a success
+        # A breach is never announced as a success, nor a discharge the gate did not clear
+        # (a green tick on "Discharged (override recorded)" read as all clear; found by a
+        # first-time user): both in amber, as the session list says an override.
+        warning = any(word in text.lower() for word in ("breach", "override recorded"))
         self.say(f"⚑ {text}" if warning else f"✓ {text}", warning=warning)
         if not keep_panel:
             self.keys_mode()
