@@ -32,7 +32,7 @@ from kapdesk.practice.queries import (
     outcomes,
     threshold_history,
 )
-from kapdesk.ui.models import OutcomesModel, SessionsModel, undosed
+from kapdesk.ui.models import OutcomesModel, SessionsModel, course_held
 from kapdesk.ui.widgets import label, restyle, show_current_when_laid_out, table
 
 
@@ -222,14 +222,12 @@ class ClientPage(QWidget):
             show_current_when_laid_out(self.session_view)
         course = latest_course(self.db, client["id"])
         if course:
-            ended = [s for s in sequence if s["kind"] == "medication" and s["course_id"] ==
-                     course["id"] and s["status"] == "done"]
-            done = sum(1 for s in ended if not undosed(s))
+            done, without_dose = course_held(sequence, course["id"])
             state = f"ended {course['ended_on']}" if course["ended_on"] else "in progress"
             line = (f"Course from {course['started_on']} ({state}): {done} of "
                     f"{course['planned_sessions']} medication sessions done.")
-            if len(ended) > done:
-                line += f" {len(ended) - done} more ended without a dose."
+            if without_dose:
+                line += f" {without_dose} more ended without a dose."
             if not course["ended_on"] and done >= course["planned_sessions"]:
                 line += " All planned are held: End course… closes it."
             self.course_line.setText(line)

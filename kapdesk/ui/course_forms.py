@@ -41,7 +41,7 @@ from kapdesk.practice.queries import (
 )
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
-from kapdesk.ui.models import when
+from kapdesk.ui.models import course_held, when
 from kapdesk.ui.screen_fit import grow_to_content
 
 
@@ -120,9 +120,9 @@ class EndCourseDialog(FormDialog):
         if self.course is None:
             raise NotAllowed("there is no course in progress to end")
         client = get_client(db, client_id)
-        mine = [s for s in course_sequence(db, client_id)
-                if s["course_id"] == self.course["id"]]
-        held = sum(1 for s in mine if s["kind"] == "medication" and s["status"] == "done")
+        sequence = course_sequence(db, client_id)
+        mine = [s for s in sequence if s["course_id"] == self.course["id"]]
+        held, _ = course_held(sequence, self.course["id"])  # as the course line counts
         planned = [s for s in mine if not s["started_at"]]
         intro = (f"{held} of {self.course['planned_sessions']} medication sessions held since "
                  f"{self.course['started_on']}. Once ended, no medication session starts in "

@@ -106,6 +106,14 @@ def undosed(row: dict[str, Any]) -> bool:
     return row["kind"] == "medication" and bool(row["ended_at"]) and not row.get("dosed", 1)
 
 
+def course_held(sequence: list[dict[str, Any]], course_id: int) -> tuple[int, int]:
+    """A course's medication sessions held with a dose, and those ended without one."""
+    ended = [s for s in sequence if s["kind"] == "medication" and s["course_id"] == course_id
+             and s["status"] == "done"]
+    dosed = sum(1 for s in ended if not undosed(s))
+    return dosed, len(ended) - dosed
+
+
 def session_name(row: dict[str, Any]) -> str:
     number = f" {row['number']}" if row["number"] and row["kind"] != "preparation" else ""
     return SESSION_KINDS[row["kind"]] + number
