@@ -84,7 +84,9 @@ else:
     from kapdesk.practice.live import begin_medication_session
     from kapdesk.storage import open_database
     from kapdesk.ui.app import open_windows
+    from kapdesk.ui.collector import collect_on_ui_thread
     from kapdesk.ui.theme import apply_theme
+    collect_on_ui_thread(app)  # as kapdesk.ui.app.run does: its collections are stalls too
     db = open_database(sys.argv[2])
     client = db.execute("SELECT c.id FROM clients c JOIN sessions s ON s.client_id = c.id "
                         "WHERE s.kind = 'medication' AND s.started_at IS NULL "

@@ -73,6 +73,16 @@ def client_id(db):
 
 
 @pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, with cycles collected on the UI thread as the app does: a
+    collection on a worker thread of a test (the audio warm-up) crashed the suite."""
+    from kapdesk.ui.collector import collect_on_ui_thread
+
+    collect_on_ui_thread(qapp)
+    return qapp
+
+
+@pytest.fixture(scope="session")
 def themed_app(qapp):
     """The application with kapdesk's theme, applied once: re-applying a stylesheet
     re-polishes every widget still alive, which makes later tests slow."""

@@ -28,6 +28,7 @@ from kapdesk.practice.queries import (
 from kapdesk.practice.trouble import Trouble, trouble_of
 from kapdesk.resources import asset_path
 from kapdesk.ui.binding import binding_fault
+from kapdesk.ui.collector import collect_on_ui_thread
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.one_copy import OneCopy
 from kapdesk.ui.ops import report_trouble
@@ -120,6 +121,7 @@ def _install_excepthook(log_file: Path | None) -> None:
 
 def run(db_path: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_ui_thread(app)
     app.setApplicationName("kapdesk")
     app.setWindowIcon(QIcon(str(asset_path("kapdesk.svg"))))
     apply_theme(app)
