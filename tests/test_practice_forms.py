@@ -392,6 +392,31 @@ def test_a_course_is_ended_from_the_client_menu_naming_what_is_still_planned(dem
     assert "no course in progress to end" in window.statusBar().currentMessage()
 
 
+def test_an_ended_course_keeps_its_sessions_not_held_above_the_next_course(demo_window,
+                                                                            qtbot):
+    """Found by a first-time user: the list was in date order, so the ended course's
+    "not held" sessions, planned for next week, sat among the new course's."""
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    window.actions["end_course"].trigger()
+    key(qtbot, window.dialog, Qt.Key.Key_Return)  # ends today
+    qtbot.mouseClick(window.page.start_course, Qt.MouseButton.LeftButton)
+    assert isinstance(window.dialog, CourseDialog)
+    save(qtbot, window.dialog)  # a new course from today
+    window.page.schedule.click()
+    dialog = window.dialog
+    assert isinstance(dialog, ScheduleDialog)
+    save(qtbot, dialog)  # medication and integration, from tomorrow at 10
+    names = column(window.page.session_view, 1)
+    statuses = column(window.page.session_view, 2)
+    first_of_new = names.index("Medication 1 · course 2")
+    assert "Medication 4 · course 1" in names[:first_of_new]  # planned for a later day
+    assert statuses[first_of_new] == "next"
+    assert set(statuses[first_of_new + 1:]) <= {"planned"}
+
+
 def test_the_course_line_says_when_every_planned_session_is_held(db, client_id, clock,
                                                                  qtbot, themed_app):
     from kapdesk.practice.course import add_course, add_screening

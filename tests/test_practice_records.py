@@ -148,6 +148,16 @@ def test_an_ended_courses_planned_sessions_read_not_held_but_a_due_integration_s
     assert sequence_status(a_new_course, {1})[5] == "planned"  # after the one still due
 
 
+def test_sessions_are_listed_course_by_course_then_by_date():
+    from kapdesk.domain.course import in_course_order
+
+    by_date = [{"id": 1, "course_id": 10}, {"id": 2, "course_id": 20},  # course 2 began
+               {"id": 3, "course_id": None},  # of no course: stays where its date puts it
+               {"id": 4, "course_id": 10},  # course 1's, planned for later, never held
+               {"id": 5, "course_id": 20}]
+    assert [s["id"] for s in in_course_order(by_date, {10: 1, 20: 2})] == [1, 4, 2, 3, 5]
+
+
 def test_scheduling_numbers_sessions_and_links_integration(db, client_id, course_id):
     when = datetime(2030, 1, 7, 15, tzinfo=UTC)
     prep = schedule_in_course(db, course_id, "preparation", when - timedelta(days=7))

@@ -6,10 +6,23 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 
+def in_course_order(sessions: Sequence[dict[str, Any]],
+                    course_rank: dict[int, int]) -> list[dict[str, Any]]:
+    """Sessions given by date, course by course (``course_rank``: course id to its place):
+    an ended course's sessions that were not held stay with their course instead of
+    falling among the next course's. A session of no course keeps its place by date."""
+    rank, keyed = 0, []
+    for place, session in enumerate(sessions):
+        rank = course_rank.get(session.get("course_id") or 0, rank)
+        keyed.append((rank, place, session))
+    return [session for _rank, _place, session in sorted(keyed, key=lambda k: k[:2])]
+
+
 def sequence_status(sessions: Sequence[dict[str, Any]],
                     ended_courses: Collection[int] = ()) -> dict[int, str]:
     """Status per session id: ``done`` (ended), ``in progress`` (started), the first not yet
-    started is ``next``, the rest ``planned``. Sessions come in date order.
+    started is ``next``, the rest ``planned``. Sessions come in course order
+    (:func:`in_course_order`).
 
     A course ended with sessions still planned: its medication sessions will not be held,
     nor the integration sessions that follow them (``not held``); an integration after a

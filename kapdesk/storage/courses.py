@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kapdesk.domain.course import sequence_status
+from kapdesk.domain.course import in_course_order, sequence_status
 from kapdesk.storage.rows import insert, maybe, one, stamp
 from kapdesk.storage.sessions import list_sessions
 
@@ -84,7 +84,9 @@ def course_numbers(db: Database, client_id: int) -> dict[int, int]:
 def course_sequence(db: Database, client_id: int) -> list[dict[str, Any]]:
     """The client's sessions in order with status (done / in progress / next / planned /
     not held)."""
-    sessions = list_sessions(db, client_id)
+    rank = {row["id"]: row["course_no"] for row in db.query(
+        f"SELECT * FROM ({NUMBERED_COURSES}) WHERE client_id = ?", (client_id,))}
+    sessions = in_course_order(list_sessions(db, client_id), rank)
     ended = {row[0] for row in db.execute(
         "SELECT id FROM courses WHERE client_id = ? AND ended_on IS NOT NULL", (client_id,))}
     status = sequence_status(sessions, ended)
