@@ -116,6 +116,22 @@ def ready(db, client_id):
 
 
 @pytest.fixture
+def utc_zone():
+    """The local clock on UTC for the test, whatever the machine's zone."""
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.fixture
 def clock():
     from kapdesk.domain.timeutil import ManualClock
 

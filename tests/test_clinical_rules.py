@@ -206,3 +206,18 @@ def test_an_integration_after_discharge_is_planned_on_a_quarter_hour(started, ho
     at = integration_slot(begun, timedelta(hours=hours))
     assert at.strftime("%Y-%m-%d %H:%M") == planned and at.second == 0
     assert timedelta(hours=24) <= at - begun <= timedelta(hours=48)
+
+
+def test_the_integration_hour_steps_over_the_night_within_24_to_48_hours(utc_zone):
+    from kapdesk.domain.scheduling import at_night, next_daytime_hours
+
+    begun = datetime(2026, 11, 20, 12, 30, tzinfo=UTC)
+    assert next_daytime_hours(begun, 24, 1) == 25
+    assert next_daytime_hours(begun, 32, 1) == 43  # 20:30, then 07:30 two days on
+    assert next_daytime_hours(begun, 43, -1) == 32
+    assert next_daytime_hours(begun, 48, 1) == 48  # nothing later in the window
+    late = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)  # a session begun at night
+    assert next_daytime_hours(late, 24, -1) == 24  # none earlier in the day
+    assert at_night(datetime(2026, 11, 21, 21, 0, tzinfo=UTC))
+    assert at_night(datetime(2026, 11, 21, 6, 59, tzinfo=UTC))
+    assert not at_night(datetime(2026, 11, 21, 7, 0, tzinfo=UTC))

@@ -408,6 +408,9 @@ def test_an_ended_course_keeps_its_sessions_not_held_above_the_next_course(demo_
     window.page.schedule.click()
     dialog = window.dialog
     assert isinstance(dialog, ScheduleDialog)
+    integration_day = date.today() + timedelta(days=2)
+    assert dialog.fields["integration_after"].text() == (
+        f"24 h later: {integration_day:%a %d %b}, 10:00")  # the day it books, said
     save(qtbot, dialog)  # medication and integration, from tomorrow at 10
     names = column(window.page.session_view, 1)
     statuses = column(window.page.session_view, 2)

@@ -800,6 +800,37 @@ def test_a_discharge_without_a_typed_note_says_nothing_of_one(db, clock, qtbot, 
     assert sw.ended and "note" not in sw.view.status.text()
 
 
+def test_the_integration_hour_steps_over_the_night(db, ready, clock, qtbot, themed_app,
+                                                   utc_zone):
+    """Found by a first-time user: the hours stepped one by one through the night, and 36
+    hours after a midday session offered an integration at 00:30 without a word."""
+    sid = begin_medication_session(db, ready, at=T0, intention="to rest",  # 15:00
+                                   ride_home_name="Sam T.", ride_confirmed=True)
+    clock.current = T0 + timedelta(minutes=10)
+    main = open_windows(db, clock=clock)
+    qtbot.addWidget(main)
+    sw = main.session_window
+    key(qtbot, sw, Qt.Key.Key_L)
+    hours = sw.discharge.hours
+    assert hours.text() == "24 h after the start: Sat 21 Nov, 15:00"
+    for _ in range(5):
+        key(qtbot, hours, Qt.Key.Key_Up)
+    assert hours.text() == "29 h after the start: Sat 21 Nov, 20:00"
+    key(qtbot, hours, Qt.Key.Key_Up)  # 21:00 to 06:00 passed over
+    assert hours.text() == "40 h after the start: Sun 22 Nov, 07:00"
+    key(qtbot, hours, Qt.Key.Key_Down)
+    assert hours.text().startswith("29 h")
+    hours.lineEdit().selectAll()
+    qtbot.keyClicks(hours, "34")  # typed: kept, and said
+    assert hours.text() == "34 h after the start: Sun 22 Nov, 01:00 · at night"
+    sw.discharge.reason.setFocus()
+    qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone")
+    key(qtbot, sw.discharge.reason, Qt.Key.Key_Return)
+    integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?",
+                                (sid,)))
+    assert integration["scheduled_for"] == (T0 + timedelta(hours=34)).isoformat()
+
+
 def test_the_discharge_says_when_the_integration_hour_is_taken_without_naming_who(
         db, clock, qtbot, running):
     """Found by a first-time user: three clients' integrations were planned on one hour

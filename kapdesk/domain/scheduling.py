@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.kinds import SessionKind
+from kapdesk.domain.timeutil import local
 
 PLANNED_SESSIONS_MIN, PLANNED_SESSIONS_MAX = 1, 30  # medication sessions in one course
 # Integration follows the medication session 24-48 hours later (design §1).
@@ -15,6 +16,9 @@ INTEGRATION_AFTER_MAX = timedelta(hours=48)
 # morning slot two days on) still counts as planned rather than asking to be moved.
 INTEGRATION_SLACK = timedelta(hours=4)
 QUARTER_HOUR = timedelta(minutes=15)
+# An integration session is an ordinary daytime appointment: stepping its hour passes over
+# the night (found by a first-time user, 36 h after a 12:30 session offered 00:30).
+NIGHT_BEGINS, NIGHT_ENDS = time(21, 0), time(7, 0)
 # How long each kind of session holds the room, for telling two bookings that overlap: a
 # medication session is a three-hour appointment (design §1), the others about an hour.
 SESSION_LENGTH: dict[str, timedelta] = {SessionKind.MEDICATION: timedelta(hours=3),
@@ -67,6 +71,25 @@ def integration_slot(medication_started: datetime, after: timedelta) -> datetime
         return target
     later = target + (QUARTER_HOUR - past)
     return later if later - medication_started <= INTEGRATION_AFTER_MAX else target - past
+
+
+def at_night(instant: datetime) -> bool:
+    """Whether a session starting then would start at night, on the local clock."""
+    clock = local(instant).time()
+    return clock >= NIGHT_BEGINS or clock < NIGHT_ENDS
+
+
+def next_daytime_hours(medication_started: datetime, hours: int, step: int) -> int:
+    """From ``hours`` after the medication session's start, ``step`` (+1 or -1) whole hours
+    at a time, the first within 24-48 hours whose integration slot is not at night;
+    ``hours`` itself when there is none that way."""
+    low, high = integration_hours()
+    candidate = hours + step
+    while low <= candidate <= high:
+        if not at_night(integration_slot(medication_started, timedelta(hours=candidate))):
+            return candidate
+        candidate += step
+    return hours
 
 
 def integration_hours() -> tuple[int, int]:

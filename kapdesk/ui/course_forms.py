@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
-from kapdesk.domain.scheduling import integration_hours
 from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
 from kapdesk.domain.vocabulary import SESSION_KINDS
 from kapdesk.practice.course import (
@@ -41,6 +40,7 @@ from kapdesk.practice.queries import (
 )
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
+from kapdesk.ui.integration_hours import IntegrationHoursBox
 from kapdesk.ui.models import course_held, when
 from kapdesk.ui.screen_fit import grow_to_content
 
@@ -167,10 +167,10 @@ class ScheduleDialog(FormDialog):
         starts.setDisplayFormat("ddd dd MMM yyyy, HH:mm")
         starts.setCalendarPopup(True)
         self.add("when", "Starts", starts)
-        hours = QSpinBox()
-        hours.setRange(*integration_hours())
-        hours.setValue(integration_hours()[0])
-        hours.setSuffix(" h later")
+        hours = IntegrationHoursBox(" h later")
+        hours.set_start(starts.dateTime().toPython().astimezone())
+        starts.dateTimeChanged.connect(
+            lambda moment: hours.set_start(moment.toPython().astimezone()))
         self.add("integration_after", "Integration", hours)
         self.fields["kind"].currentIndexChanged.connect(
             lambda: hours.setEnabled(self.fields["kind"].currentData() == "medication+integration"))

@@ -7,16 +7,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.gates import override_reason
-from kapdesk.domain.scheduling import integration_hours, integration_in_window, integration_slot
+from kapdesk.domain.scheduling import integration_in_window
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.practice.course import clashes
 from kapdesk.practice.queries import Database, integration_of
 from kapdesk.practice.session import discharge_and_schedule
+from kapdesk.ui.integration_hours import IntegrationHoursBox
 from kapdesk.ui.models import when
 from kapdesk.ui.session.panel import Panel
 from kapdesk.ui.widgets import restyle
@@ -49,9 +50,7 @@ class DischargePanel(Panel):
         self.form.addRow("Override reason", self.reason)
         self.ask_reason_in(self.reason)
         self.schedule = QCheckBox("schedule it for")
-        self.hours = QSpinBox()
-        self.hours.setRange(*integration_hours())
-        self.hours.setValue(integration_hours()[0])
+        self.hours = IntegrationHoursBox(" h after the start")
         self.hours.valueChanged.connect(self._say_when)
         # One row: the refusal's reasons above it need the room at 720 lines.
         row = QWidget()
@@ -62,11 +61,10 @@ class DischargePanel(Panel):
         self.form.addRow("Integration", row)
 
     def _say_when(self) -> None:
-        """The spin box says the day and time it plans, as the therapist will book it."""
+        """Whether the hour the spin box plans is taken by another booking."""
         if self.record is None or self.record.started_at is None:
             return
-        slot = integration_slot(self.record.started_at, timedelta(hours=self.hours.value()))
-        self.hours.setSuffix(f" h after the start: {local(slot):%a %d %b, %H:%M}")
+        slot = self.hours.slot()
         # No other client is named here: the client sits beside the screen.
         taken = [s for s in clashes(self.db, "integration", slot) if s["client_id"] !=
                  self.record.session["client_id"] or s["medication_session_id"] !=
@@ -89,6 +87,7 @@ class DischargePanel(Panel):
         self.schedule.setChecked(planned is None or stale)
         self.schedule.setEnabled(planned is None or stale)
         self.hours.setEnabled(planned is None or stale)
+        self.hours.set_start(record.started_at)
         self._say_when()
         if planned is None:
             self.schedule.setText("schedule it for")
