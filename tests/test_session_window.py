@@ -800,6 +800,26 @@ def test_a_discharge_without_a_typed_note_says_nothing_of_one(db, clock, qtbot, 
     assert sw.ended and "note" not in sw.view.status.text()
 
 
+def test_an_ended_session_band_plans_no_reading_after_the_discharge(running, clock, qtbot):
+    """Found by a first-time user: after an early discharge the band still drew the rings
+    of the readings planned for the hours the client was no longer there."""
+    _main, sw, sid = running
+    record_dose(sw.db, sid, given_at=T0 + timedelta(minutes=20), now=T0 + timedelta(minutes=20),
+                gate_reason="vitals taken on paper, within range")
+    clock.advance(minutes=40)
+    sw.reload()
+    key(qtbot, sw, Qt.Key.Key_L)
+    qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone")
+    key(qtbot, sw.discharge.reason, Qt.Key.Key_Return)
+    assert sw.ended
+    clock.advance(hours=2)
+    sw.view.band.grab()  # painted, which places its markers
+    readings = [m for m in sw.view.band.markers if m.text.endswith((": planned", ": missed"))]
+    assert readings  # those due before the discharge and not taken stay, missed
+    assert all(m.at <= T0 + timedelta(minutes=40) for m in readings), [
+        m.text for m in readings]
+
+
 def test_the_integration_hour_steps_over_the_night(db, ready, clock, qtbot, themed_app,
                                                    utc_zone):
     """Found by a first-time user: the hours stepped one by one through the night, and 36

@@ -270,10 +270,13 @@ class _Layout:
 
     def _planned_readings(self) -> None:
         """The readings the protocol asks for and that are not taken: a ring at the time
-        each is due, amber once missed (quiet: it never blinks and never sounds)."""
+        each is due, amber once missed (quiet: it never blinks and never sounds); none
+        after the discharge, when the client was no longer there to be measured."""
         for due in schedule(self.record, self.timeline, self.now):
             if due.state == "taken":
                 continue  # its reading's own dot is there
+            if self.ended is not None and due.at > self.ended:
+                continue
             y, h = ROWS["vitals"]
             x = self.x_of(due.at)
             rect = QRectF(x - h / 2, y, h, h)
