@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from kapdesk import __version__
@@ -219,10 +219,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from kapdesk.domain.timeutil import local, parse_instant
     from kapdesk.practice.queries import list_sessions
 
-    rows = [{"id": r["id"], "client_id": r["client_id"], "client": r["client_name"],
-             "kind": r["kind"], "number": r["number"], "date": r["date"],
-             "status": _status(r)}
-            for r in list_sessions(_open_existing(args, read_only=True))]
+    with closing(_open_existing(args, read_only=True)) as db:
+        rows = [{"id": r["id"], "client_id": r["client_id"], "client": r["client_name"],
+                 "kind": r["kind"], "number": r["number"], "date": r["date"],
+                 "status": _status(r)} for r in list_sessions(db)]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -243,15 +243,15 @@ def _status(row: dict) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     from kapdesk.export.summary import session_summary
 
-    db = _open_existing(args, read_only=True)
-    return _deliver(db, args, session_summary(db, args.session_id), "session")
+    with closing(_open_existing(args, read_only=True)) as db:  # closed on a refusal too
+        return _deliver(db, args, session_summary(db, args.session_id), "session")
 
 
 def cmd_export_course(args: argparse.Namespace) -> int:
     from kapdesk.export.course_summary import course_summary
 
-    db = _open_existing(args, read_only=True)
-    return _deliver(db, args, course_summary(db, args.client_id), "course")
+    with closing(_open_existing(args, read_only=True)) as db:
+        return _deliver(db, args, course_summary(db, args.client_id), "course")
 
 
 def _deliver(db, args: argparse.Namespace, summary: dict, kind: str) -> int:
@@ -278,8 +278,8 @@ def cmd_export_record(args: argparse.Namespace) -> int:
     from kapdesk.export.record import client_record
     from kapdesk.practice.queries import record_export
 
-    db = _open_existing(args, read_only=True)
-    record = client_record(db, args.client_id)
+    with closing(_open_existing(args, read_only=True)) as db:
+        record = client_record(db, args.client_id)
     target = _write(args.output, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     with _export_log(args, db) as log:
         record_export(log, what="client record", fmt="json", file_name=target,
@@ -326,11 +326,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         if "damaged" not in str(exc):
             raise
         raise CommandError(f"{exc}; {next_step}") from None
-    report = check_database(db)
-    if not report.healthy:
-        raise CommandError(f"{_db_path(args)} is not healthy: {'; '.join(report.problems)}; "
-                           f"{next_step}")
-    print(f"{_db_path(args)}: healthy (schema {schema_version(db)})")
+    with closing(db):
+        report = check_database(db)
+        if not report.healthy:
+            raise CommandError(f"{_db_path(args)} is not healthy: "
+                               f"{'; '.join(report.problems)}; {next_step}")
+        print(f"{_db_path(args)}: healthy (schema {schema_version(db)})")
     return 0
 
 
@@ -341,12 +342,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from kapdesk.practice.backups import backups_folder
     from kapdesk.practice.queries import backup_database
 
-    db = _open_existing(args)
     path = _db_path(args)
     target = Path(args.output) if args.output else (
         backups_folder(path) / BackupName(path.stem, utc_now(), "manual").file_name)
-    backup_database(db, target)
-    audit(db, "backup", detail=f"to {target.resolve()} from the command line")
+    with closing(_open_existing(args)) as db:
+        backup_database(db, target)
+        audit(db, "backup", detail=f"to {target.resolve()} from the command line")
     print(f"backup written and verified: {target}")
     return 0
 
