@@ -800,6 +800,18 @@ def test_a_discharge_without_a_typed_note_says_nothing_of_one(db, clock, qtbot, 
     assert sw.ended and "note" not in sw.view.status.text()
 
 
+def test_a_closed_gate_says_how_long_its_reason_must_be_before_one_is_refused(running,
+                                                                              clock, qtbot):
+    """Found by a first-time user: the 10-character rule was said only by the refusal."""
+    _main, sw, _sid = running
+    clock.advance(minutes=25)  # no pre-dose vitals: the dosing gate is closed
+    key(qtbot, sw, Qt.Key.Key_D)
+    assert "write why in at least 10 characters" in sw.dose.info.text()
+    key(qtbot, sw.dose.mg, Qt.Key.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_L)
+    assert "only with a written reason, at least 10 characters" in sw.discharge.info.text()
+
+
 def test_an_ended_session_band_plans_no_reading_after_the_discharge(running, clock, qtbot):
     """Found by a first-time user: after an early discharge the band still drew the rings
     of the readings planned for the hours the client was no longer there."""

@@ -10,7 +10,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
 from kapdesk.domain.errors import KapdeskError
-from kapdesk.domain.gates import override_reason
+from kapdesk.domain.gates import OVERRIDE_REASON_MIN_CHARS, override_reason
 from kapdesk.domain.scheduling import integration_in_window
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
@@ -112,7 +112,8 @@ class DischargePanel(Panel):
             text = f"Ready to leave: every condition holds. Ride home: {ride}."
         else:
             text = ("Not cleared yet:\n• " + "\n• ".join(gate.reasons)
-                    + "\nDischarge now only with a written reason.")
+                    + "\nDischarge now only with a written reason, at least "
+                    f"{OVERRIDE_REASON_MIN_CHARS} characters.")
         if self._stale_plan:
             text += (f"\nThe integration session is planned for {when(self._stale_plan)}, "
                      "outside 24-48 hours.")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from kapdesk.domain.dosing import minutes_back_allowed
 from kapdesk.domain.errors import InvalidInput
+from kapdesk.domain.gates import OVERRIDE_REASON_MIN_CHARS
 from kapdesk.domain.session import SessionRecord
 from kapdesk.practice.queries import Database
 from kapdesk.practice.session import record_dose
@@ -71,7 +72,9 @@ class DosePanel(Panel):
         if closed:
             lines.append(("Booster early: " if booster else "Dosing gate closed: ")
                          + "; ".join(gate.reasons)
-                         + ". To go ahead, write why (e.g. the prescriber was consulted).")
+                         + ". To go ahead, write why in at least "
+                         f"{OVERRIDE_REASON_MIN_CHARS} characters (e.g. the prescriber was "
+                         "consulted).")
         self.gate_reason.setEnabled(closed)
         self.info.setText("\n".join(lines))
         restyle(self.info, "warning" if closed else "muted")
