@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from conftest import T0
-from gui import choose, column, key, save, type_into
+from gui import choose, column, key, menu_item, save, type_into
 from kapdesk.practice.records import add_prescriber, set_practice
 from kapdesk.storage import open_database
 from kapdesk.ui.client_forms import ClientDialog
@@ -258,7 +258,7 @@ def test_outcome_scores_are_checked_as_typed(window, qtbot):
 
 def practice_menu(window, text):
     menu = window.menuBar().actions()[0].menu()
-    next(a for a in menu.actions() if a.text() == text).trigger()
+    menu_item(menu, text).trigger()
     return window.dialog
 
 
@@ -418,6 +418,22 @@ def test_an_ended_course_keeps_its_sessions_not_held_above_the_next_course(demo_
     assert "Medication 4 · course 1" in names[:first_of_new]  # planned for a later day
     assert statuses[first_of_new] == "next"
     assert set(statuses[first_of_new + 1:]) <= {"planned"}
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert heading(window.dialog) == "Start medication session 1 of course 2 · Jonah R."
+
+
+def heading(dialog) -> str:
+    return next(w.text() for w in dialog.findChildren(QLabel) if w.objectName() == "title")
+
+
+def test_the_pre_flight_names_the_session_it_starts(demo_window, qtbot):
+    """Found by a first-time user: it said "Start a medication session", not which."""
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert heading(window.dialog) == "Start medication session 4 · Jonah R."
 
 
 def test_the_course_line_says_when_every_planned_session_is_held(db, client_id, clock,

@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from kapdesk.domain.kinds import SessionKind
+
+
+def next_medication_number(course_sessions: Sequence[dict[str, Any]]) -> int:
+    """The number a medication session newly scheduled in a course takes: one more than
+    the course's medication sessions ("Medication 1" comes once a course)."""
+    return 1 + sum(s["kind"] == SessionKind.MEDICATION for s in course_sessions)
+
 
 def in_course_order(sessions: Sequence[dict[str, Any]],
                     course_rank: dict[int, int]) -> list[dict[str, Any]]:

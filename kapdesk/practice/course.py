@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kapdesk.domain.course import next_medication_number
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.outcomes import check_score
@@ -136,7 +137,7 @@ def schedule_in_course(db: Database, course_id: int, kind: str, when: datetime, 
             assert medication_session_id is not None
             number = session_store.get_session(db, medication_session_id)["number"]
         elif kind == SessionKind.MEDICATION:
-            number = len(medication) + 1
+            number = next_medication_number(sessions)
         return schedule_session(db, course["client_id"], kind, course_id=course_id,
                                 number=number, scheduled_for=when,
                                 medication_session_id=medication_session_id)

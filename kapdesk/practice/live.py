@@ -8,6 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from kapdesk.audio.library import track_problem
+from kapdesk.domain.course import next_medication_number
 from kapdesk.domain.errors import NotAllowed
 from kapdesk.domain.kinds import SessionKind
 from kapdesk.domain.past_timings import PastTimings, past_timings
@@ -41,6 +42,19 @@ def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | No
     return next((s for s in list_sessions(db, client_id)
                  if s["kind"] == SessionKind.MEDICATION and not s["started_at"]
                  and s["course_id"] in (course["id"], None)), None)
+
+
+def next_medication_to_start(db: Database, client_id: int) -> tuple[int, int] | None:
+    """(course id, number) of the medication session Start would begin: the planned one,
+    else the course's next; None with no course in progress."""
+    course = open_course(db, client_id)
+    if course is None:
+        return None
+    planned = next_medication_session(db, client_id)
+    if planned is not None:
+        return course["id"], planned["number"]
+    in_course = [s for s in list_sessions(db, client_id) if s["course_id"] == course["id"]]
+    return course["id"], next_medication_number(in_course)
 
 
 def past_timings_for(db: Database, client_id: int, *, route: str,

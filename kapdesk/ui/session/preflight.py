@@ -13,12 +13,13 @@ from kapdesk.domain.protocol_choice import disagreement
 from kapdesk.practice.live import (
     NO_MUSIC,
     begin_medication_session,
+    next_medication_to_start,
     past_timings_for,
     preflight_cautions,
     preflight_for,
 )
 from kapdesk.practice.protocols import protocol_for_client
-from kapdesk.practice.queries import Database, get_client
+from kapdesk.practice.queries import Database, course_numbers, get_client
 from kapdesk.ui.client_forms import playlist_options
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.screen_fit import grow_to_content
@@ -32,7 +33,8 @@ class PreflightDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.db, self.client_id, self.now = db, client_id, now
         client = get_client(db, client_id)
-        super().__init__(f"Start a medication session · {client['display_name']}", self._save,
+        super().__init__(f"Start {self._which(db, client_id)} · {client['display_name']}",
+                         self._save,
                          parent, save_label="Start session",
                          window_title="Start a medication session")
         said = preflight_cautions(db, client_id, now=now())
@@ -117,6 +119,18 @@ class PreflightDialog(FormDialog):
         missing = [c for c in checks if not c.ok]
         if missing and self._tried:
             raise InvalidInput("", f"Not ready: {missing[0].label.lower()} — {missing[0].fix}")
+
+    @staticmethod
+    def _which(db: Database, client_id: int) -> str:
+        """Which session the Start begins, as the session window will name it (a
+        first-time user could not tell from the form)."""
+        upcoming = next_medication_to_start(db, client_id)
+        if upcoming is None:  # no course in progress: the checklist says so
+            return "a medication session"
+        course_id, number = upcoming
+        course_no = course_numbers(db, client_id).get(course_id)
+        return f"medication session {number}" + (f" of course {course_no}" if course_no
+                                                 else "")
 
     def _save(self, values: dict[str, Any]) -> int:
         return begin_medication_session(
