@@ -43,3 +43,8 @@ def key(qtbot, window, k, modifier=Qt.KeyboardModifier.NoModifier):
 def type_vitals(qtbot, sw, **values):
     for measure, value in values.items():
         sw.vitals.fields[measure].setText(str(value))
+
+
+def menu_item(menu, text: str):
+    """The menu's action read as the therapist reads it, without its access letter's &."""
+    return next(a for a in menu.actions() if a.text().replace("&", "") == text)

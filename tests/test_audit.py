@@ -9,7 +9,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 
-from gui import column
+from gui import column, menu_item
 from kapdesk.cli import main
 from kapdesk.practice.queries import DatabaseRefused
 from kapdesk.storage import open_database
@@ -65,7 +65,7 @@ def test_opening_a_past_session_notes_that_its_process_notes_were_read(window, q
     assert actions(window.db, client) == ["process_notes_viewed"]
 
     practice_menu = window.menuBar().actions()[0].menu()
-    next(a for a in practice_menu.actions() if a.text() == "Audit trail…").trigger()
+    menu_item(practice_menu, "Audit trail…").trigger()
     dialog = window.dialog
     assert column(dialog.view, 1) == ["Process notes viewed"]
     assert column(dialog.view, 2) == ["Avery L."]
@@ -109,7 +109,7 @@ def test_the_recovery_sheet_is_saved_from_the_practice_menu(window, tmp_path, mo
     monkeypatch.setattr("kapdesk.ui.recovery.QFileDialog.getSaveFileName",
                         lambda *args: (str(target), ""))
     practice_menu = window.menuBar().actions()[0].menu()
-    next(a for a in practice_menu.actions() if a.text() == "Recovery sheet…").trigger()
+    menu_item(practice_menu, "Recovery sheet…").trigger()
     assert target.read_bytes().startswith(b"%PDF")
     assert window.statusBar().currentMessage().startswith(f"✓ Recovery sheet saved to {target}")
     row = next(window.db.query("SELECT action, detail FROM audit_events"))

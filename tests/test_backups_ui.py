@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from conftest import T0, answer_next_box
+from gui import menu_item
 from kapdesk.practice.backups import back_up, list_backups
 from kapdesk.practice.live import begin_medication_session
 from kapdesk.practice.records import add_prescriber
@@ -22,7 +23,7 @@ from kapdesk.ui.ops import Change, announce
 
 def menu_action(window, text):
     practice_menu = window.menuBar().actions()[0].menu()
-    return next(a for a in practice_menu.actions() if a.text() == text)
+    return menu_item(practice_menu, text)
 
 
 def open_backups(qtbot, window) -> BackupsDialog:

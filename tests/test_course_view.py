@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QLabel, QTableView
 
+from gui import menu_item
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
 from kapdesk.storage.course_view import client_course_rows
@@ -79,7 +80,7 @@ def test_the_overview_opens_the_way_a_therapist_opens_it_and_esc_closes_it(demo,
         bound.trigger()
     elif way == "menu":
         client_menu = main.menuBar().actions()[1].menu()
-        next(a for a in client_menu.actions() if a.text().startswith("Course overview")).trigger()
+        menu_item(client_menu, "Course overview and charts…").trigger()
     else:
         qtbot.mouseClick(main.page.overview, Qt.MouseButton.LeftButton)
     window = main.course_window

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from test_unlock import when_shown
 
 from conftest import T0, every_row
+from gui import menu_item
 from kapdesk.cli import main as cli
 from kapdesk.demo import build_demo
 from kapdesk.domain.timeutil import ManualClock
@@ -51,7 +52,7 @@ def test_the_demo_is_encrypted_on_request_with_every_row_kept(tmp_path, qtbot, t
     main = open_windows(db, db_path=str(path), clock=ManualClock(T0))
     qtbot.addWidget(main)
     practice_menu = main.menuBar().actions()[0].menu()
-    encrypt = next(a for a in practice_menu.actions() if a.text() == "Encrypt this practice…")
+    encrypt = menu_item(practice_menu, "Encrypt this practice…")
     assert encrypt.isVisible()
     encrypt.trigger()
     assert main.encrypt_requested and not main.isVisible()
@@ -106,7 +107,7 @@ def test_encryption_waits_for_a_running_session(tmp_path, qtbot, themed_app):
     main = open_windows(db, db_path=str(tmp_path / "demo.sqlite"), clock=ManualClock(T0))
     qtbot.addWidget(main)
     practice_menu = main.menuBar().actions()[0].menu()
-    next(a for a in practice_menu.actions() if a.text() == "Encrypt this practice…").trigger()
+    menu_item(practice_menu, "Encrypt this practice…").trigger()
     assert not main.encrypt_requested
     assert main.session_window.isVisible()
     assert main.statusBar().currentMessage() == ("A session is running: encrypt the "
@@ -129,7 +130,7 @@ def test_a_plain_copy_left_behind_is_recalled_at_every_start_until_removed(
         f"A plain, unencrypted copy of this practice is still at {kept}.")
     practice_menu = main.menuBar().actions()[0].menu()
     remove = next(a for a in practice_menu.actions()
-                  if a.text() == "Overwrite and remove the plain copy")
+                  if a.text().replace("&", "") == "Overwrite and remove the plain copy")
     assert remove.isVisible()
     remove.trigger()
     assert not kept.exists() and not remove.isVisible()

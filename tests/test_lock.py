@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from conftest import T0
-from gui import key, type_vitals
+from gui import key, menu_item, type_vitals
 from kapdesk.audio.backend import FakeBackend
 from kapdesk.audio.library import scan_folder
 from kapdesk.domain.errors import InvalidInput
@@ -231,7 +231,7 @@ def test_the_practice_window_locks_from_its_menu_and_keeps_its_menus_out_of_reac
     qtbot.addWidget(main)
     main.show()
     practice_menu = main.menuBar().actions()[0].menu()
-    lock_action = next(a for a in practice_menu.actions() if a.text() == "Lock")
+    lock_action = menu_item(practice_menu, "Lock")
     assert lock_action.shortcut().toString() == "Ctrl+L"
     lock_action.trigger()
     assert main.locker.locked and "Robin T." not in on_screen()
@@ -333,7 +333,7 @@ def test_the_lock_time_is_a_practice_setting(db, client_id, clock, qtbot, themed
     qtbot.addWidget(main)
     main.show()
     practice_menu = main.menuBar().actions()[0].menu()
-    next(a for a in practice_menu.actions() if a.text() == "Practice details…").trigger()
+    menu_item(practice_menu, "Practice details…").trigger()
     dialog = main.dialog
     assert dialog.fields["lock_after_min"].value() == 10  # the default
     dialog.fields["lock_after_min"].setValue(3)

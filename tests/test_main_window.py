@@ -359,3 +359,23 @@ def test_esc_in_find_a_client_brings_the_whole_list_back(demo_window, qtbot):
     assert column(window.client_view, 0) == ["Jonah R."]
     key(qtbot, window, Qt.Key.Key_Escape)
     assert window.search.text() == "" and len(column(window.client_view, 0)) == 3
+
+
+def test_every_menu_item_has_its_own_access_letter(demo_window, qtbot):
+    """Found by a first-time user: Alt+C opened the Client menu, and then no letter chose
+    anything in it."""
+    window = demo_window
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+        letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+        assert len(letters) == len(texts), [t for t in texts if "&" not in t]
+        assert len(set(letters)) == len(letters), sorted(letters)
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    client_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Client")
+    client_menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(client_menu)
+    qtbot.keyClick(client_menu, Qt.Key.Key_D)  # En&d course…
+    assert window.dialog is not None and window.dialog.windowTitle() == "End the course"

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from conftest import answer_next_box
+from gui import menu_item
 from kapdesk.practice.protocols import own_protocols, protocol_versions
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.protocol_editor import ProtocolEditor
@@ -18,7 +19,7 @@ def open_protocols(db, qtbot) -> tuple[MainWindow, ProtocolsDialog]:
     qtbot.addWidget(main)
     main.show()
     practice_menu = main.menuBar().actions()[0].menu()
-    action = next(a for a in practice_menu.actions() if a.text() == "Protocols…")
+    action = menu_item(practice_menu, "Protocols…")
     assert isinstance(action, QAction) and action.shortcut().toString() == "Ctrl+Shift+P"
     action.trigger()
     dialog = main.dialog

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from gui import key, type_vitals
+from gui import key, menu_item, type_vitals
 from kapdesk.demo import build_demo
 from kapdesk.domain.timeutil import ManualClock
 from kapdesk.practice.course import add_course, add_screening, schedule_medication_with_integration
@@ -129,14 +129,14 @@ def test_a_form_showing_a_refusal_still_fits(practice, qtbot):
 def test_each_practice_menu_window_fits(practice, text):
     main, _, _ = practice
     menu = main.menuBar().actions()[0].menu()
-    next(a for a in menu.actions() if a.text() == text).trigger()
+    menu_item(menu, text).trigger()
     assert_fits(opened_dialog(main), text)
 
 
 def test_the_protocol_editor_fits_with_every_step_of_the_longest_template(practice, qtbot):
     main, _, _ = practice
     menu = main.menuBar().actions()[0].menu()
-    next(a for a in menu.actions() if a.text() == "Protocols…").trigger()
+    menu_item(menu, "Protocols…").trigger()
     protocols = opened_dialog(main)
     protocols.view.selectRow(0)  # the sublingual template: the most steps
     qtbot.keyClick(protocols.view, Qt.Key.Key_Return)

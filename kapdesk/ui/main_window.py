@@ -127,43 +127,43 @@ class MainWindow(QMainWindow):
             return action
 
         practice = self.menuBar().addMenu("&Practice")
-        act(practice, "Practice details…", self.edit_practice)
-        act(practice, "Music library…", lambda: self.open_dialog(
+        act(practice, "Practice &details…", self.edit_practice)
+        act(practice, "&Music library…", lambda: self.open_dialog(
             dialogs.music_library(self.db, self)))
-        act(practice, "Prescribers…", lambda: self.open_dialog(
+        act(practice, "Pr&escribers…", lambda: self.open_dialog(
             dialogs.prescribers(self.db, self)))
-        act(practice, "Protocols…", lambda: self.open_dialog(
+        act(practice, "Pro&tocols…", lambda: self.open_dialog(
             dialogs.protocols(self.db, self)), "Ctrl+Shift+P")
-        act(practice, "Find a client", self.find_client, QKeySequence.StandardKey.Find)
-        act(practice, "Search notes…", self.search_notes, "Ctrl+Shift+F")
-        act(practice, "Audit trail…", lambda: self.open_audit(None))
+        act(practice, "&Find a client", self.find_client, QKeySequence.StandardKey.Find)
+        act(practice, "&Search notes…", self.search_notes, "Ctrl+Shift+F")
+        act(practice, "&Audit trail…", lambda: self.open_audit(None))
         # one action for the menu and the key: the trail cannot tell which, so names both
-        act(practice, "Lock", lambda: self.locker.lock("on Ctrl+L or Practice ▸ Lock"),
+        act(practice, "&Lock", lambda: self.locker.lock("on Ctrl+L or Practice ▸ Lock"),
             "Ctrl+L")
-        act(practice, "Recovery sheet…", lambda: security.save_recovery_sheet(self))
-        act(practice, "Backups…", self.open_backups, "Ctrl+B").setVisible(bool(self.db_path))
-        self.encrypt_action = act(practice, "Encrypt this practice…",
+        act(practice, "&Recovery sheet…", lambda: security.save_recovery_sheet(self))
+        act(practice, "&Backups…", self.open_backups, "Ctrl+B").setVisible(bool(self.db_path))
+        self.encrypt_action = act(practice, "E&ncrypt this practice…",
                                   lambda: security.request_encryption(self))
         self.encrypt_action.setVisible(passphrase_of(self.db) is None)
-        self.forget_plain_action = act(practice, "Overwrite and remove the plain copy",
+        self.forget_plain_action = act(practice, "&Overwrite and remove the plain copy",
                                        lambda: security.forget_plain_copies(self))
         security.remind_plain_copies(self)
         practice.addSeparator()
-        act(practice, "Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
+        act(practice, "&Quit", self.quit, "Ctrl+Q")  # the platform's Quit key may be empty
         client = self.menuBar().addMenu("&Client")
-        act(client, "New client…", self.new_client.click, QKeySequence.StandardKey.New)
+        act(client, "&New client…", self.new_client.click, QKeySequence.StandardKey.New)
         self.actions: dict[str, QAction] = {}
         for key, text, shortcut in (
-                ("edit", "Edit details…", "Ctrl+E"), ("order", "Prescriber's order…", None),
-                ("thresholds", "Thresholds…", None), ("screening", "Screening…", None),
-                ("course", "Start course…", None), ("end_course", "End course…", None),
-                ("schedule", "Schedule session…", None),
-                ("outcome", "Record outcome score…", None),
-                ("overview", "Course overview and charts…", "Ctrl+G"),
-                ("export", "Export course summary…", None),
-                ("start", "Start medication session…", "Ctrl+R"),
-                ("emergency", "Emergency card", "F2"), ("audit", "Audit trail…", None),
-                ("archive", "Archive / restore", None)):
+                ("edit", "&Edit details…", "Ctrl+E"), ("order", "Prescriber's &order…", None),
+                ("thresholds", "&Thresholds…", None), ("screening", "S&creening…", None),
+                ("course", "Start co&urse…", None), ("end_course", "En&d course…", None),
+                ("schedule", "&Schedule session…", None),
+                ("outcome", "&Record outcome score…", None),
+                ("overview", "Course o&verview and charts…", "Ctrl+G"),
+                ("export", "E&xport course summary…", None),
+                ("start", "Start &medication session…", "Ctrl+R"),
+                ("emergency", "Emer&gency card", "F2"), ("audit", "&Audit trail…", None),
+                ("archive", "Arc&hive / restore", None)):
             self.actions[key] = act(client, text, lambda _=False, k=key: self.client_action(k),
                                     shortcut)
 
