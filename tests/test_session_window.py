@@ -832,6 +832,25 @@ def test_an_ended_session_band_plans_no_reading_after_the_discharge(running, clo
         m.text for m in readings]
 
 
+def test_the_discharge_confirmation_is_read_in_at_most_two_lines(running, clock, qtbot):
+    """Found by a first-time user: the longest confirmation (an override, the integration,
+    a half-typed note) wrapped to three lines in a narrow column beside the title."""
+    _main, sw, _sid = running
+    clock.advance(minutes=40)
+    key(qtbot, sw, Qt.Key.Key_N)
+    qtbot.keyClicks(sw.notes.box, "Says she feels ready to go home")
+    key(qtbot, sw.notes.box, Qt.Key.Key_Escape)
+    key(qtbot, sw, Qt.Key.Key_L)
+    qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone, cleared to leave")
+    key(qtbot, sw.discharge.reason, Qt.Key.Key_Return)
+    status = sw.view.status
+    assert "override recorded" in status.text() and "the note typed from" in status.text()
+    qtbot.wait(20)  # laid out
+    line = status.fontMetrics().lineSpacing()
+    assert status.heightForWidth(status.width()) <= 2 * line + 4, status.width()
+    assert not sw.view.discreet_button.isVisible()  # nothing left to hide
+
+
 def test_the_integration_hour_steps_over_the_night(db, ready, clock, qtbot, themed_app,
                                                    utc_zone):
     """Found by a first-time user: the hours stepped one by one through the night, and 36

@@ -215,6 +215,12 @@ class SessionView(QWidget):
         self.title.setText(title + (" · ended" if ended else ""))
         self.back_button.setVisible(ended)
         self.take_back_button.setVisible(not ended and not record.recorded_anything)
+        # Nothing is left to hide once the session has ended, and the discharge's
+        # confirmation needs the room: it wrapped to three lines in a narrow column
+        # (found by a first-time user).
+        self.discreet_button.setVisible(not ended)
+        if ended and self.discreet:
+            self.toggle_discreet()
         self.cheatsheet.setVisible(not ended)
         self.cheatsheet.setText(cheat_sheet(record.protocol))
         self.panels.setVisible(not ended or self.panels.currentWidget() is self.moment)
