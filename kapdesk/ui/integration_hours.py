@@ -53,6 +53,7 @@ class IntegrationHoursBox(QSpinBox):
         for _ in range(abs(steps)):
             value = next_daytime_hours(self._start, value, 1 if steps > 0 else -1)
         self.setValue(value)
+        self.selectAll()  # the number, as Qt's own step selects it (not a letter of the suffix)
 
     def _say_when(self) -> None:
         if self._start is None:
