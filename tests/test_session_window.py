@@ -584,18 +584,24 @@ def test_a_refusal_does_not_squeeze_the_panel_or_a_long_line_move_the_header(db,
     assert sw.view.title.geometry() == header
 
 
-def test_discharge_says_the_day_and_time_it_plans_the_integration_on_a_quarter_hour(
-        db, ready, clock, qtbot, themed_app):
-    """Found by a first-time user: a session begun at 05:33 planned its integration for 05:33
-    the next day, and the panel said only "24 h after today's session"."""
-    begun = T0 + timedelta(minutes=33, seconds=12)
-    sid = begin_medication_session(db, ready, at=begun, intention="to rest",
+def discharging_ten_minutes_in(db, client, clock, qtbot, begun):
+    """A session begun at ``begun``, ten minutes on, its discharge panel open (L)."""
+    sid = begin_medication_session(db, client, at=begun, intention="to rest",
                                    ride_home_name="Sam T.", ride_confirmed=True)
     clock.current = begun + timedelta(minutes=10)
     main = open_windows(db, clock=clock)
     qtbot.addWidget(main)
     sw = main.session_window
     key(qtbot, sw, Qt.Key.Key_L)
+    return sid, sw
+
+
+def test_discharge_says_the_day_and_time_it_plans_the_integration_on_a_quarter_hour(
+        db, ready, clock, qtbot, themed_app):
+    """Found by a first-time user: a session begun at 05:33 planned its integration for 05:33
+    the next day, and the panel said only "24 h after today's session"."""
+    begun = T0 + timedelta(minutes=33, seconds=12)
+    sid, sw = discharging_ten_minutes_in(db, ready, clock, qtbot, begun)
     panel = sw.discharge
     planned = (T0 + timedelta(hours=24, minutes=45)).astimezone()  # 15:33 -> 15:45 next day
     assert panel.schedule.isChecked()
@@ -855,13 +861,7 @@ def test_the_integration_hour_steps_over_the_night(db, ready, clock, qtbot, them
                                                    utc_zone):
     """Found by a first-time user: the hours stepped one by one through the night, and 36
     hours after a midday session offered an integration at 00:30 without a word."""
-    sid = begin_medication_session(db, ready, at=T0, intention="to rest",  # 15:00
-                                   ride_home_name="Sam T.", ride_confirmed=True)
-    clock.current = T0 + timedelta(minutes=10)
-    main = open_windows(db, clock=clock)
-    qtbot.addWidget(main)
-    sw = main.session_window
-    key(qtbot, sw, Qt.Key.Key_L)
+    sid, sw = discharging_ten_minutes_in(db, ready, clock, qtbot, T0)  # begun at 15:00
     hours = sw.discharge.hours
     assert hours.text() == "24 h after the start: Sat 21 Nov, 15:00"
     for _ in range(5):
