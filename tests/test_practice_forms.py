@@ -422,6 +422,26 @@ def test_an_ended_course_keeps_its_sessions_not_held_above_the_next_course(demo_
     assert heading(window.dialog) == "Start medication session 1 of course 2 · Jonah R."
 
 
+def test_an_integration_hour_typed_outside_24_to_48_is_refused_by_name(demo_window, qtbot):
+    """Found by a first-time user: 12 typed was silently put back to the last hour in the
+    window, and Schedule booked that."""
+    window = demo_window
+    window.find_client()
+    qtbot.keyClicks(window.search, "Jonah")
+    key(qtbot, window, Qt.Key.Key_Return)
+    before = window.db["sessions"].count
+    window.page.schedule.click()
+    dialog = window.dialog
+    hours = dialog.fields["integration_after"]
+    hours.setFocus()
+    hours.lineEdit().selectAll()
+    qtbot.keyClicks(hours, "12")
+    assert hours.text() == "12 h later: outside 24-48 h"
+    save(qtbot, dialog)
+    assert "24-48" in dialog.error.text() and dialog.isVisible()
+    assert window.db["sessions"].count == before
+
+
 def heading(dialog) -> str:
     return next(w.text() for w in dialog.findChildren(QLabel) if w.objectName() == "title")
 

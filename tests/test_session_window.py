@@ -872,14 +872,40 @@ def test_the_integration_hour_steps_over_the_night(db, ready, clock, qtbot, them
     key(qtbot, hours, Qt.Key.Key_Down)
     assert hours.text().startswith("29 h")
     hours.lineEdit().selectAll()
-    qtbot.keyClicks(hours, "34")  # typed: kept, and said
-    assert hours.text() == "34 h after the start: Sun 22 Nov, 01:00 · at night"
+    qtbot.keyClicks(hours, "5")  # outside 24-48: kept and said, then refused by name
+    assert hours.text() == "5 h after the start: outside 24-48 h"
     sw.discharge.reason.setFocus()
     qtbot.keyClicks(sw.discharge.reason, "prescriber consulted by phone")
+    key(qtbot, sw.discharge.reason, Qt.Key.Key_Return)
+    assert "Integration" in sw.discharge.error.text() and "24-48" in sw.discharge.error.text()
+    assert not sw.ended  # nothing saved, no other hour booked in its place
+    hours.lineEdit().selectAll()
+    qtbot.keyClicks(hours, "34")  # typed: kept, and said
+    assert hours.text() == "34 h after the start: Sun 22 Nov, 01:00 · at night"
+    panel_right = sw.discharge.mapToGlobal(sw.discharge.rect().topRight()).x()
+    assert hours.mapToGlobal(hours.rect().topRight()).x() <= panel_right  # whole, arrows too
     key(qtbot, sw.discharge.reason, Qt.Key.Key_Return)
     integration = next(db.query("SELECT * FROM sessions WHERE medication_session_id = ?",
                                 (sid,)))
     assert integration["scheduled_for"] == (T0 + timedelta(hours=34)).isoformat()
+    assert "integration Sun 22 Nov, 01:00 (at night)" in sw.view.status.text()
+    assert sw.view.dose_caption.text() == "no dose given"  # not "yet": the session is over
+
+
+def test_an_integration_already_booked_is_the_only_time_the_discharge_shows(running, db,
+                                                                           clock, qtbot):
+    """Found by a first-time user: "already scheduled: Wed 16:00" stood beside a greyed
+    "24 h after the start: Tue …", and which would apply was unclear."""
+    from kapdesk.practice.course import schedule_in_course
+
+    _main, sw, sid = running
+    course = db["sessions"].get(sid)["course_id"]
+    schedule_in_course(db, course, "integration", T0 + timedelta(hours=26),
+                       medication_session_id=sid)
+    clock.advance(minutes=10)
+    key(qtbot, sw, Qt.Key.Key_L)
+    assert sw.discharge.schedule.text().startswith("already scheduled: ")
+    assert not sw.discharge.hours.isVisible()
 
 
 def test_the_discharge_says_when_the_integration_hour_is_taken_without_naming_who(

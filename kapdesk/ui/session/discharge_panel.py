@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QSizePolicy, QWidget
 
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.gates import OVERRIDE_REASON_MIN_CHARS, override_reason
-from kapdesk.domain.scheduling import integration_in_window
+from kapdesk.domain.scheduling import at_night, check_integration_after, integration_in_window
 from kapdesk.domain.session import SessionRecord
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.practice.course import clashes
@@ -44,7 +44,7 @@ class DischargePanel(Panel):
         self.record: SessionRecord | None = None
         self._stale_plan: str | None = None  # a planned integration outside 24-48 h
         self._clash = ""  # another booking at the hour the integration would be planned
-        self.labels = {"reason": "Override reason"}
+        self.labels = {"reason": "Override reason", "integration_after": "Integration"}
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. prescriber consulted by phone, cleared to leave")
         self.form.addRow("Override reason", self.reason)
@@ -52,6 +52,9 @@ class DischargePanel(Panel):
         self.schedule = QCheckBox("schedule it for")
         self.hours = IntegrationHoursBox(" h after the start")
         self.hours.valueChanged.connect(self._say_when)
+        # Its day and time change its width: it takes the row's room, never more (its
+        # arrows were pushed past the panel's edge, found by a first-time user).
+        self.hours.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         # One row: the refusal's reasons above it need the room at 720 lines.
         row = QWidget()
         line = QHBoxLayout(row)
@@ -68,7 +71,7 @@ class DischargePanel(Panel):
         # No other client is named here: the client sits beside the screen.
         taken = [s for s in clashes(self.db, "integration", slot) if s["client_id"] !=
                  self.record.session["client_id"] or s["medication_session_id"] !=
-                 self.record.id] if self.hours.isEnabled() else []
+                 self.record.id] if self.hours.isEnabled() and slot is not None else []
         self._clash = (f"An integration at {local(slot):%a %H:%M} would overlap another "
                        "session already booked: other hours can be chosen." if taken else "")
         self.say_gate()
@@ -87,6 +90,9 @@ class DischargePanel(Panel):
         self.schedule.setChecked(planned is None or stale)
         self.schedule.setEnabled(planned is None or stale)
         self.hours.setEnabled(planned is None or stale)
+        # Already booked in its window: that time alone is said (two times side by side
+        # left a tired reader unsure which would apply; found by a first-time user).
+        self.hours.setVisible(planned is None or stale)
         self.hours.set_start(record.started_at)
         self._say_when()
         if planned is None:
@@ -135,18 +141,22 @@ class DischargePanel(Panel):
         # A refusal comes before the note is saved: a discharge refused for a short reason
         # had already put the half-typed note in the log (seen in the real app).
         override_reason(self.record.discharge_gate(at), reason)
+        plan = self.schedule.isChecked() and self.schedule.isEnabled()
+        if plan and not self.hours.in_window():  # typed outside 24-48: refused by name
+            check_integration_after(timedelta(hours=self.hours.value()))
         noted = None
         if self.note is not None and self.note.typed():
             noted = self.note.commit()
             if noted is None:
                 raise KapdeskError("the note being typed could not be saved, so the client "
                                    "is not discharged yet: its line says why")
-        plan = self.schedule.isChecked() and self.schedule.isEnabled()
         discharge_and_schedule(self.db, self.record.id, at=at, reason=reason,
                                integration_after=timedelta(hours=self.hours.value())
                                if plan else None)
         planned = self.integration()
-        return "Discharged" + (" (override recorded)" if reason else "") + (
-            f" · integration {local(parse_instant(planned['scheduled_for'])):%a %d %b, %H:%M}"
-            if planned else "") + (f" · the note typed from {local(noted):%H:%M} saved"
-                                   if noted else "")
+        booked = parse_instant(planned["scheduled_for"]) if planned else None
+        integration = (f" · integration {local(booked):%a %d %b, %H:%M}"
+                       + (" (at night)" if at_night(booked) else "")) if booked else ""
+        typed = f" · the note typed from {local(noted):%H:%M} saved" if noted else ""
+        return ("Discharged" + (" (override recorded)" if reason else "") + integration
+                + typed)

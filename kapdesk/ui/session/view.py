@@ -251,7 +251,11 @@ class SessionView(QWidget):
                 else "")
         since = face.since_last_dose
         self.since_dose.setText(format_duration(since) if since is not None else "—")
-        self.dose_caption.setText("since dose" if since is not None else "no dose yet")
+        # "no dose yet" beside "Session ended" read as a dose still to come (found by a
+        # first-time user)
+        self.dose_caption.setText("since dose" if since is not None else
+                                  "no dose given" if record.session["ended_at"] else
+                                  "no dose yet")
         if record.session["ended_at"]:
             discharge = record.discharge
             self.phase.setText("Session ended")
