@@ -14,6 +14,23 @@ def next_medication_number(course_sessions: Sequence[dict[str, Any]]) -> int:
     return 1 + sum(s["kind"] == SessionKind.MEDICATION for s in course_sessions)
 
 
+def undosed(row: dict[str, Any]) -> bool:
+    """A medication session that ended without a dose (the client declined, a reading
+    closed the gate): held, but not one of the course's doses (found by a first-time user:
+    it counted as a session done, and the overview read "0 mg")."""
+    return (row["kind"] == SessionKind.MEDICATION and bool(row["ended_at"])
+            and not row.get("dosed", 1))
+
+
+def course_held(sequence: Sequence[dict[str, Any]], course_id: int) -> tuple[int, int]:
+    """A course's medication sessions held with a dose, and those ended without one
+    (``sequence`` with statuses, as :func:`sequence_status` gives them)."""
+    ended = [s for s in sequence if s["kind"] == SessionKind.MEDICATION
+             and s["course_id"] == course_id and s["status"] == "done"]
+    dosed = sum(1 for s in ended if not undosed(s))
+    return dosed, len(ended) - dosed
+
+
 def in_course_order(sessions: Sequence[dict[str, Any]],
                     course_rank: dict[int, int]) -> list[dict[str, Any]]:
     """Sessions given by date, course by course (``course_rank``: course id to its place):

@@ -39,9 +39,12 @@ def next_medication_session(db: Database, client_id: int) -> dict[str, Any] | No
     course = open_course(db, client_id)
     if course is None:
         return None
-    return next((s for s in list_sessions(db, client_id)
-                 if s["kind"] == SessionKind.MEDICATION and not s["started_at"]
-                 and s["course_id"] in (course["id"], None)), None)
+    return _planned_in(list_sessions(db, client_id), course["id"])
+
+
+def _planned_in(sessions: list[dict[str, Any]], course_id: int) -> dict[str, Any] | None:
+    return next((s for s in sessions if s["kind"] == SessionKind.MEDICATION
+                 and not s["started_at"] and s["course_id"] in (course_id, None)), None)
 
 
 def next_medication_to_start(db: Database, client_id: int) -> tuple[int, int] | None:
@@ -50,11 +53,12 @@ def next_medication_to_start(db: Database, client_id: int) -> tuple[int, int] | 
     course = open_course(db, client_id)
     if course is None:
         return None
-    planned = next_medication_session(db, client_id)
+    sessions = list_sessions(db, client_id)
+    planned = _planned_in(sessions, course["id"])
     if planned is not None:
         return course["id"], planned["number"]
-    in_course = [s for s in list_sessions(db, client_id) if s["course_id"] == course["id"]]
-    return course["id"], next_medication_number(in_course)
+    return course["id"], next_medication_number(
+        [s for s in sessions if s["course_id"] == course["id"]])
 
 
 def past_timings_for(db: Database, client_id: int, *, route: str,

@@ -69,7 +69,7 @@ def latest_course(db: Database, client_id: int) -> dict[str, Any] | None:
 # Each course's place among its client's courses, by start. Over several courses
 # "Medication session 1" comes once a course: the practice window, search results and the
 # session window say which ("course 2"), all counted here.
-NUMBERED_COURSES = """SELECT id, client_id,
+NUMBERED_COURSES = """SELECT id, client_id, ended_on,
     row_number() OVER (PARTITION BY client_id ORDER BY started_on, id) AS course_no,
     count(*) OVER (PARTITION BY client_id) AS courses FROM courses"""
 
@@ -82,14 +82,13 @@ def course_numbers(db: Database, client_id: int) -> dict[int, int]:
 
 
 def course_sequence(db: Database, client_id: int) -> list[dict[str, Any]]:
-    """The client's sessions in order with status (done / in progress / next / planned /
-    not held)."""
-    rank = {row["id"]: row["course_no"] for row in db.query(
-        f"SELECT * FROM ({NUMBERED_COURSES}) WHERE client_id = ?", (client_id,))}
-    sessions = in_course_order(list_sessions(db, client_id), rank)
-    ended = {row[0] for row in db.execute(
-        "SELECT id FROM courses WHERE client_id = ? AND ended_on IS NOT NULL", (client_id,))}
-    status = sequence_status(sessions, ended)
+    """The client's sessions, course by course, with status (done / in progress / next /
+    planned / not held)."""
+    courses = list(db.query(f"SELECT * FROM ({NUMBERED_COURSES}) WHERE client_id = ?",
+                            (client_id,)))
+    sessions = in_course_order(list_sessions(db, client_id),
+                               {c["id"]: c["course_no"] for c in courses})
+    status = sequence_status(sessions, {c["id"] for c in courses if c["ended_on"]})
     return [{**s, "status": status[s["id"]]} for s in sessions]
 
 

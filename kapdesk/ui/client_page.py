@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.domain.course import course_held
 from kapdesk.domain.orders import describe_order
 from kapdesk.domain.screening import CONTRAINDICATIONS
 from kapdesk.domain.thresholds import describe_bounds
@@ -32,7 +33,7 @@ from kapdesk.practice.queries import (
     outcomes,
     threshold_history,
 )
-from kapdesk.ui.models import OutcomesModel, SessionsModel, course_held
+from kapdesk.ui.models import OutcomesModel, SessionsModel
 from kapdesk.ui.widgets import label, restyle, show_current_when_laid_out, table
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.domain.course import course_held
 from kapdesk.domain.errors import InvalidInput, NotAllowed
 from kapdesk.domain.outcomes import INSTRUMENTS, check_score
 from kapdesk.domain.screening import CONTRAINDICATIONS, clean_screening
@@ -41,7 +42,7 @@ from kapdesk.practice.queries import (
 from kapdesk.ui.client_forms import prescriber_options
 from kapdesk.ui.forms import FormDialog, combo, line
 from kapdesk.ui.integration_hours import IntegrationHoursBox
-from kapdesk.ui.models import course_held, when
+from kapdesk.ui.models import when
 from kapdesk.ui.screen_fit import grow_to_content
 
 

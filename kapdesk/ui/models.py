@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from kapdesk.domain.course import undosed
 from kapdesk.domain.timeutil import local, parse_instant
 from kapdesk.domain.vocabulary import SESSION_KINDS
 from kapdesk.ui.theme import COLORS
@@ -97,21 +98,6 @@ def session_status(row: dict[str, Any]) -> str:
             return "done (discharge overridden)"
         return "done"
     return "in progress" if row["started_at"] else "planned"
-
-
-def undosed(row: dict[str, Any]) -> bool:
-    """A medication session that ended without a dose (the client declined, a reading
-    closed the gate): held, but not one of the course's doses (found by a first-time user:
-    it counted as a session done, and the overview read "0 mg")."""
-    return row["kind"] == "medication" and bool(row["ended_at"]) and not row.get("dosed", 1)
-
-
-def course_held(sequence: list[dict[str, Any]], course_id: int) -> tuple[int, int]:
-    """A course's medication sessions held with a dose, and those ended without one."""
-    ended = [s for s in sequence if s["kind"] == "medication" and s["course_id"] == course_id
-             and s["status"] == "done"]
-    dosed = sum(1 for s in ended if not undosed(s))
-    return dosed, len(ended) - dosed
 
 
 def session_name(row: dict[str, Any]) -> str:
