@@ -11,6 +11,8 @@ from gui import menu_item
 from kapdesk.demo import build_demo
 from kapdesk.storage import open_database
 from kapdesk.storage.course_view import client_course_rows
+from kapdesk.storage.rows import NotFound
+from kapdesk.storage.sessions import load_session, load_sessions
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def test_one_row_per_medication_session_with_its_figures(demo):
 
 
 def test_the_charts_hold_the_sessions_points(demo, qtbot, themed_app):
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
     from kapdesk.ui.course_view import CourseWindow
 
@@ -51,12 +53,35 @@ def test_the_charts_hold_the_sessions_points(demo, qtbot, themed_app):
     assert [bars[1].at(i) for i in range(6)] == [0, 0, 0, 50, 0, 0]
     outcomes = {s.name(): s for s in window.charts["outcomes"].series()}
     assert [p.y() for p in outcomes["PHQ-9"].points()] == [19, 15, 10, 7]
+    # each score on its day: the start of that day on this laptop's clock, as Qt places it
+    days = [r["taken_on"] for r in demo.query(
+        "SELECT taken_on FROM outcome_measures WHERE client_id = 1 AND instrument = 'PHQ-9' "
+        "ORDER BY taken_on")]
+    assert [int(p.x()) for p in outcomes["PHQ-9"].points()] == [
+        QDateTime(QDate.fromString(day, Qt.DateFormat.ISODate), QTime(0, 0)).toMSecsSinceEpoch()
+        for day in days]
     assert window.model.rowCount() == 6
+    assert [window.model.index(i, 0).data() for i in range(6)] == ["1", "2", "3", "4", "5", "6"]
     assert "⚑" not in window.model.index(2, 4).data()  # left on a passing recheck
     # the outcome scores in one fixed order, named once in the heading
     assert window.model.headerData(8, Qt.Orientation.Horizontal) == "PHQ-9/GAD-7/PCL-5"
     assert window.model.index(1, 8).data() == "15 / 12 / 40"
     assert window.model.index(2, 8).data() == ""  # no scores taken that session
+
+
+def test_sessions_read_together_are_each_as_read_alone(demo):
+    """The overview reads a course's sessions in one query a table: each must come back
+    exactly as the session window and the exports read it alone, in the order asked."""
+    ids = [r["id"] for r in demo.query(
+        "SELECT id FROM sessions WHERE started_at IS NOT NULL ORDER BY started_at DESC")]
+    assert len(ids) > 6
+    for notes in (False, True):
+        together = load_sessions(demo, ids, notes=notes)
+        assert [r.id for r in together] == ids
+        assert together == [load_session(demo, i, notes=notes) for i in ids]
+    assert any(r.notes for r in load_sessions(demo, ids))
+    with pytest.raises(NotFound, match="session 99999"):
+        load_sessions(demo, [ids[0], 99999])
 
 
 @pytest.mark.parametrize("way", ["shortcut", "menu", "button"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from kapdesk.domain.course_summary import CourseRow, course_rows
-from kapdesk.storage.sessions import load_session
+from kapdesk.storage.sessions import load_sessions
 
 
 def client_course_rows(db: Database, client_id: int) -> list[CourseRow]:
@@ -16,4 +16,4 @@ def client_course_rows(db: Database, client_id: int) -> list[CourseRow]:
         """SELECT o.*, s.medication_session_id FROM outcome_measures o
            LEFT JOIN sessions s ON s.id = o.session_id WHERE o.client_id = ?
            ORDER BY o.taken_on""", (client_id,)))
-    return course_rows([load_session(db, i, notes=False) for i in ids], outcomes)
+    return course_rows(load_sessions(db, ids, notes=False), outcomes)

@@ -15,9 +15,8 @@ from kapdesk.domain.protocol import protocol_from_json
 from kapdesk.domain.session import Dose, JudgedReading, SessionRecord
 from kapdesk.domain.timeutil import parse_instant, to_iso
 from kapdesk.domain.vitals import MEASURES, Reading
-from kapdesk.storage.clients import get_client
-from kapdesk.storage.prescriptions import thresholds_by_id
-from kapdesk.storage.rows import insert, maybe, one, stamp
+from kapdesk.storage.prescriptions import thresholds_of
+from kapdesk.storage.rows import NotFound, insert, maybe, one, stamp
 
 
 def insert_session(db: Database, client_id: int, kind: str, *, course_id: int | None = None,
@@ -95,51 +94,102 @@ def load_session(db: Database, session_id: int, *, notes: bool = True) -> Sessio
     """Everything recorded in the session; without ``notes``, its notes (and their
     versions) and music plays are left out: what a course overview needs, a tenth of the
     rows of a long session."""
-    session = get_session(db, session_id)
-    thresholds = (thresholds_by_id(db, session["threshold_version_id"])
-                  if session["threshold_version_id"] else None)
-    order = (maybe(db, "SELECT * FROM orders WHERE id = ?", (session["order_id"],))
-             if session["order_id"] else None)
-    record = SessionRecord(session=session, client=get_client(db, session["client_id"]),
-                           thresholds=thresholds, order=order)
-    if session["protocol"]:
-        record.protocol = protocol_from_json(json.loads(session["protocol"]))
-    doses = _children(db, "doses", session_id, "given_at")
-    replaced = {r["corrects_id"] for r in doses if r["corrects_id"]}
-    for r in doses:
+    return load_sessions(db, [session_id], notes=notes)[0]
+
+
+def load_sessions(db: Database, session_ids: Iterable[int], *,
+                  notes: bool = True) -> list[SessionRecord]:
+    """The sessions ``session_ids``, in that order, each as :func:`load_session` reads it,
+    with one query a table for all of them: a course overview of 48 sessions read one at
+    a time made about 500 queries and parsed the same stored protocol 48 times."""
+    ids = list(dict.fromkeys(session_ids))
+    sessions = _by_id(db, "sessions", ids)
+    for session_id in ids:
+        if session_id not in sessions:
+            raise NotFound(f"session {session_id} not found")
+    clients = _by_id(db, "clients", {s["client_id"] for s in sessions.values()})
+    orders = _by_id(db, "orders", {s["order_id"] for s in sessions.values() if s["order_id"]})
+    thresholds = {version: thresholds_of(row) for version, row in _by_id(
+        db, "threshold_versions",
+        {s["threshold_version_id"] for s in sessions.values() if s["threshold_version_id"]}
+    ).items()}
+    protocols = {text: protocol_from_json(json.loads(text))  # frozen: shared safely
+                 for text in {s["protocol"] for s in sessions.values() if s["protocol"]}}
+    children = {table: _children(db, table, ids, order) for table, order in (
+        ("doses", "given_at"), ("vitals", "taken_at"), ("events", "at"), ("ratings", "at"),
+        *((("notes", "at"), ("music_plays", "started_at")) if notes else ()))}
+    discharges = {row["session_id"]: row for row in db.query(
+        f"SELECT * FROM discharges WHERE session_id IN {_IDS}", (json.dumps(ids),))}
+    versions: dict[int, dict[int, list[dict[str, Any]]]] = {}
+    if notes:
+        for version in db.query(f"""SELECT v.*, n.session_id AS of_session FROM note_versions v
+                                    JOIN notes n ON n.id = v.note_id
+                                    WHERE n.session_id IN {_IDS}
+                                    ORDER BY v.replaced_at, v.id""", (json.dumps(ids),)):
+            session_id = version.pop("of_session")
+            versions.setdefault(session_id, {}).setdefault(version["note_id"], []).append(
+                version)
+    records = {}
+    for session_id in ids:
+        session = sessions[session_id]
+        record = SessionRecord(
+            session=session, client=dict(clients[session["client_id"]]),
+            thresholds=thresholds.get(session["threshold_version_id"]),
+            order=dict(orders[session["order_id"]]) if session["order_id"] in orders else None)
+        if session["protocol"]:
+            record.protocol = protocols[session["protocol"]]
+        _fill(record, {table: rows.get(session_id, []) for table, rows in children.items()})
+        if notes:
+            record.note_versions = versions.get(session_id, {})
+        record.discharge = discharges.get(session_id)
+        records[session_id] = record
+    return [records[session_id] for session_id in session_ids]
+
+
+# The ids of a batch as one bound JSON array: no limit on how many, one statement to cache.
+_IDS = "(SELECT value FROM json_each(?))"
+
+
+def _by_id(db: Database, table: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    return {row["id"]: row for row in db.query(
+        f"SELECT * FROM {table} WHERE id IN {_IDS}", (json.dumps(list(ids)),))}
+
+
+def _children(db: Database, table: str, session_ids: list[int],
+              order: str) -> dict[int, list[dict[str, Any]]]:
+    """Each session's rows of ``table``, in the order they happened."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in db.query(f"""SELECT * FROM {table} WHERE session_id IN {_IDS}
+                            ORDER BY {order}, id""", (json.dumps(session_ids),)):
+        grouped.setdefault(row["session_id"], []).append(row)
+    return grouped
+
+
+def _fill(record: SessionRecord, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Doses, readings (judged by the session's thresholds), events, ratings and, when
+    read, notes and plays: each correction or strike-out kept beside what counts."""
+    replaced = {r["corrects_id"] for r in rows["doses"] if r["corrects_id"]}
+    for r in rows["doses"]:
         dose = Dose(id=r["id"], given_at=parse_instant(r["given_at"]), mg=r["mg"],
                     medicine=r["medicine"], form=r["form"], route=r["route"],
                     is_booster=bool(r["is_booster"]), amount_reason=r["amount_reason"],
                     gate_override_reason=r["gate_override_reason"],
                     corrects_id=r["corrects_id"], correction_reason=r["correction_reason"])
         (record.superseded_doses if r["id"] in replaced else record.doses).append(dose)
-    readings = _children(db, "vitals", session_id, "taken_at")
-    replaced = {r["corrects_id"] for r in readings if r["corrects_id"]}
-    for row in readings:
+    replaced = {r["corrects_id"] for r in rows["vitals"] if r["corrects_id"]}
+    for row in rows["vitals"]:
         reading = Reading(taken_at=parse_instant(row["taken_at"]), checkpoint=row["checkpoint"],
                           **{m: row[m] for m in MEASURES})
         judged = JudgedReading(row["id"], reading, record.judge(reading), row["corrects_id"],
                                row["correction_reason"])
         (record.superseded_readings if row["id"] in replaced else record.readings).append(
             judged)
-    for event in _children(db, "events", session_id, "at"):
+    for event in rows["events"]:
         (record.struck_events if event["struck_at"] else record.events).append(event)
-    for rating in _children(db, "ratings", session_id, "at"):
+    for rating in rows["ratings"]:
         (record.struck_ratings if rating["struck_at"] else record.ratings).append(rating)
-    if notes:
-        record.notes = _children(db, "notes", session_id, "at")
-        for version in db.query("""SELECT v.* FROM note_versions v
-                                   JOIN notes n ON n.id = v.note_id WHERE n.session_id = ?
-                                   ORDER BY v.replaced_at, v.id""", (session_id,)):
-            record.note_versions.setdefault(version["note_id"], []).append(version)
-        record.music_plays = _children(db, "music_plays", session_id, "started_at")
-    record.discharge = maybe(db, "SELECT * FROM discharges WHERE session_id = ?", (session_id,))
-    return record
-
-
-def _children(db: Database, table: str, session_id: int, order: str) -> list[dict[str, Any]]:
-    return list(db.query(f"SELECT * FROM {table} WHERE session_id = ? ORDER BY {order}, id",
-                         (session_id,)))
+    record.notes = rows.get("notes", [])
+    record.music_plays = rows.get("music_plays", [])
 
 
 def insert_vitals(db: Database, session_id: int, reading: Reading) -> int:

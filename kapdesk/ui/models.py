@@ -15,9 +15,9 @@ from kapdesk.ui.theme import COLORS
 
 Column = tuple[str, Callable[[dict[str, Any]], str]]
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_TEXT = frozenset((_DISPLAY, Qt.ItemDataRole.ToolTipRole.value))
+_TEXT = frozenset((DISPLAY_ROLE, Qt.ItemDataRole.ToolTipRole.value))
 _ROLES = _TEXT | {_FOREGROUND, Qt.ItemDataRole.UserRole.value}
 
 
@@ -56,7 +56,7 @@ class RowsModel(QAbstractTableModel):
             return self.columns[section][0]
         return None
 
-    def data(self, index: QModelIndex, role: int = _DISPLAY):
+    def data(self, index: QModelIndex, role: int = DISPLAY_ROLE):
         # Called for every cell and role on each paint and column sizing: plain ints only
         # (comparing with Qt's enum members costs about 6 µs a time).
         if role not in _ROLES or not index.isValid():
