@@ -51,11 +51,17 @@ main(["--demo", "--db", sys.argv[2]])
 
 # With "stack", the bare window first imports what kapdesk's fixed stack loads before its
 # window (SQLCipher, sqlite-utils): the part of the start-up goal the stack alone takes.
+# With "enums" as well, it also names one member of Qt's namespace, as any window that
+# aligns a label or binds a key does; PySide6 then builds all of the namespace's ~90 enum
+# types at once.
 BARE_START = r"""
 import json, sys, time
 t0 = float(sys.argv[1])
-if sys.argv[2:] == ["stack"]:
+if "stack" in sys.argv[2:]:
     import kapdesk.sqlite_driver, sqlite_utils
+if "enums" in sys.argv[2:]:
+    from PySide6.QtCore import Qt
+    Qt.AlignmentFlag.AlignLeft
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
@@ -65,6 +71,17 @@ window.show()
 app.processEvents()
 window.grab()
 print(json.dumps({"seconds": time.time() - t0}), flush=True)
+"""
+
+# The PDF's baseline: the same Qt path kapdesk's report takes (a QTextDocument printed by a
+# QPdfWriter), one page, with nothing read: what any PySide6 program pays for a PDF here.
+BARE_PDF = r"""
+import sys
+from PySide6.QtGui import QGuiApplication, QPdfWriter, QTextDocument
+app = QGuiApplication(sys.argv[:1])
+document = QTextDocument()
+document.setHtml("<h1>Session summary</h1><p>One page, nothing read.</p>")
+document.print_(QPdfWriter(sys.argv[1]))
 """
 
 # A live session: a 1 ms heartbeat measures the longest gap on the UI thread while the
@@ -179,8 +196,9 @@ def start_up(practice: Path, copies: Path) -> float:
             file.unlink()
 
 
-def bare_start_up(*, with_stack: bool = False) -> float:
-    return _run(BARE_START, repr(time.time()), *(["stack"] if with_stack else []))["seconds"]
+def bare_start_up(*, with_stack: bool = False, with_enums: bool = False) -> float:
+    loads = (["stack"] if with_stack else []) + (["enums"] if with_enums else [])
+    return _run(BARE_START, repr(time.time()), *loads)["seconds"]
 
 
 def live_session(practice: Path | None, copies: Path) -> dict[str, float]:
@@ -214,4 +232,17 @@ def session_pdf(practice: Path, copies: Path) -> float:
         file.unlink(missing_ok=True)
     if result.returncode != 0:
         raise RuntimeError(f"kapdesk export failed: {result.stderr}")
+    return seconds
+
+
+def bare_pdf(copies: Path) -> float:
+    """Seconds for a bare PySide6 program to write a one-page PDF, started the same way."""
+    target = copies / f"bare-{time.monotonic_ns()}.pdf"
+    began = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", BARE_PDF, str(target)],
+                            capture_output=True, text=True, env=_env(), timeout=300)
+    seconds = time.perf_counter() - began
+    target.unlink(missing_ok=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"the bare PDF failed: {result.stderr}")
     return seconds
