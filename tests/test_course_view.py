@@ -79,6 +79,7 @@ def test_sessions_read_together_are_each_as_read_alone(demo):
         together = load_sessions(demo, ids, notes=notes)
         assert [r.id for r in together] == ids
         assert together == [load_session(demo, i, notes=notes) for i in ids]
+    assert [r.id for r in load_sessions(demo, (i for i in ids[:3]))] == ids[:3]  # any iterable
     assert any(r.notes for r in load_sessions(demo, ids))
     with pytest.raises(NotFound, match="session 99999"):
         load_sessions(demo, [ids[0], 99999])

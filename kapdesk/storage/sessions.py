@@ -102,7 +102,8 @@ def load_sessions(db: Database, session_ids: Iterable[int], *,
     """The sessions ``session_ids``, in that order, each as :func:`load_session` reads it,
     with one query a table for all of them: a course overview of 48 sessions read one at
     a time made about 500 queries and parsed the same stored protocol 48 times."""
-    ids = list(dict.fromkeys(session_ids))
+    asked = list(session_ids)  # read once: a generator would be spent by the first pass
+    ids = list(dict.fromkeys(asked))
     sessions = _by_id(db, "sessions", ids)
     for session_id in ids:
         if session_id not in sessions:
@@ -143,7 +144,7 @@ def load_sessions(db: Database, session_ids: Iterable[int], *,
             record.note_versions = versions.get(session_id, {})
         record.discharge = discharges.get(session_id)
         records[session_id] = record
-    return [records[session_id] for session_id in session_ids]
+    return [records[session_id] for session_id in asked]
 
 
 # The ids of a batch as one bound JSON array: no limit on how many, one statement to cache.
